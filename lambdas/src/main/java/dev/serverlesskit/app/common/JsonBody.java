@@ -1,0 +1,102 @@
+package dev.serverlesskit.app.common;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A parsed JSON object body with typed, validating accessors. Every failure is a 400 VALIDATION_FAILED whose
+ * message names the field.
+ */
+public final class JsonBody {
+    private final Map<String, Object> values;
+
+    JsonBody(Map<String, Object> values) {
+        this.values = values;
+    }
+
+    public Map<String, Object> asMap() {
+        return values;
+    }
+
+    /** Rejects fields the route does not know (a typo must not be silently ignored). */
+    public JsonBody allowOnly(Set<String> allowed) {
+        for (String key : values.keySet()) {
+            if (!allowed.contains(key)) {
+                throw ApiException.validation("field '" + abbreviate(key) + "' is not allowed; allowed fields: "
+                        + String.join(", ", new java.util.TreeSet<>(allowed)));
+            }
+        }
+        return this;
+    }
+
+    public String requiredString(String field, int minLength, int maxLength) {
+        String value = optionalString(field, maxLength);
+        if (value == null) {
+            throw ApiException.validation("field '" + field + "' is required");
+        }
+        if (value.length() < minLength) {
+            throw ApiException.validation("field '" + field + "' must be " + minLength + ".." + maxLength
+                    + " characters");
+        }
+        return value;
+    }
+
+    /** Null when absent or JSON null. */
+    public String optionalString(String field, int maxLength) {
+        Object value = values.get(field);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String s)) {
+            throw ApiException.validation("field '" + field + "' must be a string");
+        }
+        if (s.length() > maxLength) {
+            throw ApiException.validation("field '" + field + "' must be at most " + maxLength + " characters");
+        }
+        return s;
+    }
+
+    public String requiredMatching(String field, Pattern pattern, String rule) {
+        String value = requiredString(field, 1, 200);
+        return checkPattern(field, value, pattern, rule);
+    }
+
+    public String optionalMatching(String field, Pattern pattern, String rule) {
+        String value = optionalString(field, 200);
+        return value == null ? null : checkPattern(field, value, pattern, rule);
+    }
+
+    public BigDecimal requiredNumber(String field) {
+        Object value = values.get(field);
+        if (value == null) {
+            throw ApiException.validation("field '" + field + "' is required");
+        }
+        if (value instanceof BigDecimal d) {
+            return d;
+        }
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            return BigDecimal.valueOf(((Number) value).longValue());
+        }
+        if (value instanceof BigInteger i) {
+            return new BigDecimal(i);
+        }
+        if (value instanceof Number n) {
+            return new BigDecimal(n.toString());
+        }
+        throw ApiException.validation("field '" + field + "' must be a number");
+    }
+
+    private static String checkPattern(String field, String value, Pattern pattern, String rule) {
+        if (!pattern.matcher(value).matches()) {
+            throw ApiException.validation("field '" + field + "' must be " + rule);
+        }
+        return value;
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+}
