@@ -1,0 +1,100 @@
+package dev.serverlesskit.app.adclicks;
+
+import static dev.serverlesskit.app.testing.Responses.errorCode;
+import static dev.serverlesskit.app.testing.Responses.errorMessage;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.serverlesskit.app.testing.FakeContext;
+import dev.serverlesskit.app.testing.Requests;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ClicksValidationTest {
+    private static final RecordClickHandler RECORD = new RecordClickHandler();
+    private static final CampaignStatsHandler STATS = new CampaignStatsHandler();
+
+    static Stream<Arguments> badClicks() {
+        String future = Instant.now().plusSeconds(600).toString();
+        return Stream.of(
+                Arguments.of("{\"adId\":\"ad-1\"}", "campaignId"),
+                Arguments.of("{\"campaignId\":\"\",\"adId\":\"ad-1\"}", "campaignId"),
+                Arguments.of("{\"campaignId\":\"summer sale\",\"adId\":\"ad-1\"}", "campaignId"),
+                Arguments.of("{\"campaignId\":\"" + "c".repeat(65) + "\",\"adId\":\"ad-1\"}", "campaignId"),
+                Arguments.of("{\"campaignId\":7,\"adId\":\"ad-1\"}", "campaignId"),
+                Arguments.of("{\"campaignId\":\"c-1\"}", "adId"),
+                Arguments.of("{\"campaignId\":\"c-1\",\"adId\":\"ad/1\"}", "adId"),
+                Arguments.of("{\"campaignId\":\"c-1\",\"adId\":\"ad-1\",\"clickId\":\"not-a-uuid\"}", "clickId"),
+                Arguments.of("{\"campaignId\":\"c-1\",\"adId\":\"ad-1\",\"occurredAt\":\"yesterday\"}", "occurredAt"),
+                Arguments.of("{\"campaignId\":\"c-1\",\"adId\":\"ad-1\",\"occurredAt\":1700000000}", "occurredAt"),
+                Arguments.of("{\"campaignId\":\"c-1\",\"adId\":\"ad-1\",\"occurredAt\":\"" + future + "\"}",
+                        "occurredAt"),
+                Arguments.of("{\"campaignId\":\"c-1\",\"adId\":\"ad-1\",\"cost\":3}", "cost"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badClicks")
+    void recordClickRejectsBadBodiesNamingTheField(String body, String field) {
+        APIGatewayProxyResponseEvent response = RECORD.handleRequest(Requests.post("/clicks").body(body).build(),
+                new FakeContext());
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(errorCode(response)).isEqualTo("VALIDATION_FAILED");
+        assertThat(errorMessage(response)).contains(field);
+    }
+
+    @Test
+    void recordClickMalformedJson() {
+        APIGatewayProxyResponseEvent response = RECORD.handleRequest(Requests.post("/clicks").body("{oops").build(),
+                new FakeContext());
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(errorCode(response)).isEqualTo("INVALID_JSON");
+    }
+
+    @Test
+    void offsetsAreNormalizedToUtcHours() {
+        assertThat(Click.instant("2026-03-01T10:15:00+02:00")).isEqualTo(Instant.parse("2026-03-01T08:15:00Z"));
+        Click click = new Click("x", "c", "a", Instant.parse("2026-03-01T23:59:59.999Z"), null);
+        assertThat(click.hour()).isEqualTo("2026-03-01T23");
+    }
+
+    @Test
+    void statsNeedAnAdminAndAValidCampaignId() {
+        APIGatewayProxyResponseEvent anonymous = STATS.handleRequest(Requests.get("/campaigns/{campaignId}/stats")
+                .path("campaignId", "c-1").build(), new FakeContext());
+        assertThat(anonymous.getStatusCode()).isEqualTo(401);
+        APIGatewayProxyResponseEvent user = STATS.handleRequest(Requests.get("/campaigns/{campaignId}/stats")
+                .path("campaignId", "c-1").user("u-1", "users").build(), new FakeContext());
+        assertThat(user.getStatusCode()).isEqualTo(403);
+        APIGatewayProxyResponseEvent bad = STATS.handleRequest(Requests.get("/campaigns/{campaignId}/stats")
+                .path("campaignId", "c 1").admin("a-1").build(), new FakeContext());
+        assertThat(bad.getStatusCode()).isEqualTo(400);
+        assertThat(errorMessage(bad)).contains("campaignId");
+    }
+
+    @Test
+    void poisonMessagesAreReportedOneByOneAndNeverFailTheBatch() {
+        ClickProcessorHandler processor = new ClickProcessorHandler();
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(message("m-1", "not json"), message("m-2", "{\"campaignId\":\"c\"}"),
+                message("m-3", "[]"), message("m-4", null),
+                message("m-5", "{\"campaignId\":\"c\",\"adId\":\"a\",\"clickId\":\"nope\",\"occurredAt\":\"x\"}")));
+        SQSBatchResponse response = processor.handleRequest(event, new FakeContext());
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly("m-1", "m-2", "m-3", "m-4", "m-5");
+        assertThat(processor.handleRequest(new SQSEvent(), new FakeContext()).getBatchItemFailures()).isEmpty();
+    }
+
+    static SQSEvent.SQSMessage message(String id, String body) {
+        SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+        m.setMessageId(id);
+        m.setBody(body);
+        return m;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.serverlesskit.app.testing;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/** A Lambda context with a fresh request id. */
+public final class FakeContext implements Context {
+    private final String requestId;
+
+    public FakeContext() {
+        this("req-" + UUID.randomUUID());
+    }
+
+    public FakeContext(String requestId) {
+        this.requestId = requestId;
+    }
+
+    @Override public String getAwsRequestId() { return requestId; }
+    @Override public String getLogGroupName() { return "/aws/lambda/serverless-kit-test"; }
+    @Override public String getLogStreamName() { return "test"; }
+    @Override public String getFunctionName() { return "serverless-kit-test"; }
+    @Override public String getFunctionVersion() { return "$LATEST"; }
+    @Override public String getInvokedFunctionArn() {
+        return "arn:aws:lambda:eu-west-1:000000000000:function:serverless-kit-test";
+    }
+    @Override public CognitoIdentity getIdentity() { return null; }
+    @Override public ClientContext getClientContext() { return null; }
+    @Override public int getRemainingTimeInMillis() { return 30_000; }
+    @Override public int getMemoryLimitInMB() { return 1024; }
+    @Override public LambdaLogger getLogger() {
+        return new LambdaLogger() {
+            @Override public void log(String message) { System.out.println(message); }
+            @Override public void log(byte[] message) { System.out.println(new String(message, StandardCharsets.UTF_8)); }
+        };
+    }
+}
