@@ -1,0 +1,95 @@
+package dev.serverlesskit.constructs;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.Operation;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.SystemErrorsForOperationsMetricOptions;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.constructs.Construct;
+
+/**
+ * A DynamoDB table with the defaults a serverless data store wants: on-demand capacity, point-in-time
+ * recovery, encryption at rest with the AWS managed KMS key, and RETAIN plus deletion protection unless the
+ * caller asks otherwise.
+ *
+ * <p>Alarms: throttled reads and writes, and system errors (DynamoDB 5xx) on the common operations.
+ *
+ * <p>Grant access through the table: {@code dataTable.getTable().grantReadData(javaFunction)}.
+ */
+public class DataTable extends Construct {
+    private static final List<Operation> ALARMED_OPERATIONS = List.of(Operation.GET_ITEM, Operation.PUT_ITEM,
+            Operation.UPDATE_ITEM, Operation.DELETE_ITEM, Operation.QUERY, Operation.SCAN,
+            Operation.BATCH_GET_ITEM, Operation.BATCH_WRITE_ITEM);
+
+    private final Table table;
+    private final List<Alarm> alarms;
+
+    public DataTable(Construct scope, String id, DataTableProps props) {
+        super(scope, id);
+        Check.required("DataTableProps", props);
+        Check.required("DataTableProps.partitionKey", props.getPartitionKey());
+        RemovalPolicy removalPolicy = props.getRemovalPolicy() == null ? RemovalPolicy.RETAIN : props.getRemovalPolicy();
+        boolean deletionProtection = props.getDeletionProtection() == null
+                ? removalPolicy == RemovalPolicy.RETAIN
+                : props.getDeletionProtection();
+
+        this.table = Table.Builder.create(this, "Table")
+                .partitionKey(props.getPartitionKey())
+                .sortKey(props.getSortKey())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .encryption(TableEncryption.AWS_MANAGED)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
+                        .pointInTimeRecoveryEnabled(true)
+                        .build())
+                .timeToLiveAttribute(props.getTimeToLiveAttribute())
+                .removalPolicy(removalPolicy)
+                .deletionProtection(deletionProtection)
+                .build();
+        if (props.getGlobalSecondaryIndexes() != null) {
+            for (GlobalSecondaryIndexProps index : props.getGlobalSecondaryIndexes()) {
+                Check.notBlank("DataTableProps.globalSecondaryIndexes[].indexName", index.getIndexName());
+                table.addGlobalSecondaryIndex(index);
+            }
+        }
+
+        AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
+        MetricOptions sumOverFiveMinutes = MetricOptions.builder()
+                .period(Duration.minutes(5)).statistic("Sum").build();
+        alarmFactory.atLeast("ThrottlesAlarm", MathExpression.Builder.create()
+                        .expression("reads + writes")
+                        .usingMetrics(Map.of(
+                                "reads", table.metric("ReadThrottleEvents", sumOverFiveMinutes),
+                                "writes", table.metric("WriteThrottleEvents", sumOverFiveMinutes)))
+                        .label("Throttled requests")
+                        .period(Duration.minutes(5))
+                        .build(),
+                props.getThrottleAlarmThreshold() == null ? 1 : props.getThrottleAlarmThreshold(),
+                "DynamoDB throttled requests");
+        alarmFactory.atLeast("SystemErrorsAlarm",
+                table.metricSystemErrorsForOperations(SystemErrorsForOperationsMetricOptions.builder()
+                        .operations(ALARMED_OPERATIONS)
+                        .period(Duration.minutes(5))
+                        .build()),
+                1, "DynamoDB system errors (HTTP 500)");
+        this.alarms = alarmFactory.alarms();
+    }
+
+    /** The underlying table (escape hatch, and what grants are made on). */
+    public Table getTable() {
+        return table;
+    }
+
+    /** The table's alarms: throttles, system errors. */
+    public List<Alarm> getAlarms() {
+        return alarms;
+    }
+}

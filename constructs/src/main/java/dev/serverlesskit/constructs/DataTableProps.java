@@ -1,0 +1,158 @@
+package dev.serverlesskit.constructs;
+
+import java.util.List;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+
+/** Properties of {@link DataTable}. */
+public final class DataTableProps {
+    private final Attribute partitionKey;
+    private final Attribute sortKey;
+    private final String timeToLiveAttribute;
+    private final List<GlobalSecondaryIndexProps> globalSecondaryIndexes;
+    private final RemovalPolicy removalPolicy;
+    private final Boolean deletionProtection;
+    private final Operations operations;
+    private final Double throttleAlarmThreshold;
+
+    private DataTableProps(Builder b) {
+        this.partitionKey = b.partitionKey;
+        this.sortKey = b.sortKey;
+        this.timeToLiveAttribute = b.timeToLiveAttribute;
+        this.globalSecondaryIndexes = b.globalSecondaryIndexes == null ? null : List.copyOf(b.globalSecondaryIndexes);
+        this.removalPolicy = b.removalPolicy;
+        this.deletionProtection = b.deletionProtection;
+        this.operations = b.operations;
+        this.throttleAlarmThreshold = b.throttleAlarmThreshold;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The partition key. Required. */
+    public Attribute getPartitionKey() {
+        return partitionKey;
+    }
+
+    /**
+     * The sort key.
+     *
+     * @default none
+     */
+    public Attribute getSortKey() {
+        return sortKey;
+    }
+
+    /**
+     * Name of a numeric attribute (epoch seconds) after which DynamoDB may delete the item. Deletion is
+     * eventual: code must still check expiry when it reads.
+     *
+     * @default no TTL
+     */
+    public String getTimeToLiveAttribute() {
+        return timeToLiveAttribute;
+    }
+
+    /**
+     * Global secondary indexes.
+     *
+     * @default none
+     */
+    public List<GlobalSecondaryIndexProps> getGlobalSecondaryIndexes() {
+        return globalSecondaryIndexes;
+    }
+
+    /**
+     * What happens to the table when the stack is deleted or the table is replaced.
+     *
+     * @default RemovalPolicy.RETAIN
+     */
+    public RemovalPolicy getRemovalPolicy() {
+        return removalPolicy;
+    }
+
+    /**
+     * Whether DynamoDB refuses to delete the table.
+     *
+     * @default true when the removal policy is RETAIN, false otherwise
+     */
+    public Boolean getDeletionProtection() {
+        return deletionProtection;
+    }
+
+    /**
+     * Where the table's alarms notify.
+     *
+     * @default alarms are created without actions
+     */
+    public Operations getOperations() {
+        return operations;
+    }
+
+    /**
+     * Read plus write throttle events in five minutes that raise the throttles alarm.
+     *
+     * @default 1
+     */
+    public Double getThrottleAlarmThreshold() {
+        return throttleAlarmThreshold;
+    }
+
+    /** Builder of {@link DataTableProps}. */
+    public static final class Builder {
+        private Attribute partitionKey;
+        private Attribute sortKey;
+        private String timeToLiveAttribute;
+        private List<GlobalSecondaryIndexProps> globalSecondaryIndexes;
+        private RemovalPolicy removalPolicy;
+        private Boolean deletionProtection;
+        private Operations operations;
+        private Double throttleAlarmThreshold;
+
+        public Builder partitionKey(Attribute partitionKey) {
+            this.partitionKey = partitionKey;
+            return this;
+        }
+
+        public Builder sortKey(Attribute sortKey) {
+            this.sortKey = sortKey;
+            return this;
+        }
+
+        public Builder timeToLiveAttribute(String timeToLiveAttribute) {
+            this.timeToLiveAttribute = timeToLiveAttribute;
+            return this;
+        }
+
+        public Builder globalSecondaryIndexes(List<GlobalSecondaryIndexProps> globalSecondaryIndexes) {
+            this.globalSecondaryIndexes = globalSecondaryIndexes;
+            return this;
+        }
+
+        public Builder removalPolicy(RemovalPolicy removalPolicy) {
+            this.removalPolicy = removalPolicy;
+            return this;
+        }
+
+        public Builder deletionProtection(Boolean deletionProtection) {
+            this.deletionProtection = deletionProtection;
+            return this;
+        }
+
+        public Builder operations(Operations operations) {
+            this.operations = operations;
+            return this;
+        }
+
+        public Builder throttleAlarmThreshold(Double throttleAlarmThreshold) {
+            this.throttleAlarmThreshold = throttleAlarmThreshold;
+            return this;
+        }
+
+        public DataTableProps build() {
+            return new DataTableProps(this);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.serverlesskit.constructs;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.iam.IPrincipal;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.Tracing;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Construct;
+
+/**
+ * A Java Lambda function with the settings a production Java function wants, invoked through an alias.
+ *
+ * <p>Creates: a log group with retention; a role of its own that may write only to that log group (plus the
+ * X-Ray trace upload, which AWS scopes to no resource); the function (Java 21 on arm64, active X-Ray tracing,
+ * reserved concurrency, Powertools environment); SnapStart on published versions; and the alias {@code live}
+ * pointing at the current version. API integrations and event sources should target {@link #getAlias()}: only
+ * published versions get SnapStart.
+ *
+ * <p>Alarms: errors, throttles, p99 duration near the timeout, concurrency near the reserved limit.
+ *
+ * <p>The construct is an {@link IGrantable}: {@code table.grantReadData(javaFunction)} grants to its role.
+ */
+public class JavaFunction extends Construct implements IGrantable {
+    /** The name of the alias every trigger should invoke. */
+    public static final String ALIAS_NAME = "live";
+
+    private static final Pattern HANDLER = Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*(::[A-Za-z_$][\\w$]*)?");
+    private static final Pattern LOG_LEVEL = Pattern.compile("TRACE|DEBUG|INFO|WARN|ERROR");
+    private static final Duration MAX_TIMEOUT = Duration.minutes(15);
+
+    private final LogGroup logGroup;
+    private final Role role;
+    private final Function function;
+    private final Alias alias;
+    private final int reservedConcurrency;
+    private final Duration timeout;
+    private final List<Alarm> alarms;
+
+    public JavaFunction(Construct scope, String id, JavaFunctionProps props) {
+        super(scope, id);
+        Check.required("JavaFunctionProps", props);
+        String handler = Check.matches("JavaFunctionProps.handler", props.getHandler(), HANDLER,
+                "must name a class, optionally with ::method");
+        Check.required("JavaFunctionProps.code", props.getCode());
+        this.reservedConcurrency = Check.required("JavaFunctionProps.reservedConcurrency", props.getReservedConcurrency());
+        Check.that(reservedConcurrency > 0, "JavaFunctionProps.reservedConcurrency must be greater than 0 (got "
+                + reservedConcurrency + "): a function without reserved concurrency can starve the account");
+        int memorySize = Check.between("JavaFunctionProps.memorySize", or(props.getMemorySize(), 1024), 128, 10240);
+        this.timeout = or(props.getTimeout(), Duration.seconds(10));
+        Check.between("JavaFunctionProps.timeout (seconds)", timeout.toSeconds().doubleValue(), 1,
+                MAX_TIMEOUT.toSeconds().doubleValue());
+        String logLevel = Check.matches("JavaFunctionProps.logLevel", or(props.getLogLevel(), "INFO"), LOG_LEVEL,
+                "must be one of TRACE, DEBUG, INFO, WARN, ERROR");
+        boolean snapStart = or(props.getSnapStart(), true);
+        Runtime runtime = or(props.getRuntime(), Runtime.JAVA_21);
+        Check.that(runtime.getName().startsWith("java"),
+                "JavaFunctionProps.runtime must be a Java runtime (got " + runtime.getName() + ")");
+
+        this.logGroup = LogGroup.Builder.create(this, "Logs")
+                .retention(or(props.getLogRetention(), RetentionDays.ONE_MONTH))
+                .removalPolicy(or(props.getLogRemovalPolicy(), RemovalPolicy.RETAIN))
+                .build();
+
+        this.role = Role.Builder.create(this, "Role")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description("Execution role of " + getNode().getPath() + ": only what it is granted")
+                .build();
+        logGroup.grantWrite(role);
+
+        Map<String, String> environment = new TreeMap<>();
+        environment.put("POWERTOOLS_SERVICE_NAME", or(props.getServiceName(), id));
+        environment.put("POWERTOOLS_LOG_LEVEL", logLevel);
+        environment.put("POWERTOOLS_METRICS_NAMESPACE", or(props.getMetricsNamespace(), "ServerlessKit"));
+        if (props.getEnvironment() != null) {
+            environment.putAll(props.getEnvironment());
+        }
+
+        this.function = Function.Builder.create(this, "Function")
+                .runtime(runtime)
+                .architecture(or(props.getArchitecture(), Architecture.ARM_64))
+                .handler(handler)
+                .code(props.getCode())
+                .memorySize(memorySize)
+                .timeout(timeout)
+                .role(role)
+                .logGroup(logGroup)
+                .tracing(Tracing.ACTIVE)
+                .reservedConcurrentExecutions(reservedConcurrency)
+                .snapStart(snapStart ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
+                .environment(environment)
+                .description(props.getDescription())
+                .build();
+        if (snapStart) {
+            Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                    "Triggers invoke the alias '" + ALIAS_NAME + "', which points at a published version");
+        }
+        this.alias = Alias.Builder.create(this, "Alias")
+                .aliasName(ALIAS_NAME)
+                .version(function.getCurrentVersion())
+                .build();
+
+        // X-Ray's PutTraceSegments/PutTelemetryRecords support no resource-level permissions: AWS requires "*".
+        NagAcknowledgments.acknowledge(role, "AwsSolutions-IAM5[Resource::*]",
+                    "Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which AWS"
+                        + " only grants on resource '*'; the log permissions are scoped to the function's log group.");
+        if (!runtime.getName().equals(latestJavaRuntimeName())) {
+            String pinned = "The Java runtime is pinned on purpose (JavaFunctionProps.runtime, default Java 21 LTS):"
+                    + " the handlers are built and tested for it.";
+            NagAcknowledgments.acknowledge(function, "AwsSolutions-L1", pinned);
+            NagAcknowledgments.acknowledge(function, "Serverless-LambdaLatestVersion", pinned);
+        }
+        NagAcknowledgments.acknowledge(function, "Serverless-LambdaDLQ",
+                "A function dead-letter queue only receives failed asynchronous invocations. JavaFunction serves"
+                        + " synchronous callers (API Gateway: the error returns to the client) and SQS event"
+                        + " sources (failed messages go to the source queue's own dead-letter queue).");
+
+        AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
+        MetricOptions fiveMinutes = MetricOptions.builder().period(Duration.minutes(5)).build();
+        alarmFactory.atLeast("ErrorsAlarm", function.metricErrors(fiveMinutes),
+                or(props.getErrorsAlarmThreshold(), 1.0), "Function errors");
+        alarmFactory.atLeast("ThrottlesAlarm", function.metricThrottles(fiveMinutes), 1,
+                "Function throttled: reserved concurrency exhausted");
+        double durationPercent = Check.between("JavaFunctionProps.durationAlarmPercentOfTimeout",
+                or(props.getDurationAlarmPercentOfTimeout(), 80.0), 1, 100);
+        alarmFactory.atLeast("DurationAlarm",
+                function.metricDuration(MetricOptions.builder().period(Duration.minutes(5)).statistic("p99").build()),
+                Math.floor(timeout.toMilliseconds().doubleValue() * durationPercent / 100),
+                "p99 duration above " + (int) durationPercent + "% of the timeout");
+        double concurrencyPercent = Check.between("JavaFunctionProps.concurrencyAlarmPercentOfReserved",
+                or(props.getConcurrencyAlarmPercentOfReserved(), 80.0), 1, 100);
+        alarmFactory.atLeast("ConcurrencyAlarm",
+                function.metric("ConcurrentExecutions",
+                        MetricOptions.builder().period(Duration.minutes(1)).statistic("Maximum").build()),
+                Math.max(1, Math.ceil(reservedConcurrency * concurrencyPercent / 100)),
+                "Concurrency above " + (int) concurrencyPercent + "% of the reserved " + reservedConcurrency);
+        this.alarms = alarmFactory.alarms();
+    }
+
+    private static String latestJavaRuntimeName() {
+        return Runtime.JAVA_25.getName();
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
+    /** The principal of the function's role. */
+    @Override
+    public IPrincipal getGrantPrincipal() {
+        return role;
+    }
+
+    /** The underlying function (escape hatch). Invoke {@link #getAlias()} rather than this. */
+    public Function getFunction() {
+        return function;
+    }
+
+    /** The alias {@value #ALIAS_NAME}, on the current published version: what triggers should invoke. */
+    public Alias getAlias() {
+        return alias;
+    }
+
+    public Role getRole() {
+        return role;
+    }
+
+    public LogGroup getLogGroup() {
+        return logGroup;
+    }
+
+    public int getReservedConcurrency() {
+        return reservedConcurrency;
+    }
+
+    public Duration getTimeout() {
+        return timeout;
+    }
+
+    /** The function's alarms: errors, throttles, duration, concurrency. */
+    public List<Alarm> getAlarms() {
+        return alarms;
+    }
+}

@@ -1,0 +1,354 @@
+package dev.serverlesskit.constructs;
+
+import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.logs.RetentionDays;
+
+/** Properties of {@link JavaFunction}. */
+public final class JavaFunctionProps {
+    private final String handler;
+    private final Code code;
+    private final Integer reservedConcurrency;
+    private final Integer memorySize;
+    private final Duration timeout;
+    private final Map<String, String> environment;
+    private final String serviceName;
+    private final String logLevel;
+    private final String metricsNamespace;
+    private final RetentionDays logRetention;
+    private final RemovalPolicy logRemovalPolicy;
+    private final Boolean snapStart;
+    private final Runtime runtime;
+    private final Architecture architecture;
+    private final String description;
+    private final Operations operations;
+    private final Double errorsAlarmThreshold;
+    private final Double durationAlarmPercentOfTimeout;
+    private final Double concurrencyAlarmPercentOfReserved;
+
+    private JavaFunctionProps(Builder b) {
+        this.handler = b.handler;
+        this.code = b.code;
+        this.reservedConcurrency = b.reservedConcurrency;
+        this.memorySize = b.memorySize;
+        this.timeout = b.timeout;
+        this.environment = b.environment == null ? null : Map.copyOf(b.environment);
+        this.serviceName = b.serviceName;
+        this.logLevel = b.logLevel;
+        this.metricsNamespace = b.metricsNamespace;
+        this.logRetention = b.logRetention;
+        this.logRemovalPolicy = b.logRemovalPolicy;
+        this.snapStart = b.snapStart;
+        this.runtime = b.runtime;
+        this.architecture = b.architecture;
+        this.description = b.description;
+        this.operations = b.operations;
+        this.errorsAlarmThreshold = b.errorsAlarmThreshold;
+        this.durationAlarmPercentOfTimeout = b.durationAlarmPercentOfTimeout;
+        this.concurrencyAlarmPercentOfReserved = b.concurrencyAlarmPercentOfReserved;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding every value of these props, to derive a variant. */
+    public Builder toBuilder() {
+        return new Builder().handler(handler).code(code).reservedConcurrency(reservedConcurrency)
+                .memorySize(memorySize).timeout(timeout).environment(environment).serviceName(serviceName)
+                .logLevel(logLevel).metricsNamespace(metricsNamespace).logRetention(logRetention)
+                .logRemovalPolicy(logRemovalPolicy).snapStart(snapStart).runtime(runtime).architecture(architecture)
+                .description(description).operations(operations).errorsAlarmThreshold(errorsAlarmThreshold)
+                .durationAlarmPercentOfTimeout(durationAlarmPercentOfTimeout)
+                .concurrencyAlarmPercentOfReserved(concurrencyAlarmPercentOfReserved);
+    }
+
+    /** The handler, as {@code package.Class::method}. Required. */
+    public String getHandler() {
+        return handler;
+    }
+
+    /** The deployment package, usually {@code Code.fromAsset("path/to/shaded.jar")}. Required. */
+    public Code getCode() {
+        return code;
+    }
+
+    /**
+     * Concurrent executions reserved for (and capping) this function, so that one function can neither starve
+     * the account's other functions nor be starved by them. Required, and greater than zero.
+     */
+    public Integer getReservedConcurrency() {
+        return reservedConcurrency;
+    }
+
+    /**
+     * Memory in MB (128 to 10240); CPU grows with it, and Java's start-up is CPU bound.
+     *
+     * @default 1024
+     */
+    public Integer getMemorySize() {
+        return memorySize;
+    }
+
+    /**
+     * Maximum duration of one invocation, 1 second to 15 minutes.
+     *
+     * @default Duration.seconds(10)
+     */
+    public Duration getTimeout() {
+        return timeout;
+    }
+
+    /**
+     * Environment variables added to the Powertools ones.
+     *
+     * @default none
+     */
+    public Map<String, String> getEnvironment() {
+        return environment;
+    }
+
+    /**
+     * {@code POWERTOOLS_SERVICE_NAME}: the service name in logs, metrics dimensions and traces.
+     *
+     * @default the construct id
+     */
+    public String getServiceName() {
+        return serviceName;
+    }
+
+    /**
+     * {@code POWERTOOLS_LOG_LEVEL}.
+     *
+     * @default "INFO"
+     */
+    public String getLogLevel() {
+        return logLevel;
+    }
+
+    /**
+     * {@code POWERTOOLS_METRICS_NAMESPACE}: the CloudWatch namespace of the function's EMF metrics.
+     *
+     * @default "ServerlessKit"
+     */
+    public String getMetricsNamespace() {
+        return metricsNamespace;
+    }
+
+    /**
+     * How long the function's log group keeps its events.
+     *
+     * @default RetentionDays.ONE_MONTH
+     */
+    public RetentionDays getLogRetention() {
+        return logRetention;
+    }
+
+    /**
+     * What happens to the log group when the stack is deleted.
+     *
+     * @default RemovalPolicy.RETAIN
+     */
+    public RemovalPolicy getLogRemovalPolicy() {
+        return logRemovalPolicy;
+    }
+
+    /**
+     * Whether SnapStart snapshots each published version, which is what the alias points at.
+     *
+     * @default true
+     */
+    public Boolean getSnapStart() {
+        return snapStart;
+    }
+
+    /**
+     * The Java runtime.
+     *
+     * @default Runtime.JAVA_21
+     */
+    public Runtime getRuntime() {
+        return runtime;
+    }
+
+    /**
+     * The instruction set.
+     *
+     * @default Architecture.ARM_64 (Graviton: cheaper per GB-second)
+     */
+    public Architecture getArchitecture() {
+        return architecture;
+    }
+
+    /**
+     * The function's description.
+     *
+     * @default none
+     */
+    public String getDescription() {
+        return description;
+    }
+
+    /**
+     * Where the function's alarms notify.
+     *
+     * @default alarms are created without actions
+     */
+    public Operations getOperations() {
+        return operations;
+    }
+
+    /**
+     * Errors in five minutes that raise the errors alarm.
+     *
+     * @default 1
+     */
+    public Double getErrorsAlarmThreshold() {
+        return errorsAlarmThreshold;
+    }
+
+    /**
+     * p99 duration, as a percentage of the timeout, that raises the duration alarm.
+     *
+     * @default 80
+     */
+    public Double getDurationAlarmPercentOfTimeout() {
+        return durationAlarmPercentOfTimeout;
+    }
+
+    /**
+     * Peak concurrent executions, as a percentage of the reserved concurrency, that raises the concurrency alarm.
+     *
+     * @default 80
+     */
+    public Double getConcurrencyAlarmPercentOfReserved() {
+        return concurrencyAlarmPercentOfReserved;
+    }
+
+    /** Builder of {@link JavaFunctionProps}. */
+    public static final class Builder {
+        private String handler;
+        private Code code;
+        private Integer reservedConcurrency;
+        private Integer memorySize;
+        private Duration timeout;
+        private Map<String, String> environment;
+        private String serviceName;
+        private String logLevel;
+        private String metricsNamespace;
+        private RetentionDays logRetention;
+        private RemovalPolicy logRemovalPolicy;
+        private Boolean snapStart;
+        private Runtime runtime;
+        private Architecture architecture;
+        private String description;
+        private Operations operations;
+        private Double errorsAlarmThreshold;
+        private Double durationAlarmPercentOfTimeout;
+        private Double concurrencyAlarmPercentOfReserved;
+
+        public Builder handler(String handler) {
+            this.handler = handler;
+            return this;
+        }
+
+        public Builder code(Code code) {
+            this.code = code;
+            return this;
+        }
+
+        public Builder reservedConcurrency(Integer reservedConcurrency) {
+            this.reservedConcurrency = reservedConcurrency;
+            return this;
+        }
+
+        public Builder memorySize(Integer memorySize) {
+            this.memorySize = memorySize;
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        public Builder environment(Map<String, String> environment) {
+            this.environment = environment == null ? null : new TreeMap<>(environment);
+            return this;
+        }
+
+        public Builder serviceName(String serviceName) {
+            this.serviceName = serviceName;
+            return this;
+        }
+
+        public Builder logLevel(String logLevel) {
+            this.logLevel = logLevel;
+            return this;
+        }
+
+        public Builder metricsNamespace(String metricsNamespace) {
+            this.metricsNamespace = metricsNamespace;
+            return this;
+        }
+
+        public Builder logRetention(RetentionDays logRetention) {
+            this.logRetention = logRetention;
+            return this;
+        }
+
+        public Builder logRemovalPolicy(RemovalPolicy logRemovalPolicy) {
+            this.logRemovalPolicy = logRemovalPolicy;
+            return this;
+        }
+
+        public Builder snapStart(Boolean snapStart) {
+            this.snapStart = snapStart;
+            return this;
+        }
+
+        public Builder runtime(Runtime runtime) {
+            this.runtime = runtime;
+            return this;
+        }
+
+        public Builder architecture(Architecture architecture) {
+            this.architecture = architecture;
+            return this;
+        }
+
+        public Builder description(String description) {
+            this.description = description;
+            return this;
+        }
+
+        public Builder operations(Operations operations) {
+            this.operations = operations;
+            return this;
+        }
+
+        public Builder errorsAlarmThreshold(Double errorsAlarmThreshold) {
+            this.errorsAlarmThreshold = errorsAlarmThreshold;
+            return this;
+        }
+
+        public Builder durationAlarmPercentOfTimeout(Double durationAlarmPercentOfTimeout) {
+            this.durationAlarmPercentOfTimeout = durationAlarmPercentOfTimeout;
+            return this;
+        }
+
+        public Builder concurrencyAlarmPercentOfReserved(Double concurrencyAlarmPercentOfReserved) {
+            this.concurrencyAlarmPercentOfReserved = concurrencyAlarmPercentOfReserved;
+            return this;
+        }
+
+        public JavaFunctionProps build() {
+            return new JavaFunctionProps(this);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.serverlesskit.constructs;
+
+import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Validations;
+import software.constructs.IConstruct;
+
+/**
+ * Acknowledgments of cdk-nag findings, recorded on the construct they concern through aws-cdk-lib's own
+ * {@link Validations} mechanism, so the library needs no dependency on cdk-nag.
+ */
+final class NagAcknowledgments {
+    private NagAcknowledgments() {
+    }
+
+    static void acknowledge(IConstruct scope, String ruleId, String reason) {
+        Validations.of(scope).acknowledge(Acknowledgment.builder().id(ruleId).reason(reason).build());
+    }
+
+    /**
+     * Acknowledges an IAM5 wildcard-resource finding. A finding id may hold only one {@code ::}, so an ARN that
+     * still holds pseudo parameters ({@code <AWS::Region>}: an environment-agnostic stack) cannot be acknowledged;
+     * in an environment-specific stack the ARN is a literal and can.
+     *
+     * @return whether the finding could be acknowledged
+     */
+    static boolean acknowledgeWildcardResource(IConstruct scope, String arn, String reason) {
+        Object resolved = Stack.of(scope).resolve(arn);
+        if (!(resolved instanceof String literal) || literal.contains("::")) {
+            return false;
+        }
+        acknowledge(scope, "AwsSolutions-IAM5[Resource::" + literal + "]", reason);
+        return true;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.serverlesskit.constructs;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+/**
+ * An SQS queue with a dead-letter queue and a {@link JavaFunction} consuming it in batches.
+ *
+ * <p>Both queues are encrypted (SSE-SQS) and refuse requests without TLS. A message that fails
+ * {@code maxReceiveCount} times moves to the dead-letter queue: nothing is dropped silently. The event source
+ * reports batch item failures, so one poison message does not make its whole batch retry.
+ *
+ * <p>Alarms: any message in the dead-letter queue; the oldest message older than a threshold; plus the
+ * consumer's own {@link JavaFunction} alarms.
+ */
+public class QueueWorker extends Construct {
+    private static final Duration MAX_BATCHING_WINDOW = Duration.minutes(5);
+
+    private final Queue queue;
+    private final Queue deadLetterQueue;
+    private final JavaFunction consumer;
+    private final SqsEventSource eventSource;
+    private final List<Alarm> alarms;
+
+    public QueueWorker(Construct scope, String id, QueueWorkerProps props) {
+        super(scope, id);
+        Check.required("QueueWorkerProps", props);
+        JavaFunctionProps consumerProps = Check.required("QueueWorkerProps.consumer", props.getConsumer());
+        Operations operations = props.getOperations() != null ? props.getOperations() : consumerProps.getOperations();
+        if (consumerProps.getOperations() == null && operations != null) {
+            consumerProps = consumerProps.toBuilder().operations(operations).build();
+        }
+
+        int batchSize = Check.between("QueueWorkerProps.batchSize", or(props.getBatchSize(), 10), 1, 10000);
+        Duration window = props.getMaxBatchingWindow();
+        if (window != null) {
+            Check.between("QueueWorkerProps.maxBatchingWindow (seconds)", window.toSeconds().doubleValue(), 0,
+                    MAX_BATCHING_WINDOW.toSeconds().doubleValue());
+        }
+        Check.that(batchSize <= 10 || (window != null && window.toSeconds().doubleValue() > 0),
+                "QueueWorkerProps.batchSize above 10 (got " + batchSize + ") needs a QueueWorkerProps.maxBatchingWindow");
+        int maxReceiveCount = Check.between("QueueWorkerProps.maxReceiveCount", or(props.getMaxReceiveCount(), 3), 1, 1000);
+
+        this.consumer = new JavaFunction(this, "Consumer", consumerProps);
+        double functionTimeout = consumer.getTimeout().toSeconds().doubleValue();
+        Duration visibilityTimeout = or(props.getVisibilityTimeout(), Duration.seconds(6 * functionTimeout));
+        Check.that(visibilityTimeout.toSeconds().doubleValue() >= functionTimeout,
+                "QueueWorkerProps.visibilityTimeout (" + visibilityTimeout.toSeconds() + " s) must be at least the"
+                        + " consumer's timeout (" + (long) functionTimeout + " s), or messages are redelivered while"
+                        + " still being processed");
+        Check.between("QueueWorkerProps.visibilityTimeout (seconds)", visibilityTimeout.toSeconds().doubleValue(), 0, 43200);
+
+        Integer maxConcurrency = props.getMaxConcurrency();
+        int reserved = consumer.getReservedConcurrency();
+        if (maxConcurrency != null) {
+            Check.between("QueueWorkerProps.maxConcurrency", maxConcurrency, 2, 1000);
+            Check.that(maxConcurrency <= reserved, "QueueWorkerProps.maxConcurrency (" + maxConcurrency
+                    + ") must not exceed the consumer's reservedConcurrency (" + reserved + ")");
+        } else if (reserved >= 2) {
+            maxConcurrency = Math.min(reserved, 1000);
+        }
+
+        this.deadLetterQueue = Queue.Builder.create(this, "DeadLetterQueue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        this.queue = Queue.Builder.create(this, "Queue")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .visibilityTimeout(visibilityTimeout)
+                .retentionPeriod(or(props.getRetentionPeriod(), Duration.days(4)))
+                .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetterQueue).maxReceiveCount(maxReceiveCount).build())
+                .build();
+
+        this.eventSource = new SqsEventSource(queue, SqsEventSourceProps.builder()
+                .batchSize(batchSize)
+                .maxBatchingWindow(window)
+                .maxConcurrency(maxConcurrency)
+                .reportBatchItemFailures(true)
+                .build());
+        consumer.getAlias().addEventSource(eventSource);
+        NagAcknowledgments.acknowledge(deadLetterQueue, "Serverless-SQSRedrivePolicy",
+                "This is the dead-letter queue: the end of the line for failed messages, watched by its alarm.");
+        NagAcknowledgments.acknowledge(consumer, "Serverless-LambdaEventSourceMappingDestination",
+                "Lambda supports no on-failure destination for SQS event sources: failed messages return to the"
+                        + " queue and move to its dead-letter queue after maxReceiveCount receives.");
+
+        AlarmFactory alarmFactory = new AlarmFactory(this, operations);
+        alarmFactory.atLeast("DeadLetterQueueAlarm",
+                deadLetterQueue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                        .period(Duration.minutes(1)).statistic("Maximum").build()),
+                1, "Messages in the dead-letter queue: processing failed " + maxReceiveCount + " times");
+        Duration ageThreshold = or(props.getMessageAgeAlarmThreshold(), Duration.minutes(5));
+        alarmFactory.atLeast("MessageAgeAlarm",
+                queue.metricApproximateAgeOfOldestMessage(MetricOptions.builder()
+                        .period(Duration.minutes(1)).statistic("Maximum").build()),
+                ageThreshold.toSeconds().doubleValue(),
+                "Oldest message older than " + ageThreshold.toSeconds() + " s: the consumer is falling behind");
+        List<Alarm> all = new ArrayList<>(alarmFactory.alarms());
+        all.addAll(consumer.getAlarms());
+        this.alarms = Collections.unmodifiableList(all);
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
+    /** The queue producers send to. */
+    public Queue getQueue() {
+        return queue;
+    }
+
+    /** Where messages go after {@code maxReceiveCount} failed receives. */
+    public Queue getDeadLetterQueue() {
+        return deadLetterQueue;
+    }
+
+    public JavaFunction getConsumer() {
+        return consumer;
+    }
+
+    public SqsEventSource getEventSource() {
+        return eventSource;
+    }
+
+    /** The queue's alarms and its consumer's. */
+    public List<Alarm> getAlarms() {
+        return alarms;
+    }
+}

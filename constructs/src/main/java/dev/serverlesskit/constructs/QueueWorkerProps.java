@@ -1,0 +1,175 @@
+package dev.serverlesskit.constructs;
+
+import software.amazon.awscdk.Duration;
+
+/** Properties of {@link QueueWorker}. */
+public final class QueueWorkerProps {
+    private final JavaFunctionProps consumer;
+    private final Integer batchSize;
+    private final Duration maxBatchingWindow;
+    private final Integer maxConcurrency;
+    private final Integer maxReceiveCount;
+    private final Duration visibilityTimeout;
+    private final Duration retentionPeriod;
+    private final Operations operations;
+    private final Duration messageAgeAlarmThreshold;
+
+    private QueueWorkerProps(Builder b) {
+        this.consumer = b.consumer;
+        this.batchSize = b.batchSize;
+        this.maxBatchingWindow = b.maxBatchingWindow;
+        this.maxConcurrency = b.maxConcurrency;
+        this.maxReceiveCount = b.maxReceiveCount;
+        this.visibilityTimeout = b.visibilityTimeout;
+        this.retentionPeriod = b.retentionPeriod;
+        this.operations = b.operations;
+        this.messageAgeAlarmThreshold = b.messageAgeAlarmThreshold;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The consuming function. Its handler must return an {@code SQSBatchResponse}: the event source reports
+     * batch item failures, so only the failed messages are retried. Required.
+     */
+    public JavaFunctionProps getConsumer() {
+        return consumer;
+    }
+
+    /**
+     * Messages per invocation, 1 to 10000 (above 10 needs a batching window).
+     *
+     * @default 10
+     */
+    public Integer getBatchSize() {
+        return batchSize;
+    }
+
+    /**
+     * How long the event source gathers messages before invoking, up to 5 minutes.
+     *
+     * @default no window: invoke as soon as messages arrive
+     */
+    public Duration getMaxBatchingWindow() {
+        return maxBatchingWindow;
+    }
+
+    /**
+     * Concurrent invocations the event source may make, 2 to 1000, at most the consumer's reserved concurrency
+     * (more would only be throttled and count against maxReceiveCount).
+     *
+     * @default the consumer's reserved concurrency (no limit when that is 1)
+     */
+    public Integer getMaxConcurrency() {
+        return maxConcurrency;
+    }
+
+    /**
+     * Receives after which a message moves to the dead-letter queue.
+     *
+     * @default 3
+     */
+    public Integer getMaxReceiveCount() {
+        return maxReceiveCount;
+    }
+
+    /**
+     * The queue's visibility timeout; at least the consumer's timeout.
+     *
+     * @default six times the consumer's timeout, as AWS recommends for Lambda event sources
+     */
+    public Duration getVisibilityTimeout() {
+        return visibilityTimeout;
+    }
+
+    /**
+     * How long the queue keeps an unprocessed message. The dead-letter queue keeps messages 14 days.
+     *
+     * @default Duration.days(4)
+     */
+    public Duration getRetentionPeriod() {
+        return retentionPeriod;
+    }
+
+    /**
+     * Where the alarms of the queue and of its consumer notify.
+     *
+     * @default the consumer's operations, else alarms are created without actions
+     */
+    public Operations getOperations() {
+        return operations;
+    }
+
+    /**
+     * Age of the oldest message that raises the backlog alarm.
+     *
+     * @default Duration.minutes(5)
+     */
+    public Duration getMessageAgeAlarmThreshold() {
+        return messageAgeAlarmThreshold;
+    }
+
+    /** Builder of {@link QueueWorkerProps}. */
+    public static final class Builder {
+        private JavaFunctionProps consumer;
+        private Integer batchSize;
+        private Duration maxBatchingWindow;
+        private Integer maxConcurrency;
+        private Integer maxReceiveCount;
+        private Duration visibilityTimeout;
+        private Duration retentionPeriod;
+        private Operations operations;
+        private Duration messageAgeAlarmThreshold;
+
+        public Builder consumer(JavaFunctionProps consumer) {
+            this.consumer = consumer;
+            return this;
+        }
+
+        public Builder batchSize(Integer batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        public Builder maxBatchingWindow(Duration maxBatchingWindow) {
+            this.maxBatchingWindow = maxBatchingWindow;
+            return this;
+        }
+
+        public Builder maxConcurrency(Integer maxConcurrency) {
+            this.maxConcurrency = maxConcurrency;
+            return this;
+        }
+
+        public Builder maxReceiveCount(Integer maxReceiveCount) {
+            this.maxReceiveCount = maxReceiveCount;
+            return this;
+        }
+
+        public Builder visibilityTimeout(Duration visibilityTimeout) {
+            this.visibilityTimeout = visibilityTimeout;
+            return this;
+        }
+
+        public Builder retentionPeriod(Duration retentionPeriod) {
+            this.retentionPeriod = retentionPeriod;
+            return this;
+        }
+
+        public Builder operations(Operations operations) {
+            this.operations = operations;
+            return this;
+        }
+
+        public Builder messageAgeAlarmThreshold(Duration messageAgeAlarmThreshold) {
+            this.messageAgeAlarmThreshold = messageAgeAlarmThreshold;
+            return this;
+        }
+
+        public QueueWorkerProps build() {
+            return new QueueWorkerProps(this);
+        }
+    }
+}

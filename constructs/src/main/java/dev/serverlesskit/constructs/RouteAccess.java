@@ -1,0 +1,95 @@
+package dev.serverlesskit.constructs;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Who may call a route of a {@link ServerlessApi}. Every route declares one: there is no default, so a route
+ * is never public by accident.
+ *
+ * <ul>
+ *   <li>{@link #publicAccess(String)}: anyone, no token; the justification is recorded in the template and in
+ *       the cdk-nag acknowledgment.</li>
+ *   <li>{@link #authenticated()}: a valid token of the API's user pool (the Cognito authorizer).</li>
+ *   <li>{@link #groups(String...)}: a valid token whose {@code cognito:groups} claim holds one of the groups.
+ *       API Gateway's Cognito authorizer checks the token; the handler must check the claim (API Gateway has no
+ *       native group check). The requirement is recorded on the method in the template so that tools and
+ *       reviewers can see it.</li>
+ * </ul>
+ */
+public final class RouteAccess {
+    /** The CloudFormation metadata key on each {@code AWS::ApiGateway::Method} that records its access. */
+    public static final String METADATA_KEY = "serverlesskit:access";
+
+    private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9_+=,.@-]{1,128}");
+
+    private final Kind kind;
+    private final List<String> groups;
+    private final String justification;
+
+    /** The kinds of access. */
+    public enum Kind {
+        PUBLIC, AUTHENTICATED, GROUPS
+    }
+
+    private RouteAccess(Kind kind, List<String> groups, String justification) {
+        this.kind = kind;
+        this.groups = groups;
+        this.justification = justification;
+    }
+
+    /** Anyone may call the route. The justification says why it is deliberately public. */
+    public static RouteAccess publicAccess(String justification) {
+        Check.notBlank("RouteAccess.publicAccess(justification)", justification);
+        return new RouteAccess(Kind.PUBLIC, List.of(), justification);
+    }
+
+    /** Any signed-in user of the API's user pool. */
+    public static RouteAccess authenticated() {
+        return new RouteAccess(Kind.AUTHENTICATED, List.of(), null);
+    }
+
+    /** Signed-in users in at least one of these groups. */
+    public static RouteAccess groups(String... groups) {
+        Check.that(groups != null && groups.length > 0, "RouteAccess.groups needs at least one group");
+        for (String group : groups) {
+            Check.matches("RouteAccess.groups", group, GROUP_NAME, "must hold group names");
+        }
+        return new RouteAccess(Kind.GROUPS, List.of(groups), null);
+    }
+
+    public Kind getKind() {
+        return kind;
+    }
+
+    /** The groups of a {@link Kind#GROUPS} route; empty otherwise. */
+    public List<String> getGroups() {
+        return groups;
+    }
+
+    /** Why a {@link Kind#PUBLIC} route is public; null otherwise. */
+    public String getJustification() {
+        return justification;
+    }
+
+    public boolean requiresToken() {
+        return kind != Kind.PUBLIC;
+    }
+
+    /** The value recorded in the template: {@code public}, {@code authenticated} or {@code groups:a,b}. */
+    public String describe() {
+        switch (kind) {
+            case PUBLIC:
+                return "public";
+            case AUTHENTICATED:
+                return "authenticated";
+            default:
+                return "groups:" + String.join(",", groups);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

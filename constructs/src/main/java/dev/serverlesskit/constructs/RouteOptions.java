@@ -1,0 +1,74 @@
+package dev.serverlesskit.constructs;
+
+import software.amazon.awscdk.services.apigateway.JsonSchema;
+
+/** Options of one route of a {@link ServerlessApi}. */
+public final class RouteOptions {
+    private final JsonSchema requestSchema;
+    private final Number throttlingRateLimit;
+    private final Number throttlingBurstLimit;
+
+    private RouteOptions(Builder b) {
+        this.requestSchema = b.requestSchema;
+        this.throttlingRateLimit = b.throttlingRateLimit;
+        this.throttlingBurstLimit = b.throttlingBurstLimit;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A JSON schema API Gateway validates the request body against, refusing invalid bodies with a 400 before
+     * the function runs.
+     *
+     * @default no body validation (the handler validates)
+     */
+    public JsonSchema getRequestSchema() {
+        return requestSchema;
+    }
+
+    /**
+     * Steady-state requests per second for this route, overriding the stage's.
+     *
+     * @default the stage's rate limit
+     */
+    public Number getThrottlingRateLimit() {
+        return throttlingRateLimit;
+    }
+
+    /**
+     * Burst of requests for this route, overriding the stage's.
+     *
+     * @default the stage's burst limit
+     */
+    public Number getThrottlingBurstLimit() {
+        return throttlingBurstLimit;
+    }
+
+    /** Builder of {@link RouteOptions}. */
+    public static final class Builder {
+        private JsonSchema requestSchema;
+        private Number throttlingRateLimit;
+        private Number throttlingBurstLimit;
+
+        public Builder requestSchema(JsonSchema requestSchema) {
+            this.requestSchema = requestSchema;
+            return this;
+        }
+
+        public Builder throttlingRateLimit(Number throttlingRateLimit) {
+            this.throttlingRateLimit = throttlingRateLimit;
+            return this;
+        }
+
+        public Builder throttlingBurstLimit(Number throttlingBurstLimit) {
+            this.throttlingBurstLimit = throttlingBurstLimit;
+            return this;
+        }
+
+        public RouteOptions build() {
+            return new RouteOptions(this);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.serverlesskit.constructs;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cognito.AccountRecovery;
+import software.amazon.awscdk.services.cognito.AuthFlow;
+import software.amazon.awscdk.services.cognito.AutoVerifiedAttrs;
+import software.amazon.awscdk.services.cognito.CfnUserPoolGroup;
+import software.amazon.awscdk.services.cognito.FeaturePlan;
+import software.amazon.awscdk.services.cognito.Mfa;
+import software.amazon.awscdk.services.cognito.MfaSecondFactor;
+import software.amazon.awscdk.services.cognito.PasswordPolicy;
+import software.amazon.awscdk.services.cognito.SignInAliases;
+import software.amazon.awscdk.services.cognito.StandardAttribute;
+import software.amazon.awscdk.services.cognito.StandardAttributes;
+import software.amazon.awscdk.services.cognito.StandardThreatProtectionMode;
+import software.amazon.awscdk.services.cognito.UserPool;
+import software.amazon.awscdk.services.cognito.UserPoolClient;
+import software.amazon.awscdk.services.cognito.UserPoolClientOptions;
+import software.constructs.Construct;
+
+/**
+ * A Cognito user pool for the users of an application, with an app client for a browser app.
+ *
+ * <p>Defaults: sign-in with a verified email, a strong password policy (12+ characters, all character classes),
+ * optional TOTP MFA, account recovery by email only, the Plus feature plan with threat protection enforced,
+ * RETAIN with deletion protection. The app client has no secret (a browser cannot keep one), uses SRP and
+ * refresh tokens, hides whether a user exists, and revokes refresh tokens on sign-out; OAuth and the hosted UI
+ * are off.
+ *
+ * <p>Alarm: throttled sign-ins.
+ */
+public class UserDirectory extends Construct {
+    private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9_+=,.@-]{1,128}");
+
+    private final UserPool userPool;
+    private final UserPoolClient userPoolClient;
+    private final Map<String, CfnUserPoolGroup> groups = new LinkedHashMap<>();
+    private final List<Alarm> alarms;
+
+    public UserDirectory(Construct scope, String id, UserDirectoryProps props) {
+        super(scope, id);
+        UserDirectoryProps p = props == null ? UserDirectoryProps.builder().build() : props;
+        RemovalPolicy removalPolicy = p.getRemovalPolicy() == null ? RemovalPolicy.RETAIN : p.getRemovalPolicy();
+        boolean deletionProtection = p.getDeletionProtection() == null
+                ? removalPolicy == RemovalPolicy.RETAIN : p.getDeletionProtection();
+        Mfa mfa = p.getMfa() == null ? Mfa.OPTIONAL : p.getMfa();
+        FeaturePlan plan = p.getFeaturePlan() == null ? FeaturePlan.PLUS : p.getFeaturePlan();
+        int minLength = Check.between("UserDirectoryProps.passwordMinLength",
+                p.getPasswordMinLength() == null ? 12 : p.getPasswordMinLength(), 8, 99);
+
+        this.userPool = UserPool.Builder.create(this, "UserPool")
+                .selfSignUpEnabled(Boolean.TRUE.equals(p.getSelfSignUpEnabled()))
+                .signInAliases(SignInAliases.builder().email(true).build())
+                .autoVerify(AutoVerifiedAttrs.builder().email(true).build())
+                .standardAttributes(StandardAttributes.builder()
+                        .email(StandardAttribute.builder().required(true).mutable(true).build())
+                        .build())
+                .passwordPolicy(PasswordPolicy.builder()
+                        .minLength(minLength)
+                        .requireLowercase(true)
+                        .requireUppercase(true)
+                        .requireDigits(true)
+                        .requireSymbols(true)
+                        .tempPasswordValidity(Duration.days(3))
+                        .build())
+                .mfa(mfa)
+                .mfaSecondFactor(mfa == Mfa.OFF ? null : MfaSecondFactor.builder().otp(true).sms(false).build())
+                .accountRecovery(AccountRecovery.EMAIL_ONLY)
+                .featurePlan(plan)
+                .standardThreatProtectionMode(plan == FeaturePlan.PLUS ? StandardThreatProtectionMode.FULL_FUNCTION : null)
+                .removalPolicy(removalPolicy)
+                .deletionProtection(deletionProtection)
+                .build();
+
+        this.userPoolClient = userPool.addClient("WebClient", UserPoolClientOptions.builder()
+                .generateSecret(false)
+                .authFlows(AuthFlow.builder()
+                        .userSrp(true)
+                        .userPassword(Boolean.TRUE.equals(p.getAllowPasswordAuth()))
+                        .build())
+                .disableOAuth(true)
+                .preventUserExistenceErrors(true)
+                .enableTokenRevocation(true)
+                .accessTokenValidity(Duration.hours(1))
+                .idTokenValidity(Duration.hours(1))
+                .refreshTokenValidity(Duration.days(30))
+                .build());
+
+        for (String group : p.getGroups() == null ? List.<String>of() : p.getGroups()) {
+            Check.matches("UserDirectoryProps.groups", group, GROUP_NAME,
+                    "must hold names of 1 to 128 letters, digits or _+=,.@-");
+            Check.that(!groups.containsKey(group), "UserDirectoryProps.groups lists '" + group + "' twice");
+            groups.put(group, CfnUserPoolGroup.Builder.create(this, "Group-" + group)
+                    .userPoolId(userPool.getUserPoolId())
+                    .groupName(group)
+                    .description("Members get '" + group + "' in their cognito:groups claim")
+                    .build());
+        }
+
+        if (mfa != Mfa.REQUIRED) {
+            NagAcknowledgments.acknowledge(userPool, "AwsSolutions-COG2",
+                    "MFA is " + mfa + " by the owner's choice (UserDirectoryProps.mfa): users enrol TOTP"
+                            + " themselves; set Mfa.REQUIRED where every user must.");
+        }
+        if (plan != FeaturePlan.PLUS) {
+            NagAcknowledgments.acknowledge(userPool, "AwsSolutions-COG8",
+                    "The " + plan + " feature plan was chosen explicitly (UserDirectoryProps.featurePlan),"
+                            + " trading threat protection for cost.");
+        }
+
+        AlarmFactory alarmFactory = new AlarmFactory(this, p.getOperations());
+        alarmFactory.atLeast("SignInThrottlesAlarm", Metric.Builder.create()
+                        .namespace("AWS/Cognito")
+                        .metricName("SignInThrottles")
+                        .dimensionsMap(Map.of(
+                                "UserPool", userPool.getUserPoolId(),
+                                "UserPoolClient", userPoolClient.getUserPoolClientId()))
+                        .statistic("Sum")
+                        .period(Duration.minutes(5))
+                        .build(),
+                p.getSignInThrottleAlarmThreshold() == null ? 1 : p.getSignInThrottleAlarmThreshold(),
+                "Cognito throttled sign-ins");
+        this.alarms = alarmFactory.alarms();
+    }
+
+    /**
+     * The name of a group this directory created, checked: use it when declaring group-only routes.
+     *
+     * @throws IllegalArgumentException when the directory has no such group
+     */
+    public String group(String name) {
+        Check.that(groups.containsKey(name), "UserDirectory " + getNode().getPath() + " has no group '" + name
+                + "' (groups: " + groups.keySet() + ")");
+        return name;
+    }
+
+    public UserPool getUserPool() {
+        return userPool;
+    }
+
+    /** The browser app client: no secret, SRP sign-in. */
+    public UserPoolClient getUserPoolClient() {
+        return userPoolClient;
+    }
+
+    /** The groups, by name. */
+    public Map<String, CfnUserPoolGroup> getGroups() {
+        return Collections.unmodifiableMap(groups);
+    }
+
+    public List<Alarm> getAlarms() {
+        return alarms;
+    }
+}

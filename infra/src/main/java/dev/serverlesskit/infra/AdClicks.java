@@ -1,0 +1,88 @@
+package dev.serverlesskit.infra;
+
+import dev.serverlesskit.constructs.DataTable;
+import dev.serverlesskit.constructs.DataTableProps;
+import dev.serverlesskit.constructs.JavaFunction;
+import dev.serverlesskit.constructs.Operations;
+import dev.serverlesskit.constructs.QueueWorker;
+import dev.serverlesskit.constructs.QueueWorkerProps;
+import dev.serverlesskit.constructs.RouteAccess;
+import dev.serverlesskit.constructs.RouteOptions;
+import dev.serverlesskit.constructs.ServerlessApi;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.constructs.Construct;
+
+/**
+ * The ad-click pipeline: {@code POST /clicks} validates and enqueues, the processor aggregates clicks per
+ * campaign, ad and hour (deduplicated by click id), admins read {@code GET /campaigns/{campaignId}/stats}.
+ *
+ * <p>The {@code Clicks} table holds both the per-hour counters ({@code CAMPAIGN#id} / {@code HOUR#..#AD#..}) and
+ * the processor's dedupe markers ({@code CLICK#id}, expiring after a week).
+ */
+public class AdClicks extends Construct {
+    private final DataTable clicks;
+    private final JavaFunction recordClick;
+    private final QueueWorker worker;
+    private final JavaFunction campaignStats;
+
+    public AdClicks(Construct scope, String id, ServerlessApi api, FunctionFactory functions, Operations operations,
+                    StageConfig config) {
+        super(scope, id);
+
+        this.clicks = new DataTable(this, "Clicks", DataTableProps.builder()
+                .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
+                .timeToLiveAttribute("expiresAt")
+                .removalPolicy(config.removalPolicy())
+                .operations(operations)
+                .build());
+
+        this.worker = new QueueWorker(this, "Processor", QueueWorkerProps.builder()
+                .consumer(functions.props("click-processor", Handlers.PROCESS_CLICKS, config.processorConcurrency(),
+                        Map.of("CLICKS_TABLE", clicks.getTable().getTableName())))
+                .batchSize(25)
+                .maxBatchingWindow(Duration.seconds(1))
+                .maxReceiveCount(3)
+                .operations(operations)
+                .build());
+        clicks.getTable().grant(worker.getConsumer(),
+                "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+
+        this.recordClick = functions.apiFunction(this, "RecordClick", "click-intake", Handlers.RECORD_CLICK,
+                Map.of("CLICKS_QUEUE_URL", worker.getQueue().getQueueUrl()));
+        worker.getQueue().grantSendMessages(recordClick);
+
+        this.campaignStats = functions.apiFunction(this, "CampaignStats", "click-stats", Handlers.CAMPAIGN_STATS,
+                Map.of("CLICKS_TABLE", clicks.getTable().getTableName()));
+        clicks.getTable().grant(campaignStats, "dynamodb:Query");
+
+        api.addRoute("POST", "/clicks", recordClick.getAlias(),
+                RouteAccess.publicAccess("ad clicks come from anonymous visitors of pages showing the ads"),
+                RouteOptions.builder()
+                        .requestSchema(Schemas.click())
+                        .throttlingRateLimit(config.clicksRateLimit())
+                        .throttlingBurstLimit(config.clicksBurstLimit())
+                        .build());
+        api.addRoute("GET", "/campaigns/{campaignId}/stats", campaignStats.getAlias(),
+                RouteAccess.groups(ServerlessKitStack.ADMIN_GROUP));
+    }
+
+    public DataTable getClicks() {
+        return clicks;
+    }
+
+    public JavaFunction getRecordClick() {
+        return recordClick;
+    }
+
+    public QueueWorker getWorker() {
+        return worker;
+    }
+
+    public JavaFunction getCampaignStats() {
+        return campaignStats;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.serverlesskit.infra;
+
+import dev.serverlesskit.constructs.JavaFunction;
+import dev.serverlesskit.constructs.JavaFunctionProps;
+import dev.serverlesskit.constructs.Operations;
+import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awscdk.services.lambda.Code;
+import software.constructs.Construct;
+
+/** Makes the app's functions: the same jar, stage settings and Powertools namespace; only handler and IAM differ. */
+public final class FunctionFactory {
+    /** The CloudWatch namespace of the app's EMF metrics. */
+    public static final String METRICS_NAMESPACE = "ServerlessKit";
+
+    private final Code code;
+    private final StageConfig config;
+    private final Operations operations;
+    private final Map<String, String> commonEnvironment;
+
+    public FunctionFactory(Code code, StageConfig config, Operations operations, Map<String, String> commonEnvironment) {
+        this.code = code;
+        this.config = config;
+        this.operations = operations;
+        this.commonEnvironment = Map.copyOf(commonEnvironment);
+    }
+
+    /** Props of a function running {@code handlerClass::handleRequest}. */
+    public JavaFunctionProps props(String service, String handlerClass, int reservedConcurrency,
+                                   Map<String, String> environment) {
+        Map<String, String> env = new TreeMap<>(commonEnvironment);
+        env.putAll(environment);
+        return JavaFunctionProps.builder()
+                .handler(handlerClass + "::handleRequest")
+                .code(code)
+                .reservedConcurrency(reservedConcurrency)
+                .serviceName(service)
+                .metricsNamespace(METRICS_NAMESPACE)
+                .environment(env)
+                .snapStart(config.snapStart())
+                .logRetention(config.logRetention())
+                .logRemovalPolicy(config.removalPolicy())
+                .operations(operations)
+                .build();
+    }
+
+    /** An API function with the stage's API concurrency. */
+    public JavaFunction apiFunction(Construct scope, String id, String service, String handlerClass,
+                                    Map<String, String> environment) {
+        return new JavaFunction(scope, id, props(service, handlerClass, config.apiConcurrency(), environment));
+    }
+}

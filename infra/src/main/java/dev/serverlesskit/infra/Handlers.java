@@ -1,0 +1,22 @@
+package dev.serverlesskit.infra;
+
+/**
+ * The handler classes of {@code lambdas/}, by name: infra never depends on the handlers' code (it ships to Lambda),
+ * only on these names and on the jar. {@code HandlerNamesTest} checks each name exists in the jar.
+ */
+public final class Handlers {
+    private static final String PETSTORE = "dev.serverlesskit.app.petstore.";
+    private static final String ADCLICKS = "dev.serverlesskit.app.adclicks.";
+
+    public static final String LIST_PETS = PETSTORE + "ListPetsHandler";
+    public static final String GET_PET = PETSTORE + "GetPetHandler";
+    public static final String ADD_PET = PETSTORE + "AddPetHandler";
+    public static final String PURCHASE_PET = PETSTORE + "PurchasePetHandler";
+    public static final String LIST_PURCHASES = PETSTORE + "ListPurchasesHandler";
+    public static final String RECORD_CLICK = ADCLICKS + "RecordClickHandler";
+    public static final String PROCESS_CLICKS = ADCLICKS + "ClickProcessorHandler";
+    public static final String CAMPAIGN_STATS = ADCLICKS + "CampaignStatsHandler";
+
+    private Handlers() {
+    }
+}

@@ -1,0 +1,49 @@
+package dev.serverlesskit.infra;
+
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklabs.cdknag.ServerlessChecks;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Validations;
+
+
+/**
+ * The CDK app of the reference application: one CDK Stage per entry of the {@value StageConfig#CONTEXT_KEY}
+ * context in {@code cdk.json}, each holding the {@link ServerlessKitStack}. cdk-nag (AwsSolutions and Serverless
+ * packs) validates every synthesis: an unacknowledged finding fails it.
+ *
+ * <p>{@code npx cdk synth} synthesizes every stage; {@code npx cdk deploy 'dev/*'} deploys one.
+ */
+public final class ServerlessKitApp {
+    private ServerlessKitApp() {
+    }
+
+    public static void main(String[] args) {
+        App app = new App();
+        build(app, ProjectFiles.functionsJar());
+        app.synth();
+    }
+
+    /**
+     * An app with the context of {@code cdk.json} (as the CLI passes it) plus {@code overrides}, writing to
+     * {@code outdir}: what tests synthesize, so that their templates are the CLI's.
+     */
+    public static App newApp(Map<String, Object> overrides, String outdir) {
+        Map<String, Object> context = new java.util.HashMap<>(ProjectFiles.cdkContext());
+        context.putAll(overrides);
+        return new App(AppProps.builder().context(context).outdir(outdir).build());
+    }
+
+    /** Adds every configured stage to {@code app}, and cdk-nag's validation. */
+    public static List<ServerlessKitStage> build(App app, Path functionsJar) {
+        List<StageConfig> stages = StageConfig.parseAll(app.getNode().tryGetContext(StageConfig.CONTEXT_KEY));
+        List<ServerlessKitStage> result = stages.stream()
+                .map(config -> new ServerlessKitStage(app, config, functionsJar))
+                .toList();
+        Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+        return result;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.serverlesskit.infra;
+
+import java.nio.file.Path;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stage;
+import software.amazon.awscdk.StageProps;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.lambda.Code;
+import software.constructs.Construct;
+
+/** One deployment stage (dev, staging, prod) in its own account and region. */
+public class ServerlessKitStage extends Stage {
+    private final StageConfig config;
+    private final ServerlessKitStack stack;
+
+    public ServerlessKitStage(Construct scope, StageConfig config, Path functionsJar) {
+        super(scope, config.name(), StageProps.builder()
+                .env(Environment.builder().account(config.account()).region(config.region()).build())
+                .build());
+        this.config = config;
+        this.stack = new ServerlessKitStack(this, "ServerlessKit", StackProps.builder()
+                .stackName(config.name() + "-serverless-kit")
+                .description("Serverless Kit reference application: pet store and ad clicks (" + config.name() + ")")
+                .terminationProtection(config.terminationProtection())
+                .build(), config, Code.fromAsset(functionsJar.toString()));
+    }
+
+    public StageConfig getConfig() {
+        return config;
+    }
+
+    public ServerlessKitStack getStack() {
+        return stack;
+    }
+}
