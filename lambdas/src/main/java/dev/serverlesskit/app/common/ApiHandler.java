@@ -120,7 +120,8 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
                             + "' is not supported" + (allowedQueryParameters.isEmpty() ? " by this route"
                             : "; supported: " + String.join(", ", new TreeSet<>(allowedQueryParameters))));
                 }
-                if (e.getValue().length() > MAX_QUERY_VALUE_LENGTH) {
+                // cursors carry whole DynamoDB keys; Cursor bounds them itself
+                if (!"cursor".equals(e.getKey()) && e.getValue().length() > MAX_QUERY_VALUE_LENGTH) {
                     throw ApiException.validation("query parameter '" + e.getKey() + "' must be at most "
                             + MAX_QUERY_VALUE_LENGTH + " characters");
                 }

@@ -1,0 +1,198 @@
+package dev.serverlesskit.app.adclicks;
+
+import static dev.serverlesskit.app.adclicks.ClicksValidationTest.message;
+import static dev.serverlesskit.app.testing.Responses.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.serverlesskit.app.testing.FakeContext;
+import dev.serverlesskit.app.testing.LocalAws;
+import dev.serverlesskit.app.testing.Requests;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
+
+/** The click pipeline against ElasticMQ and dynalite. */
+@ExtendWith(LocalAws.class)
+class ClicksIT {
+    static final RecordClickHandler RECORD = new RecordClickHandler();
+    static final ClickProcessorHandler PROCESSOR = new ClickProcessorHandler();
+    static final CampaignStatsHandler STATS = new CampaignStatsHandler();
+
+    static String campaign() {
+        return "camp-" + UUID.randomUUID();
+    }
+
+    static String click(String campaignId, String adId, String clickId, String occurredAt) {
+        return "{\"clickId\":\"" + clickId + "\",\"campaignId\":\"" + campaignId + "\",\"adId\":\"" + adId
+                + "\",\"occurredAt\":\"" + occurredAt + "\",\"receivedAt\":\"" + occurredAt + "\"}";
+    }
+
+    static SQSEvent batch(SQSEvent.SQSMessage... messages) {
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(messages));
+        return event;
+    }
+
+    static Map<String, Object> stats(String campaignId) {
+        APIGatewayProxyResponseEvent response = STATS.handleRequest(Requests.get("/campaigns/{campaignId}/stats")
+                .path("campaignId", campaignId).user("admin-1", "[admins, users]").build(), new FakeContext());
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        return json(response);
+    }
+
+    static List<String> failed(SQSBatchResponse response) {
+        return response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .toList();
+    }
+
+    @Test
+    void aPoisonMessageFailsAloneAndTheRestIsAggregated() {
+        String c = campaign();
+        SQSBatchResponse response = PROCESSOR.handleRequest(batch(
+                message("ok-1", click(c, "ad-1", UUID.randomUUID().toString(), "2026-05-01T10:05:00Z")),
+                message("poison", "{\"campaignId\":\"" + c + "\",\"adId\":"),
+                message("ok-2", click(c, "ad-1", UUID.randomUUID().toString(), "2026-05-01T10:59:59Z")),
+                message("ok-3", click(c, "ad-2", UUID.randomUUID().toString(), "2026-05-01T11:00:00Z"))),
+                new FakeContext());
+        assertThat(failed(response)).containsExactly("poison");
+
+        Map<String, Object> stats = stats(c);
+        assertThat(stats).containsEntry("campaignId", c).containsEntry("totalClicks", 3)
+                .containsEntry("byAd", Map.of("ad-1", 2, "ad-2", 1));
+        assertThat(stats.get("byHour")).isEqualTo(List.of(
+                Map.of("hour", "2026-05-01T10", "adId", "ad-1", "clicks", 2),
+                Map.of("hour", "2026-05-01T11", "adId", "ad-2", "clicks", 1)));
+    }
+
+    @Test
+    void aRedeliveredClickIsCountedOnce() {
+        String c = campaign();
+        String clickId = UUID.randomUUID().toString();
+        String body = click(c, "ad-1", clickId, "2026-05-01T10:00:00Z");
+        assertThat(failed(PROCESSOR.handleRequest(batch(message("m-1", body)), new FakeContext()))).isEmpty();
+        // redelivered later, and duplicated inside one batch
+        assertThat(failed(PROCESSOR.handleRequest(batch(message("m-1", body)), new FakeContext()))).isEmpty();
+        assertThat(failed(PROCESSOR.handleRequest(batch(message("m-2", body), message("m-3", body)),
+                new FakeContext()))).isEmpty();
+        assertThat(stats(c)).containsEntry("totalClicks", 1);
+    }
+
+    @Test
+    void aClickIdReusedForAnotherAdIsRejected() {
+        String c = campaign();
+        String clickId = UUID.randomUUID().toString();
+        PROCESSOR.handleRequest(batch(message("m-1", click(c, "ad-1", clickId, "2026-05-01T10:00:00Z"))),
+                new FakeContext());
+        SQSBatchResponse response = PROCESSOR.handleRequest(batch(
+                message("m-2", click(c, "ad-2", clickId, "2026-05-01T10:00:00Z"))), new FakeContext());
+        assertThat(failed(response)).containsExactly("m-2");
+        assertThat(stats(c)).containsEntry("totalClicks", 1);
+    }
+
+    @Test
+    void aFailedCounterUpdateReleasesTheMarkerSoTheRetryCounts() {
+        String c = campaign();
+        String clickId = UUID.randomUUID().toString();
+        DynamoDbClient real = LocalAws.dynamoDb();
+        DynamoDbClient failingCounters = (DynamoDbClient) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("updateItem") && args[0] instanceof UpdateItemRequest u
+                            && u.key().get("pk").s().startsWith("CAMPAIGN#")) {
+                        throw ProvisionedThroughputExceededException.builder().message("throttled").build();
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ClickProcessorHandler flaky = new ClickProcessorHandler(failingCounters, LocalAws.env("CLICKS_TABLE"),
+                Clock.systemUTC());
+        String body = click(c, "ad-1", clickId, "2026-05-01T10:00:00Z");
+        assertThat(failed(flaky.handleRequest(batch(message("m-1", body)), new FakeContext()))).containsExactly("m-1");
+        Map<String, AttributeValue> marker = real.getItem(b -> b.tableName(LocalAws.env("CLICKS_TABLE"))
+                .key(Map.of("pk", AttributeValue.fromS("CLICK#" + clickId), "sk", AttributeValue.fromS("MARKER")))
+                .consistentRead(true)).item();
+        assertThat(marker).isEmpty();
+
+        assertThat(failed(PROCESSOR.handleRequest(batch(message("m-1", body)), new FakeContext()))).isEmpty();
+        assertThat(stats(c)).containsEntry("totalClicks", 1);
+    }
+
+    @Test
+    void endToEndThroughTheQueue() {
+        String c = campaign();
+        List<String> clickIds = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String body = "{\"campaignId\":\"" + c + "\",\"adId\":\"ad-" + (i % 2) + "\"}";
+            APIGatewayProxyResponseEvent accepted = RECORD.handleRequest(Requests.post("/clicks").body(body).build(),
+                    new FakeContext());
+            assertThat(accepted.getStatusCode()).as(accepted.getBody()).isEqualTo(202);
+            clickIds.add((String) json(accepted).get("clickId"));
+        }
+        // a client retry of the first click with its id: accepted again, counted once
+        String retry = "{\"campaignId\":\"" + c + "\",\"adId\":\"ad-0\",\"clickId\":\"" + clickIds.get(0) + "\"}";
+        assertThat(RECORD.handleRequest(Requests.post("/clicks").body(retry).build(), new FakeContext())
+                .getStatusCode()).isEqualTo(202);
+        assertThat(new HashSet<>(clickIds)).hasSize(5);
+
+        String queueUrl = LocalAws.env("CLICKS_QUEUE_URL");
+        Set<String> seenClickIds = new HashSet<>();
+        int processed = 0;
+        for (int round = 0; round < 20 && processed < 6; round++) {
+            ReceiveMessageResponse received = LocalAws.sqs().receiveMessage(b -> b.queueUrl(queueUrl)
+                    .maxNumberOfMessages(10).waitTimeSeconds(1));
+            if (received.messages().isEmpty()) {
+                continue;
+            }
+            List<SQSEvent.SQSMessage> records = new ArrayList<>();
+            for (Message m : received.messages()) {
+                SQSEvent.SQSMessage record = message(m.messageId(), m.body());
+                records.add(record);
+                if (m.body().contains(c)) {
+                    processed++;
+                }
+            }
+            SQSBatchResponse response = PROCESSOR.handleRequest(batch(records.toArray(SQSEvent.SQSMessage[]::new)),
+                    new FakeContext());
+            List<String> failures = failed(response);
+            for (Message m : received.messages()) {
+                if (!failures.contains(m.messageId())) {
+                    LocalAws.sqs().deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+                    if (m.body().contains(c)) {
+                        seenClickIds.add(parse(m.body()).get("clickId").toString());
+                    }
+                }
+            }
+        }
+        assertThat(processed).isEqualTo(6);
+        assertThat(seenClickIds).containsExactlyInAnyOrderElementsOf(clickIds);
+        Map<String, Object> stats = stats(c);
+        assertThat(stats).containsEntry("totalClicks", 5).containsEntry("byAd", Map.of("ad-0", 3, "ad-1", 2));
+    }
+
+    static Map<String, Object> parse(String body) {
+        try {
+            return com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(body);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
