@@ -1,0 +1,153 @@
+package dev.serverlesskit.constructs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.apigateway.JsonSchema;
+import software.amazon.awscdk.services.apigateway.JsonSchemaType;
+
+class ServerlessApiTest {
+
+    private static final class Fixture {
+        final Stack stack = TestStacks.stack();
+        final UserDirectory users = new UserDirectory(stack, "Users", UserDirectoryProps.builder().build());
+        final JavaFunction fn = new JavaFunction(stack, "Fn", TestStacks.function().build());
+
+        ServerlessApi api(ServerlessApiProps.Builder props) {
+            return new ServerlessApi(stack, "Api", props.userPool(users.getUserPool()).build());
+        }
+
+        ServerlessApi api() {
+            return api(ServerlessApiProps.builder());
+        }
+    }
+
+    @Test
+    void routesNeedTheCognitoAuthorizerUnlessDeclaredPublic() {
+        Fixture f = new Fixture();
+        ServerlessApi api = f.api();
+        api.addRoute("GET", "/things", f.fn.getAlias(), RouteAccess.publicAccess("a public catalog"));
+        api.addRoute("POST", "/things", f.fn.getAlias(), RouteAccess.authenticated());
+        api.addRoute("DELETE", "/things/{id}", f.fn.getAlias(), RouteAccess.groups("admins"));
+        Template template = Template.fromStack(f.stack);
+
+        template.resourceCountIs("AWS::ApiGateway::Authorizer", 1);
+        template.hasResourceProperties("AWS::ApiGateway::Authorizer", Map.of(
+                "Type", "COGNITO_USER_POOLS", "IdentitySource", "method.request.header.Authorization"));
+        template.hasResource("AWS::ApiGateway::Method", Map.of(
+                "Properties", Map.of("HttpMethod", "GET", "AuthorizationType", "NONE"),
+                "Metadata", Map.of(RouteAccess.METADATA_KEY, "public")));
+        template.hasResource("AWS::ApiGateway::Method", Map.of(
+                "Properties", Map.of("HttpMethod", "POST", "AuthorizationType", "COGNITO_USER_POOLS",
+                        "AuthorizerId", Map.of("Ref", Match.stringLikeRegexp("ApiAuthorizer.*"))),
+                "Metadata", Map.of(RouteAccess.METADATA_KEY, "authenticated")));
+        template.hasResource("AWS::ApiGateway::Method", Map.of(
+                "Properties", Map.of("HttpMethod", "DELETE", "AuthorizationType", "COGNITO_USER_POOLS"),
+                "Metadata", Map.of(RouteAccess.METADATA_KEY, "groups:admins")));
+        assertThat(api.getRoutes()).containsOnlyKeys("GET /things", "POST /things", "DELETE /things/{id}");
+    }
+
+    @Test
+    void integrationsInvokeTheAliasThroughALambdaProxy() {
+        Fixture f = new Fixture();
+        f.api().addRoute("GET", "/things", f.fn.getAlias(), RouteAccess.authenticated());
+        Template template = Template.fromStack(f.stack);
+        template.hasResourceProperties("AWS::ApiGateway::Method", Map.of(
+                "Integration", Map.of("Type", "AWS_PROXY", "IntegrationHttpMethod", "POST", "Uri", Match.anyValue())));
+        assertThat(template.findResources("AWS::ApiGateway::Method").toString()).contains("FnAlias");
+        template.hasResourceProperties("AWS::Lambda::Permission", Map.of(
+                "FunctionName", Map.of("Ref", Match.stringLikeRegexp("FnAlias.*"))));
+    }
+
+    @Test
+    void stageHasTracingJsonAccessLogsErrorLoggingAndThrottlingWithRouteOverrides() {
+        Fixture f = new Fixture();
+        ServerlessApi api = f.api(ServerlessApiProps.builder().throttlingRateLimit(20).throttlingBurstLimit(40));
+        api.addRoute("POST", "/clicks", f.fn.getAlias(), RouteAccess.publicAccess("anonymous clicks"),
+                RouteOptions.builder().throttlingRateLimit(5).throttlingBurstLimit(10).build());
+        Template template = Template.fromStack(f.stack);
+
+        template.hasResourceProperties("AWS::ApiGateway::Stage", Map.of(
+                "StageName", "v1",
+                "TracingEnabled", true,
+                "AccessLogSetting", Map.of("DestinationArn", Match.anyValue(), "Format", Match.stringLikeRegexp(".*requestId.*")),
+                "MethodSettings", List.of(
+                        Map.of("HttpMethod", "*", "ResourcePath", "/*", "LoggingLevel", "ERROR",
+                                "DataTraceEnabled", false, "MetricsEnabled", true,
+                                "ThrottlingRateLimit", 20, "ThrottlingBurstLimit", 40),
+                        Map.of("HttpMethod", "POST", "ResourcePath", "/~1clicks", "LoggingLevel", "ERROR",
+                                "DataTraceEnabled", false, "MetricsEnabled", true,
+                                "ThrottlingRateLimit", 5, "ThrottlingBurstLimit", 10))));
+        template.hasResourceProperties("AWS::ApiGateway::RestApi", Map.of(
+                "EndpointConfiguration", Map.of("Types", List.of("REGIONAL"))));
+        template.hasResourceProperties("AWS::ApiGateway::Account", Map.of("CloudWatchRoleArn", Match.anyValue()));
+    }
+
+    @Test
+    void requestSchemaBecomesAModelValidatedBeforeTheFunctionRuns() {
+        Fixture f = new Fixture();
+        f.api().addRoute("POST", "/things", f.fn.getAlias(), RouteAccess.authenticated(), RouteOptions.builder()
+                .requestSchema(JsonSchema.builder().type(JsonSchemaType.OBJECT).required(List.of("name")).build())
+                .build());
+        Template template = Template.fromStack(f.stack);
+        template.hasResourceProperties("AWS::ApiGateway::Model", Map.of(
+                "ContentType", "application/json", "Schema", Map.of("type", "object", "required", List.of("name"))));
+        template.hasResourceProperties("AWS::ApiGateway::RequestValidator", Map.of(
+                "ValidateRequestBody", true, "ValidateRequestParameters", true));
+        template.hasResourceProperties("AWS::ApiGateway::Method", Map.of(
+                "RequestModels", Map.of("application/json", Match.anyValue()),
+                "RequestValidatorId", Match.anyValue()));
+    }
+
+    @Test
+    void gatewayErrorsAreJsonAndCorsOnlyWhenOriginsAreGiven() {
+        Fixture f = new Fixture();
+        ServerlessApi api = f.api(ServerlessApiProps.builder().corsAllowOrigins(List.of("https://app.example.com")));
+        api.addRoute("GET", "/things", f.fn.getAlias(), RouteAccess.authenticated());
+        Template template = Template.fromStack(f.stack);
+        template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", Map.of(
+                "ResponseType", "DEFAULT_4XX",
+                "ResponseTemplates", Map.of("application/json", Match.stringLikeRegexp(".*\"error\".*")),
+                "ResponseParameters", Map.of(
+                        "gatewayresponse.header.Access-Control-Allow-Origin", "'https://app.example.com'")));
+        template.hasResourceProperties("AWS::ApiGateway::Method", Map.of(
+                "HttpMethod", "OPTIONS", "AuthorizationType", "NONE"));
+    }
+
+    @Test
+    void alarmsOnServerErrorsClientErrorRateAndLatency() {
+        Fixture f = new Fixture();
+        ServerlessApi api = f.api();
+        api.addRoute("GET", "/things", f.fn.getAlias(), RouteAccess.authenticated());
+        Template template = Template.fromStack(f.stack);
+        assertThat(api.getAlarms()).hasSize(3);
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "5XXError", "Threshold", 1));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "4XXError", "Threshold", 0.25));
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "Latency", "Threshold", 2000));
+    }
+
+    @Test
+    void rejectsBadRoutes() {
+        Fixture f = new Fixture();
+        ServerlessApi api = f.api();
+        assertThatThrownBy(() -> api.addRoute("GET", "things", f.fn.getAlias(), RouteAccess.authenticated()))
+                .hasMessageContaining("ServerlessApi.addRoute(path) must start with '/'");
+        assertThatThrownBy(() -> api.addRoute("FETCH", "/things", f.fn.getAlias(), RouteAccess.authenticated()))
+                .hasMessageContaining("ServerlessApi.addRoute(httpMethod) must be one of");
+        assertThatThrownBy(() -> api.addRoute("GET", "/things", f.fn.getAlias(), null))
+                .hasMessageContaining("ServerlessApi.addRoute(access) for GET /things is required");
+        assertThatThrownBy(() -> RouteAccess.publicAccess(" "))
+                .hasMessageContaining("RouteAccess.publicAccess(justification)");
+        api.addRoute("GET", "/things", f.fn.getAlias(), RouteAccess.authenticated());
+        assertThatThrownBy(() -> api.addRoute("GET", "/things", f.fn.getAlias(), RouteAccess.authenticated()))
+                .hasMessageContaining("route GET /things is declared twice");
+        assertThatThrownBy(() -> new ServerlessApi(TestStacks.stack(), "Api", ServerlessApiProps.builder().build()))
+                .hasMessage("ServerlessApiProps.userPool is required");
+    }
+}
