@@ -59,6 +59,7 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
     }
 
     ClickProcessorHandler(DynamoDbClient dynamoDb, String table, Clock clock) {
+        AppMetrics.requireConfiguration();
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.markers = IdempotencyStore.builder(dynamoDb, table)

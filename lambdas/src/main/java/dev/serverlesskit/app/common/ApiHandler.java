@@ -32,6 +32,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
     private final String corsAllowOrigin = Env.optional("CORS_ALLOW_ORIGIN").orElse(null);
 
     protected ApiHandler(String route, Set<String> allowedQueryParameters) {
+        AppMetrics.requireConfiguration();
         this.route = route;
         this.allowedQueryParameters = Set.copyOf(allowedQueryParameters);
     }

@@ -16,6 +16,14 @@ public final class AppMetrics {
     private static final Object LOCK = new Object();
     private final Map<String, Double> counts = new LinkedHashMap<>();
 
+    /**
+     * Fails init when metrics have nowhere to go: without a namespace Powertools drops every flush, silently.
+     * Called from handler constructors.
+     */
+    public static void requireConfiguration() {
+        Env.required("POWERTOOLS_METRICS_NAMESPACE");
+    }
+
     public void count(String name) {
         count(name, 1);
     }
