@@ -75,13 +75,14 @@ public class PetStore extends Construct {
         this.listPurchases = functions.apiFunction(this, "ListPurchases", "pet-purchases", Handlers.LIST_PURCHASES,
                 petsEnv);
 
-        pets.getTable().grant(listPets, "dynamodb:Query", "dynamodb:Scan");
+        // GetItem everywhere: SnapStart priming reads a key that never exists before the snapshot is taken.
+        pets.getTable().grant(listPets, "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem");
         pets.getTable().grant(getPet, "dynamodb:GetItem");
-        pets.getTable().grant(addPet, "dynamodb:PutItem");
+        pets.getTable().grant(addPet, "dynamodb:PutItem", "dynamodb:GetItem");
         pets.getTable().grant(purchasePet, "dynamodb:UpdateItem", "dynamodb:GetItem");
         purchaseRequests.getTable().grant(purchasePet,
                 "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
-        pets.getTable().grant(listPurchases, "dynamodb:Query");
+        pets.getTable().grant(listPurchases, "dynamodb:Query", "dynamodb:GetItem");
         for (JavaFunction reader : List.of(listPets, getPet, addPet, purchasePet, listPurchases)) {
             Validations.of(reader.getRole()).acknowledge(Acknowledgment.builder()
                     .id("AwsSolutions-IAM5[Resource::<" + logicalIdOf(pets) + ".Arn>/index/*]")

@@ -3,6 +3,7 @@ package dev.serverlesskit.infra;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.ServerlessChecks;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.App;
@@ -32,7 +33,11 @@ public final class ServerlessKitApp {
      * {@code outdir}: what tests synthesize, so that their templates are the CLI's.
      */
     public static App newApp(Map<String, Object> overrides, String outdir) {
-        Map<String, Object> context = new java.util.HashMap<>(ProjectFiles.cdkContext());
+        Map<String, Object> context = new HashMap<>(ProjectFiles.cdkContext());
+        // What the CLI adds from cdk.json's versionReporting, assetMetadata and pathMetadata settings.
+        context.put("aws:cdk:version-reporting", false);
+        context.put("aws:cdk:enable-asset-metadata", false);
+        context.put("aws:cdk:enable-path-metadata", true);
         context.putAll(overrides);
         return new App(AppProps.builder().context(context).outdir(outdir).build());
     }

@@ -1,0 +1,94 @@
+package dev.serverlesskit.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.cognito.Mfa;
+import software.amazon.awscdk.services.logs.RetentionDays;
+
+class StageConfigTest {
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> stage(String name) {
+        Map<String, Object> stages = (Map<String, Object>) ProjectFiles.cdkContext().get(StageConfig.CONTEXT_KEY);
+        return new HashMap<>((Map<String, Object>) stages.get(name));
+    }
+
+    @Test
+    void cdkJsonDeclaresDevStagingAndProdWithSafeProductionSettings() {
+        List<StageConfig> stages = StageConfig.parseAll(ProjectFiles.cdkContext().get(StageConfig.CONTEXT_KEY));
+        assertThat(stages).extracting(StageConfig::name).containsExactly("dev", "staging", "prod");
+        StageConfig prod = stages.get(2);
+        assertThat(prod.removalPolicy()).isEqualTo(RemovalPolicy.RETAIN);
+        assertThat(prod.terminationProtection()).isTrue();
+        assertThat(prod.paging()).isTrue();
+        assertThat(prod.mfa()).isEqualTo(Mfa.REQUIRED);
+        assertThat(prod.allowPasswordAuth()).isFalse();
+        assertThat(prod.logRetention()).isEqualTo(RetentionDays.ONE_YEAR);
+        StageConfig dev = stages.get(0);
+        assertThat(dev.removalPolicy()).isEqualTo(RemovalPolicy.DESTROY);
+        assertThat(dev.paging()).isFalse();
+        assertThat(stages).extracting(StageConfig::account).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void missingValueNamesTheStageAndTheKey() {
+        Map<String, Object> prod = stage("prod");
+        prod.remove("account");
+        assertThatThrownBy(() -> StageConfig.parse("prod", prod))
+                .isInstanceOf(StageConfig.StageConfigException.class)
+                .hasMessage("stage 'prod': 'account' is missing");
+    }
+
+    @Test
+    void malformedValuesNameTheStageTheKeyAndWhatWasExpected() {
+        Map<String, Object> bad = stage("staging");
+        bad.put("account", "12345");
+        assertThatThrownBy(() -> StageConfig.parse("staging", bad))
+                .hasMessage("stage 'staging': 'account' must be a 12-digit AWS account id (got String 12345)");
+
+        Map<String, Object> concurrency = stage("dev");
+        concurrency.put("apiConcurrency", 0);
+        assertThatThrownBy(() -> StageConfig.parse("dev", concurrency))
+                .hasMessageStartingWith("stage 'dev': 'apiConcurrency' must be a whole number from 1 to 1000");
+
+        Map<String, Object> retention = stage("dev");
+        retention.put("logRetentionDays", 10);
+        assertThatThrownBy(() -> StageConfig.parse("dev", retention))
+                .hasMessageStartingWith("stage 'dev': 'logRetentionDays' must be one of CloudWatch's retention periods");
+
+        Map<String, Object> mfa = stage("dev");
+        mfa.put("mfa", "sometimes");
+        assertThatThrownBy(() -> StageConfig.parse("dev", mfa))
+                .hasMessage("stage 'dev': 'mfa' must be \"optional\" or \"required\" (got String sometimes)");
+
+        Map<String, Object> flag = stage("dev");
+        flag.put("retainData", "yes");
+        assertThatThrownBy(() -> StageConfig.parse("dev", flag))
+                .hasMessage("stage 'dev': 'retainData' must be true or false (got String yes)");
+    }
+
+    @Test
+    void unknownKeysAndPagingWithoutRecipientsAreRefused() {
+        Map<String, Object> typo = stage("dev");
+        typo.put("reservedConcurency", 5);
+        assertThatThrownBy(() -> StageConfig.parse("dev", typo))
+                .hasMessageStartingWith("stage 'dev': unknown key 'reservedConcurency'");
+
+        Map<String, Object> silent = stage("prod");
+        silent.put("alarmEmails", List.of());
+        assertThatThrownBy(() -> StageConfig.parse("prod", silent))
+                .hasMessageContaining("stage 'prod': 'paging' is true but 'alarmEmails' is empty");
+    }
+
+    @Test
+    void stagesMustBeAnObject() {
+        assertThatThrownBy(() -> StageConfig.parseAll(null))
+                .hasMessageContaining("cdk.json context 'serverlesskit:stages' must be an object of stages by name");
+    }
+}

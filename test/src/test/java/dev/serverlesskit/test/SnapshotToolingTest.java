@@ -1,0 +1,37 @@
+package dev.serverlesskit.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+/** The snapshot machinery itself: normalization and a readable diff. */
+class SnapshotToolingTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void normalizationHidesTheCodeHashButNotInfrastructure() {
+        String a = "{\"S3Key\":\"" + "a".repeat(64) + ".jar\",\"Ref\":\"FnCurrentVersion1A2B3C4D" + "0".repeat(32)
+                + "\",\"MemorySize\":1024}";
+        String b = "{\"S3Key\":\"" + "b".repeat(64) + ".jar\",\"Ref\":\"FnCurrentVersionFFFFFFFF" + "f".repeat(32)
+                + "\",\"MemorySize\":1024}";
+        assertThat(SnapshotNormalizer.normalize(a)).isEqualTo(SnapshotNormalizer.normalize(b))
+                .contains("<asset-hash>.jar");
+        assertThat(SnapshotNormalizer.normalize(a.replace("1024", "2048")))
+                .isNotEqualTo(SnapshotNormalizer.normalize(b));
+    }
+
+    @Test
+    void diffNamesTheResourceItsTypeAndTheChangedProperty() throws Exception {
+        var before = JSON.readTree("{\"Resources\":{\"Fn\":{\"Type\":\"AWS::Lambda::Function\",\"Properties\":"
+                + "{\"MemorySize\":1024,\"Timeout\":10}},\"Old\":{\"Type\":\"AWS::SQS::Queue\"}}}");
+        var after = JSON.readTree("{\"Resources\":{\"Fn\":{\"Type\":\"AWS::Lambda::Function\",\"Properties\":"
+                + "{\"MemorySize\":2048,\"Timeout\":10}},\"New\":{\"Type\":\"AWS::SNS::Topic\"}}}");
+        assertThat(TemplateDiff.diff(before, after)).containsExactly(
+                "~ Resources.Fn (AWS::Lambda::Function)",
+                "    ~ Properties.MemorySize: 1024 -> 2048",
+                "+ Resources.New (AWS::SNS::Topic) added",
+                "- Resources.Old (AWS::SQS::Queue) removed");
+        assertThat(TemplateDiff.diff(before, before)).isEmpty();
+    }
+}

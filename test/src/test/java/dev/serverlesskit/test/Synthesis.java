@@ -1,0 +1,97 @@
+package dev.serverlesskit.test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.serverlesskit.infra.ProjectFiles;
+import dev.serverlesskit.infra.ServerlessKitApp;
+import dev.serverlesskit.infra.ServerlessKitStage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.cxapi.CloudFormationStackArtifact;
+
+/**
+ * The reference app synthesized once per test JVM, with the context of cdk.json (as the CLI passes it), the real
+ * functions jar and cdk-nag validating: every test class reads the same templates.
+ */
+public final class Synthesis {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Synthesis instance;
+
+    private final App app;
+    private final List<ServerlessKitStage> stages;
+    private final Map<String, String> templates = new LinkedHashMap<>();
+
+    private Synthesis(String outdir) {
+        this.app = ServerlessKitApp.newApp(Map.of(), outdir);
+        this.stages = ServerlessKitApp.build(app, ProjectFiles.functionsJar());
+        app.synth();
+        for (ServerlessKitStage stage : stages) {
+            Stack stack = stage.getStack();
+            CloudFormationStackArtifact artifact = stage.synth().getStackByName(stack.getStackName());
+            templates.put(key(stage.getConfig().name(), stack), read(Path.of(artifact.getTemplateFullPath())));
+        }
+    }
+
+    /** The shared synthesis of every stage. */
+    public static synchronized Synthesis shared() {
+        if (instance == null) {
+            instance = fresh();
+        }
+        return instance;
+    }
+
+    /** A new synthesis, in a folder of its own. */
+    public static Synthesis fresh() {
+        try {
+            Path root = ProjectFiles.root().resolve("test/target");
+            Files.createDirectories(root);
+            return new Synthesis(Files.createTempDirectory(root, "cdk.out-").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public List<ServerlessKitStage> stages() {
+        return stages;
+    }
+
+    public ServerlessKitStage stage(String name) {
+        return stages.stream().filter(s -> s.getConfig().name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** Templates as synthesized, by "stage/stackId". */
+    public Map<String, String> templates() {
+        return templates;
+    }
+
+    public String template(String stage) {
+        return templates.get(key(stage, stage(stage).getStack()));
+    }
+
+    public JsonNode templateJson(String stage) {
+        try {
+            return JSON.readTree(template(stage));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String key(String stage, Stack stack) {
+        return stage + "/" + stack.getNode().getId();
+    }
+
+    private static String read(Path path) {
+        try {
+            return Files.readString(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
