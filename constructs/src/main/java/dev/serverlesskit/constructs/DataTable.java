@@ -2,6 +2,7 @@ package dev.serverlesskit.constructs;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -66,9 +67,9 @@ public class DataTable extends Construct {
                 .period(Duration.minutes(5)).statistic("Sum").build();
         alarmFactory.atLeast("ThrottlesAlarm", MathExpression.Builder.create()
                         .expression("reads + writes")
-                        .usingMetrics(Map.of(
+                        .usingMetrics(new TreeMap<>(Map.of(
                                 "reads", table.metric("ReadThrottleEvents", sumOverFiveMinutes),
-                                "writes", table.metric("WriteThrottleEvents", sumOverFiveMinutes)))
+                                "writes", table.metric("WriteThrottleEvents", sumOverFiveMinutes))))
                         .label("Throttled requests")
                         .period(Duration.minutes(5))
                         .build(),

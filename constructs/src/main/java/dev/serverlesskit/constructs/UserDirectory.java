@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -120,9 +121,9 @@ public class UserDirectory extends Construct {
         alarmFactory.atLeast("SignInThrottlesAlarm", Metric.Builder.create()
                         .namespace("AWS/Cognito")
                         .metricName("SignInThrottles")
-                        .dimensionsMap(Map.of(
+                        .dimensionsMap(new TreeMap<>(Map.of(
                                 "UserPool", userPool.getUserPoolId(),
-                                "UserPoolClient", userPoolClient.getUserPoolClientId()))
+                                "UserPoolClient", userPoolClient.getUserPoolClientId())))
                         .statistic("Sum")
                         .period(Duration.minutes(5))
                         .build(),

@@ -2,6 +2,7 @@ package dev.serverlesskit.infra;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.services.apigateway.JsonSchema;
 import software.amazon.awscdk.services.apigateway.JsonSchemaType;
 import software.amazon.awscdk.services.apigateway.JsonSchemaVersion;
@@ -42,7 +43,7 @@ final class Schemas {
                 .schema(JsonSchemaVersion.DRAFT4)
                 .type(JsonSchemaType.OBJECT)
                 .required(required)
-                .properties(properties)
+                .properties(new TreeMap<>(properties)) // sorted: Map.of's order changes between JVM runs
                 .additionalProperties(false)
                 .build();
     }

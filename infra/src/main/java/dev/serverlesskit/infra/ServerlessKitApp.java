@@ -33,13 +33,21 @@ public final class ServerlessKitApp {
      * {@code outdir}: what tests synthesize, so that their templates are the CLI's.
      */
     public static App newApp(Map<String, Object> overrides, String outdir) {
+        Map<String, Object> context = cliContext();
+        context.putAll(overrides);
+        return new App(AppProps.builder().context(context).outdir(outdir).build());
+    }
+
+    /**
+     * The context the CDK CLI gives this app: cdk.json's context plus what it derives from cdk.json's
+     * versionReporting, assetMetadata and pathMetadata settings.
+     */
+    public static Map<String, Object> cliContext() {
         Map<String, Object> context = new HashMap<>(ProjectFiles.cdkContext());
-        // What the CLI adds from cdk.json's versionReporting, assetMetadata and pathMetadata settings.
         context.put("aws:cdk:version-reporting", false);
         context.put("aws:cdk:enable-asset-metadata", false);
         context.put("aws:cdk:enable-path-metadata", true);
-        context.putAll(overrides);
-        return new App(AppProps.builder().context(context).outdir(outdir).build());
+        return context;
     }
 
     /** Adds every configured stage to {@code app}, and cdk-nag's validation. */
