@@ -1,0 +1,193 @@
+package dev.serverlesskit.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.elasticmq.NodeAddress;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+
+/**
+ * The local engines, each on a free loopback port: dynalite (DynamoDB) and cognito-local (Cognito) as Node processes
+ * from the project's {@code node_modules}, ElasticMQ (SQS) embedded. With a data directory, dynalite keeps its tables
+ * in LevelDB and cognito-local its pools and users there, so data survives a restart; without one everything lives
+ * in memory (cognito-local in a temporary folder deleted on stop). {@link #close()} stops everything started.
+ */
+public final class Engines implements AutoCloseable {
+    public static final String LOCAL_ACCOUNT = "000000000000";
+    private static final String HOST = "127.0.0.1";
+
+    private final List<Process> processes = new ArrayList<>();
+    private SQSRestServer elasticMq;
+    private Path tempCognitoDir;
+    private final Path logDir;
+    private int dynamoPort;
+    private int sqsPort;
+    private int cognitoPort;
+
+    private Engines(Path logDir) {
+        this.logDir = logDir;
+    }
+
+    /** Fails with what to run when {@code node_modules} lacks an engine. */
+    public static Path nodeModules(Path projectDir) {
+        Path nm = projectDir.resolve("node_modules");
+        for (String required : List.of(".bin/node", "dynalite/cli.js", "cognito-local/lib/bin/start.js")) {
+            if (!Files.exists(nm.resolve(required))) {
+                throw new IllegalStateException("node_modules/" + required + " is missing in " + projectDir
+                        + ": run `npm ci` at the project root first (it installs Node 22, dynalite and cognito-local)");
+            }
+        }
+        return nm;
+    }
+
+    public static Engines start(Path projectDir, Path dataDir, Path logDir, String region) {
+        Path nm = nodeModules(projectDir);
+        Engines engines = new Engines(logDir);
+        try {
+            Files.createDirectories(logDir);
+            String node = nm.resolve(".bin/node").toString();
+
+            engines.dynamoPort = freePort();
+            List<String> dynalite = new ArrayList<>(List.of(node, nm.resolve("dynalite/cli.js").toString(),
+                    "--host", HOST, "--port", Integer.toString(engines.dynamoPort),
+                    "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"));
+            if (dataDir != null) {
+                Path db = Files.createDirectories(dataDir.resolve("dynamodb"));
+                dynalite.addAll(List.of("--path", db.toString()));
+            }
+            engines.launch("dynalite", dynalite, projectDir, Map.of());
+
+            engines.cognitoPort = freePort();
+            Path cognitoDir;
+            if (dataDir != null) {
+                cognitoDir = Files.createDirectories(dataDir.resolve("cognito"));
+            } else {
+                cognitoDir = engines.tempCognitoDir = Files.createTempDirectory("cognito-local");
+            }
+            engines.launch("cognito-local", List.of(node, nm.resolve("cognito-local/lib/bin/start.js").toString()),
+                    cognitoDir, Map.of("HOST", HOST, "PORT", Integer.toString(engines.cognitoPort)));
+
+            engines.sqsPort = freePort();
+            engines.elasticMq = SQSRestServerBuilder.withPort(engines.sqsPort)
+                    .withInterface(HOST)
+                    .withServerAddress(new NodeAddress("http", HOST, engines.sqsPort, ""))
+                    .withAWSRegion(region)
+                    .withAWSAccountId(LOCAL_ACCOUNT)
+                    .start();
+            engines.elasticMq.waitUntilStarted();
+
+            engines.awaitPort("dynalite", engines.dynamoPort);
+            engines.awaitPort("cognito-local", engines.cognitoPort);
+            return engines;
+        } catch (IOException | RuntimeException e) {
+            engines.close();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    public String dynamoEndpoint() {
+        return "http://" + HOST + ":" + dynamoPort;
+    }
+
+    public String sqsEndpoint() {
+        return "http://" + HOST + ":" + sqsPort;
+    }
+
+    public String cognitoEndpoint() {
+        return "http://" + HOST + ":" + cognitoPort;
+    }
+
+    private void launch(String name, List<String> command, Path cwd, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
+                .redirectOutput(logDir.resolve(name + ".log").toFile());
+        pb.environment().putAll(env);
+        processes.add(pb.start());
+    }
+
+    private void awaitPort(String name, int port) {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!portOpen(port)) {
+            Process p = processes.stream().filter(pr -> !pr.isAlive()).findFirst().orElse(null);
+            if (p != null || System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException(name + (p != null ? " exited with " + p.exitValue()
+                        : " did not listen on " + port + " within 30 s") + "; see " + logDir.resolve(name + ".log")
+                        + ":\n" + tail(logDir.resolve(name + ".log")));
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting " + name, e);
+            }
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            String s = Files.readString(log);
+            return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static boolean portOpen(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(HOST, port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (elasticMq != null) {
+            try {
+                elasticMq.stopAndWait();
+            } catch (RuntimeException ignored) {
+                // stopping anyway
+            }
+            elasticMq = null;
+        }
+        for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(3, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+        processes.clear();
+        if (tempCognitoDir != null) {
+            try (var files = Files.walk(tempCognitoDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException ignored) {
+                // a temp folder left behind is harmless
+            }
+            tempCognitoDir = null;
+        }
+    }
+}

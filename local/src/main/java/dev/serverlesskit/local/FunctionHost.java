@@ -1,0 +1,290 @@
+package dev.serverlesskit.local;
+
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Hosts one function as Lambda would: its handler class from its own asset jar in its own class loader
+ * ({@link FunctionClassLoader}) with its own environment, initialized on first use (a cold start) and reused while
+ * warm; at most {@code ReservedConcurrentExecutions} invocations at once (more are throttled, not queued); each
+ * invocation limited to the function's {@code Timeout} (a timed-out environment is discarded, so the next invocation
+ * is cold again). Events go in and results come out as JSON through the Lambda Java runtime's own serializers,
+ * bound to the function's event classes.
+ */
+public final class FunctionHost implements AutoCloseable {
+    /** Account-level concurrency of a default AWS account: the bound when no reserved concurrency is set. */
+    static final int ACCOUNT_CONCURRENCY = 1000;
+
+    public enum Status { OK, FUNCTION_ERROR, TIMEOUT, THROTTLED }
+
+    /** One invocation: the JSON result when OK, else the error Lambda would report. */
+    public record Invocation(Status status, String payload, String errorType, String errorMessage, boolean cold,
+                             long durationMs, String requestId) {
+        public boolean ok() {
+            return status == Status.OK;
+        }
+    }
+
+    private record Instance(FunctionClassLoader loader, Object handler, Method method, PojoSerializer<Object> input,
+                            PojoSerializer<Object> output, boolean takesContext, Class<?> contextType,
+                            Class<?> loggerType) {
+    }
+
+    private final StageModel.Function function;
+    private final String functionName;
+    private final String functionArn;
+    private final Map<String, String> environment;
+    private final OutputStream log;
+    private final Semaphore concurrency;
+    private final ExecutorService executor;
+    private volatile Instance instance;
+    private final Object initLock = new Object();
+
+    public FunctionHost(StageModel.Function function, String functionName, String functionArn,
+                        Map<String, String> environment, OutputStream log) {
+        this.function = function;
+        this.functionName = functionName;
+        this.functionArn = functionArn;
+        this.environment = Map.copyOf(environment);
+        this.log = log;
+        int limit = function.reservedConcurrency() != null ? function.reservedConcurrency() : ACCOUNT_CONCURRENCY;
+        this.concurrency = new Semaphore(limit);
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, function.shortName() + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public StageModel.Function function() {
+        return function;
+    }
+
+    public String functionName() {
+        return functionName;
+    }
+
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    public boolean warm() {
+        return instance != null;
+    }
+
+    /** Invokes synchronously (RequestResponse) with a JSON event. */
+    public Invocation invoke(String eventJson) {
+        String requestId = UUID.randomUUID().toString();
+        long started = System.nanoTime();
+        if (!concurrency.tryAcquire()) {
+            return new Invocation(Status.THROTTLED, null, "TooManyRequestsException",
+                    "Rate Exceeded. (reserved concurrency " + function.reservedConcurrency() + " in use)", false,
+                    0, requestId);
+        }
+        boolean cold = instance == null;
+        Future<String> future = null;
+        try {
+            long deadline = System.currentTimeMillis() + function.timeoutSeconds() * 1000L;
+            future = executor.submit(() -> run(eventJson, requestId, deadline));
+            String payload = future.get(function.timeoutSeconds(), TimeUnit.SECONDS);
+            return new Invocation(Status.OK, payload, null, null, cold, elapsed(started), requestId);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            instance = null; // Lambda discards a timed-out environment: the next invocation starts cold
+            String message = String.format("Task timed out after %d.00 seconds", function.timeoutSeconds());
+            write(requestId + " " + message + "\n");
+            return new Invocation(Status.TIMEOUT, null, "Sandbox.Timedout", message, cold, elapsed(started),
+                    requestId);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof InvocationTargetException ite ? ite.getCause() : e.getCause();
+            StringWriter trace = new StringWriter();
+            cause.printStackTrace(new PrintWriter(trace));
+            write(trace.toString());
+            return new Invocation(Status.FUNCTION_ERROR, null, cause.getClass().getName(),
+                    String.valueOf(cause.getMessage()), cold, elapsed(started), requestId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Invocation(Status.FUNCTION_ERROR, null, "Interrupted", "runtime stopping", cold,
+                    elapsed(started), requestId);
+        } finally {
+            concurrency.release();
+        }
+    }
+
+    private static long elapsed(long started) {
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    private void write(String text) {
+        try {
+            log.write(text.getBytes(StandardCharsets.UTF_8));
+            log.flush();
+        } catch (java.io.IOException ignored) {
+            // logging must not fail an invocation
+        }
+    }
+
+    private String run(String eventJson, String requestId, long deadline) throws Exception {
+        FunctionOutput.route(log);
+        try {
+            Instance in = initialized();
+            Thread.currentThread().setContextClassLoader(in.loader());
+            Object event = in.input() == null ? null : in.input().fromJson(eventJson);
+            Object result;
+            if (in.takesContext()) {
+                result = in.method().invoke(in.handler(), event, context(in, requestId, deadline));
+            } else {
+                result = in.method().invoke(in.handler(), event);
+            }
+            if (result == null || in.output() == null) {
+                return "null";
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.output().toJson(result, out);
+            return out.toString(StandardCharsets.UTF_8);
+        } finally {
+            FunctionOutput.route(null);
+        }
+    }
+
+    private Instance initialized() throws Exception {
+        Instance in = instance;
+        if (in != null) {
+            return in;
+        }
+        synchronized (initLock) {
+            if (instance == null) {
+                instance = init();
+            }
+            return instance;
+        }
+    }
+
+    /** Lambda's init phase: load the class (static initializers) and construct the handler. */
+    @SuppressWarnings("unchecked")
+    private Instance init() throws Exception {
+        FunctionClassLoader loader = new FunctionClassLoader(functionName, function.codeJar());
+        loader.installEnvironment(environment);
+        Thread.currentThread().setContextClassLoader(loader);
+        Class<?> handlerClass = Class.forName(function.handlerClass(), true, loader);
+        Method method = null;
+        for (Method m : handlerClass.getMethods()) {
+            if (m.getName().equals(function.handlerMethod()) && !m.isBridge() && !Modifier.isStatic(m.getModifiers())
+                    && m.getParameterCount() >= 1 && m.getParameterCount() <= 2) {
+                method = m;
+            }
+        }
+        if (method == null) {
+            throw new IllegalStateException("No public method " + function.handlerMethod() + " on "
+                    + function.handlerClass());
+        }
+        Object handler = handlerClass.getDeclaredConstructor().newInstance();
+        Class<?> inputType = method.getParameterTypes()[0];
+        Class<?> outputType = method.getReturnType();
+        Class<?> contextType = loader.loadClass("com.amazonaws.services.lambda.runtime.Context");
+        Class<?> loggerType = loader.loadClass("com.amazonaws.services.lambda.runtime.LambdaLogger");
+        return new Instance(loader, handler, method, (PojoSerializer<Object>) serializer(inputType, loader),
+                outputType == void.class ? null : (PojoSerializer<Object>) serializer(outputType, loader),
+                method.getParameterCount() == 2, contextType, loggerType);
+    }
+
+    /**
+     * As the Lambda Java runtime: its event serializers for the events library, plain Jackson otherwise. Its event
+     * serializer loads Joda-Time from the function's jar for every event class, so a jar without it fails on Lambda
+     * too (aws/aws-lambda-java-libs#72): say so instead of a bare ClassNotFoundException.
+     */
+    private static PojoSerializer<?> serializer(Class<?> type, ClassLoader loader) {
+        if (LambdaEventSerializers.isLambdaSupportedEvent(type.getName())) {
+            try {
+                return LambdaEventSerializers.serializerFor(type, loader);
+            } catch (RuntimeException e) {
+                if (String.valueOf(e.getMessage()).contains("org.joda.time")) {
+                    throw new IllegalStateException("The function jar lacks joda-time (org.joda.time.DateTime), which"
+                            + " the Lambda Java runtime's serializer loads for " + type.getSimpleName()
+                            + ": this function would fail the same way on AWS (aws/aws-lambda-java-libs#72)."
+                            + " Keep joda-time in the jar (do not exclude it from aws-lambda-java-events)", e);
+                }
+                throw e;
+            }
+        }
+        return JacksonFactory.getInstance().getSerializer(type);
+    }
+
+    private Object context(Instance in, String requestId, long deadline) {
+        Object logger = Proxy.newProxyInstance(in.loader(), new Class<?>[] {in.loggerType()}, (proxy, m, args) -> {
+            if (m.getName().equals("log") && args != null && args.length >= 1) {
+                Object msg = args[0];
+                write(msg instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(msg));
+                return null;
+            }
+            return defaults(proxy, m, args);
+        });
+        InvocationHandler h = (proxy, m, args) -> switch (m.getName()) {
+            case "getAwsRequestId" -> requestId;
+            case "getLogGroupName" -> "/aws/lambda/" + functionName;
+            case "getLogStreamName" -> "local/[$LATEST]" + Integer.toHexString(System.identityHashCode(in));
+            case "getFunctionName" -> functionName;
+            case "getFunctionVersion" -> "$LATEST";
+            case "getInvokedFunctionArn" -> functionArn;
+            case "getRemainingTimeInMillis" -> (int) Math.max(0, deadline - System.currentTimeMillis());
+            case "getMemoryLimitInMB" -> function.memoryMb();
+            case "getLogger" -> logger;
+            case "getIdentity", "getClientContext" -> null;
+            default -> defaults(proxy, m, args);
+        };
+        return Proxy.newProxyInstance(in.loader(), new Class<?>[] {in.contextType()}, h);
+    }
+
+    private static Object defaults(Object proxy, Method m, Object[] args) throws Throwable {
+        if (m.isDefault()) {
+            return InvocationHandler.invokeDefault(proxy, m, args);
+        }
+        return switch (m.getName()) {
+            case "toString" -> "LocalLambdaContext";
+            case "hashCode" -> System.identityHashCode(proxy);
+            case "equals" -> proxy == args[0];
+            default -> null;
+        };
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        Instance in = instance;
+        instance = null;
+        if (in != null) {
+            try {
+                in.loader().close();
+            } catch (java.io.IOException ignored) {
+                // closing anyway
+            }
+        }
+        try {
+            log.close();
+        } catch (java.io.IOException ignored) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,378 @@
+package dev.serverlesskit.local;
+
+import dev.serverlesskit.local.StageModel.Route;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Runs one synthesized stage on this machine: reads {@code cdk.out}, starts the engines, creates the template's
+ * tables, queues and user pool, hosts every function in its own class loader, serves the API and polls the queues.
+ *
+ * <pre>
+ * ./mvnw -q -pl local compile exec:java -Dstage=dev            (after npx cdk synth)
+ * java -cp ... dev.serverlesskit.local.LocalRuntime --stage dev --cdk-out cdk.out [--port 3000] [--data .local-data]
+ * </pre>
+ */
+public final class LocalRuntime implements AutoCloseable {
+    public static final String ADMIN_USER = "admin@example.com";
+    public static final String ADMIN_PASSWORD = "Admin#Local2026";
+    public static final String TEST_USER = "user@example.com";
+    public static final String TEST_PASSWORD = "User#Local2026";
+
+    /**
+     * @param port               API port (0 = any free port)
+     * @param dataDir            keep DynamoDB and Cognito data here between runs (null = in memory)
+     * @param retryDelaySeconds  failed SQS messages become visible again after this delay instead of the queue's
+     *                           visibility timeout (null = as the template says)
+     */
+    public record Options(String stage, Path cdkOut, int port, Path dataDir, Path projectDir, Path logDir,
+                          boolean echoFunctionLogs, Integer retryDelaySeconds, boolean quiet) {
+        public static Options defaults(String stage, Path cdkOut, Path projectDir) {
+            return new Options(stage, cdkOut, 3000, null, projectDir, cdkOut.resolve("local-logs"), false, null,
+                    false);
+        }
+
+        public Options withPort(int p) {
+            return new Options(stage, cdkOut, p, dataDir, projectDir, logDir, echoFunctionLogs, retryDelaySeconds,
+                    quiet);
+        }
+
+        public Options withRetryDelaySeconds(Integer s) {
+            return new Options(stage, cdkOut, port, dataDir, projectDir, logDir, echoFunctionLogs, s, quiet);
+        }
+
+        public Options withQuiet(boolean q) {
+            return new Options(stage, cdkOut, port, dataDir, projectDir, logDir, echoFunctionLogs, retryDelaySeconds,
+                    q);
+        }
+    }
+
+    private final Options options;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<String, FunctionHost> functions = new LinkedHashMap<>();
+    private final List<String> invocationLog = java.util.Collections.synchronizedList(new ArrayList<>());
+    private StageModel model;
+    private Engines engines;
+    private Provisioner provisioner;
+    private ApiServer api;
+    private long startupMillis;
+
+    private LocalRuntime(Options options) {
+        this.options = options;
+    }
+
+    public static LocalRuntime start(Options options) {
+        LocalRuntime runtime = new LocalRuntime(options);
+        try {
+            runtime.boot();
+            return runtime;
+        } catch (RuntimeException | IOException e) {
+            runtime.close();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    private void boot() throws IOException {
+        long t0 = System.nanoTime();
+        Engines.nodeModules(options.projectDir());
+        CloudAssembly assembly = CloudAssembly.load(options.cdkOut(), options.stage());
+        model = TemplateReader.read(assembly);
+        Files.createDirectories(options.logDir());
+        FunctionOutput.install();
+
+        engines = Engines.start(options.projectDir(), options.dataDir(), options.logDir(), model.region());
+        started.add(engines);
+        provisioner = new Provisioner(model, engines);
+        started.add(provisioner);
+        IntrinsicResolver resolver = provisioner.provision();
+        createTestUsers();
+
+        for (StageModel.Function f : model.functions()) {
+            String name = resolver.resolveString(Json.MAPPER.createObjectNode().put("Ref", f.logicalId()));
+            String arn = resolver.resolveString(Json.MAPPER.createObjectNode().set("Fn::GetAtt",
+                    Json.MAPPER.createArrayNode().add(f.logicalId()).add("Arn")));
+            FunctionHost host = new FunctionHost(f, name, arn, environment(f, name, resolver),
+                    FunctionOutput.forFunction(options.logDir().resolve("functions").resolve(f.shortName() + ".log"),
+                            f.shortName(), options.echoFunctionLogs()));
+            functions.put(f.logicalId(), host);
+            started.add(host);
+        }
+        for (StageModel.EventSourceMapping m : model.eventSourceMappings()) {
+            String url = provisioner.queueUrl(m.queue());
+            String arn = resolver.resolveString(Json.MAPPER.createObjectNode().set("Fn::GetAtt",
+                    Json.MAPPER.createArrayNode().add(m.queue()).add("Arn")));
+            started.add(new QueuePoller(m, url, arn, model.region(), provisioner.sqs(), functions.get(m.function()),
+                    options.retryDelaySeconds(), this::logLine));
+        }
+        if (model.api().isPresent()) {
+            StageModel.Api apiModel = model.api().get();
+            api = new ApiServer(apiModel, functions, authorizer -> authorizer.userPools().stream()
+                    .map(pool -> new JwtVerifier.Pool(engines.cognitoEndpoint() + "/" + provisioner.userPoolId(pool),
+                            model.userPoolClients().stream().filter(c -> pool.equals(c.userPool()))
+                                    .map(c -> provisioner.clientId(c.logicalId())).collect(Collectors.toSet())))
+                    .toList(), options.port(), this::logLine);
+            started.add(api);
+        }
+        startupMillis = (System.nanoTime() - t0) / 1_000_000;
+        if (!options.quiet()) {
+            banner(assembly);
+        }
+    }
+
+    /**
+     * The environment Lambda would give the function: its template variables resolved to local names, Lambda's
+     * reserved variables, and the endpoints of the local engines (the AWS SDK's standard endpoint variables; any
+     * other AWS service goes to a closed loopback port, so nothing ever leaves this machine).
+     */
+    private Map<String, String> environment(StageModel.Function f, String name, IntrinsicResolver resolver) {
+        Map<String, String> env = new TreeMap<>();
+        env.put("AWS_REGION", model.region());
+        env.put("AWS_DEFAULT_REGION", model.region());
+        env.put("AWS_LAMBDA_FUNCTION_NAME", name);
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(f.memoryMb()));
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + name);
+        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local");
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + f.runtime());
+        env.put("_HANDLER", f.handlerClass() + "::" + f.handlerMethod());
+        env.put("LAMBDA_TASK_ROOT", f.codeJar().getParent().toString());
+        env.put("TZ", ":UTC");
+        env.put("LANG", "en_US.UTF-8");
+        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("AWS_ACCESS_KEY_ID", "local");
+        env.put("AWS_SECRET_ACCESS_KEY", "local");
+        env.put("AWS_SESSION_TOKEN", "local");
+        env.put("AWS_CONFIG_FILE", "/dev/null");
+        env.put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+        env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", engines.dynamoEndpoint());
+        env.put("AWS_ENDPOINT_URL_SQS", engines.sqsEndpoint());
+        env.put("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", engines.cognitoEndpoint());
+        f.environment().forEach((k, v) -> {
+            try {
+                env.put(k, resolver.resolveString(v));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("Environment variable " + k + " of " + f.logicalId() + ": "
+                        + e.getMessage(), e);
+            }
+        });
+        return env;
+    }
+
+    private void createTestUsers() {
+        for (StageModel.UserPool pool : model.userPools()) {
+            String id = provisioner.userPoolId(pool.logicalId());
+            String[] groups = model.groups().stream().filter(g -> pool.logicalId().equals(g.userPool()))
+                    .map(StageModel.Group::groupName).toArray(String[]::new);
+            provisioner.cognito().adminCreateUser(id, ADMIN_USER, ADMIN_PASSWORD, groups);
+            provisioner.cognito().adminCreateUser(id, TEST_USER, TEST_PASSWORD);
+        }
+    }
+
+    private synchronized void logLine(String line) {
+        invocationLog.add(line);
+        if (!options.quiet()) {
+            FunctionOutput.console().println(LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss.SSS"))
+                    + " " + line);
+        }
+    }
+
+    private void banner(CloudAssembly assembly) {
+        PrintStream out = FunctionOutput.console();
+        out.println();
+        out.println("Serverless Kit local runtime: stage " + options.stage() + " (stack " + model.stackName()
+                + ") from " + assembly.templateFile());
+        model.api().ifPresent(a -> out.println("  API       " + apiUrl() + "   stage throttle "
+                + fmt(a.stageThrottle()) + " per method"));
+        out.println("  DynamoDB  " + engines.dynamoEndpoint() + "   (dynalite) tables: " + model.tables().stream()
+                .map(t -> t.tableName() != null ? t.tableName() : model.stackName() + "-" + t.logicalId())
+                .collect(Collectors.joining(", ")));
+        out.println("  SQS       " + engines.sqsEndpoint() + "   (ElasticMQ)");
+        for (StageModel.Queue q : model.queues()) {
+            out.println("            " + provisioner.queueUrl(q.logicalId()) + "  visibility " + q.visibilityTimeoutSeconds()
+                    + " s" + (q.deadLetterQueue() != null ? ", DLQ after " + q.maxReceiveCount() + " receives" : ""));
+        }
+        for (StageModel.UserPoolClient c : model.userPoolClients()) {
+            out.println("  Cognito   " + engines.cognitoEndpoint() + "   (cognito-local) pool "
+                    + provisioner.userPoolId(c.userPool()) + ", client " + provisioner.clientId(c.logicalId())
+                    + " " + c.explicitAuthFlows());
+        }
+        out.println("  Data      " + (options.dataDir() == null ? "in memory (--data DIR keeps it)" : options.dataDir()));
+        out.println("  Logs      " + options.logDir() + " (functions/<name>.log; --function-logs to echo here)");
+        model.api().ifPresent(a -> {
+            out.println();
+            out.println("Routes (access as the template's authorizers enforce it):");
+            for (Route r : a.routes()) {
+                if (r.mock() != null) {
+                    continue;
+                }
+                FunctionHost h = functions.get(r.function());
+                String access = r.needsCognito() ? "Cognito" + (r.access() != null && r.access().startsWith("groups:")
+                        ? " (" + r.access() + ", checked by the handler)" : "") : "public";
+                String declared = r.access() == null ? "" : ("public".equals(r.access()) == !r.needsCognito() ? ""
+                        : "   !! declared '" + r.access() + "' but the template says " + r.authorizationType());
+                StageModel.Function f = h.function();
+                out.printf("  %-7s %-34s %-44s -> %s (%d MB, %d s, reserved %s, %s)%s%n", r.httpMethod(),
+                        apiUrl() + r.resourcePath(), access, f.shortName(), f.memoryMb(), f.timeoutSeconds(),
+                        f.reservedConcurrency() == null ? "-" : f.reservedConcurrency(), fmt(a.throttleOf(r)),
+                        declared);
+            }
+            long preflight = a.routes().stream().filter(r -> r.mock() != null).count();
+            if (preflight > 0) {
+                out.println("  (+ " + preflight + " OPTIONS preflight routes answered from their MOCK integration)");
+            }
+        });
+        for (StageModel.EventSourceMapping m : model.eventSourceMappings()) {
+            StageModel.Function f = model.function(m.function());
+            out.println("Queue consumer: " + provisioner.queueUrl(m.queue()) + " -> " + f.shortName() + " (batch "
+                    + m.batchSize() + ", window " + m.maximumBatchingWindowSeconds() + " s"
+                    + (m.reportBatchItemFailures() ? ", partial batch failures" : "")
+                    + (m.maximumConcurrency() != null ? ", max concurrency " + m.maximumConcurrency() : "") + ")"
+                    + (options.retryDelaySeconds() != null ? "; failed messages retried after "
+                    + options.retryDelaySeconds() + " s (local override of the visibility timeout)" : ""));
+        }
+        for (StageModel.UserPoolClient c : model.userPoolClients()) {
+            String groups = model.groups().stream().filter(g -> c.userPool().equals(g.userPool()))
+                    .map(StageModel.Group::groupName).collect(Collectors.joining(","));
+            out.println();
+            out.println("Test users: " + TEST_USER + " / " + TEST_PASSWORD + "   and   " + ADMIN_USER + " / "
+                    + ADMIN_PASSWORD + (groups.isEmpty() ? "" : " (groups: " + groups + ")"));
+            if (c.explicitAuthFlows().contains("ALLOW_USER_PASSWORD_AUTH")) {
+                out.println("Get an ID token and call a signed-in route:");
+                out.println("  TOKEN=$(curl -s " + engines.cognitoEndpoint() + "/ -H 'Content-Type: application/x-amz-json-1.1'"
+                        + " -H 'X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth'"
+                        + " -d '{\"AuthFlow\":\"USER_PASSWORD_AUTH\",\"ClientId\":\"" + provisioner.clientId(c.logicalId())
+                        + "\",\"AuthParameters\":{\"USERNAME\":\"" + TEST_USER + "\",\"PASSWORD\":\"" + TEST_PASSWORD
+                        + "\"}}' | sed -E 's/.*\"IdToken\":\"([^\"]+)\".*/\\1/')");
+                model.api().flatMap(a -> a.routes().stream().filter(Route::needsCognito)
+                        .filter(r -> "GET".equals(r.httpMethod()))
+                        .filter(r -> r.access() == null || !r.access().startsWith("groups:")).findFirst())
+                        .ifPresent(r -> out.println("  curl -H \"Authorization: $TOKEN\" " + apiUrl()
+                                + r.resourcePath()));
+            } else {
+                out.println("(this client does not allow USER_PASSWORD_AUTH: sign in with SRP)");
+            }
+        }
+        out.println();
+        out.printf("Ready in %.1f s. Ctrl-C stops everything.%n", startupMillis / 1000.0);
+    }
+
+    private static String fmt(StageModel.Throttle t) {
+        return String.format("%s rps/burst %d", t.rateLimit() == Math.rint(t.rateLimit())
+                ? Long.toString((long) t.rateLimit()) : Double.toString(t.rateLimit()), t.burstLimit());
+    }
+
+    public StageModel model() {
+        return model;
+    }
+
+    /** Base URL of the API stage, e.g. {@code http://127.0.0.1:3000/v1}. */
+    public String apiUrl() {
+        return api == null ? null : api.baseUrl();
+    }
+
+    public Engines engines() {
+        return engines;
+    }
+
+    public Provisioner provisioner() {
+        return provisioner;
+    }
+
+    public long startupMillis() {
+        return startupMillis;
+    }
+
+    /** Every line logged so far (one per request or batch). */
+    public List<String> invocationLog() {
+        synchronized (invocationLog) {
+            return List.copyOf(invocationLog);
+        }
+    }
+
+    /** The logical id of the only resource of {@code type} whose id starts with {@code prefix}. */
+    public String queueUrl(String logicalIdPrefix) {
+        return model.queues().stream().filter(q -> q.logicalId().startsWith(logicalIdPrefix))
+                .map(q -> provisioner.queueUrl(q.logicalId())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no queue " + logicalIdPrefix + "*"));
+    }
+
+    public String userPoolId() {
+        return provisioner.userPoolId(model.userPools().get(0).logicalId());
+    }
+
+    public String clientId() {
+        return provisioner.clientId(model.userPoolClients().get(0).logicalId());
+    }
+
+    @Override
+    public synchronized void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                FunctionOutput.console().println("stopping " + started.get(i).getClass().getSimpleName() + ": " + e);
+            }
+        }
+        started.clear();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new LinkedHashMap<>();
+        Set<String> flags = Set.of("--function-logs");
+        for (int i = 0; i < args.length; i++) {
+            if (flags.contains(args[i])) {
+                a.put(args[i], "true");
+            } else if (args[i].startsWith("--") && i + 1 < args.length) {
+                a.put(args[i], args[++i]);
+            } else {
+                usage("unexpected argument " + args[i]);
+            }
+        }
+        Path project = Path.of(a.getOrDefault("--project-dir", ".")).toAbsolutePath().normalize();
+        Path cdkOut = project.resolve(a.getOrDefault("--cdk-out", "cdk.out")).toAbsolutePath().normalize();
+        String data = a.get("--data");
+        Options options = new Options(a.getOrDefault("--stage", "dev"), cdkOut,
+                Integer.parseInt(a.getOrDefault("--port", "3000")),
+                data == null || data.isBlank() ? null : project.resolve(data).toAbsolutePath().normalize(), project,
+                cdkOut.resolve("local-logs"), a.containsKey("--function-logs"),
+                a.containsKey("--retry-delay") ? Integer.valueOf(a.get("--retry-delay")) : null, false);
+        LocalRuntime runtime;
+        try {
+            runtime = start(options);
+        } catch (RuntimeException e) {
+            System.err.println("Local runtime failed to start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            FunctionOutput.console().println("Stopping: API, pollers, functions, engines...");
+            runtime.close();
+            stopped.countDown();
+        }, "local-runtime-shutdown"));
+        stopped.await();
+    }
+
+    private static void usage(String problem) {
+        System.err.println(problem);
+        System.err.println("usage: LocalRuntime [--stage dev] [--cdk-out cdk.out] [--port 3000] [--data .local-data]"
+                + " [--retry-delay SECONDS] [--function-logs] [--project-dir .]");
+        System.exit(2);
+    }
+}

@@ -1,0 +1,111 @@
+package dev.serverlesskit.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the local runtime runs, as read from one stage's template (never from a second description). Values that
+ * need the local engines to exist (environment variables, queue URLs) stay as raw template JSON here and are
+ * resolved by {@link IntrinsicResolver} once the engines run.
+ */
+public record StageModel(
+        String stackName,
+        String region,
+        List<Function> functions,
+        List<Table> tables,
+        List<Queue> queues,
+        List<EventSourceMapping> eventSourceMappings,
+        List<UserPool> userPools,
+        List<UserPoolClient> userPoolClients,
+        List<Group> groups,
+        Optional<Api> api,
+        JsonNode template) {
+
+    public Function function(String logicalId) {
+        return functions.stream().filter(f -> f.logicalId().equals(logicalId)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("No function " + logicalId + " in the template"));
+    }
+
+    /** A Lambda function: {@code handler} is {@code pkg.Class::method}. */
+    public record Function(String logicalId, String functionName, String handlerClass, String handlerMethod,
+                           String runtime, int memoryMb, int timeoutSeconds, Integer reservedConcurrency,
+                           Map<String, JsonNode> environment, Path codeJar) {
+        /** Short name for logs: the logical id without CDK's hash suffix and "Function". */
+        public String shortName() {
+            String s = logicalId.replaceAll("[0-9A-F]{8}$", "");
+            return s.endsWith("Function") ? s.substring(0, s.length() - "Function".length()) : s;
+        }
+    }
+
+    public record KeyElement(String attributeName, String keyType) {
+    }
+
+    public record Index(String name, List<KeyElement> keySchema, String projectionType, List<String> nonKeyAttributes) {
+    }
+
+    public record Table(String logicalId, String tableName, List<KeyElement> keySchema,
+                        Map<String, String> attributeTypes, List<Index> globalSecondaryIndexes,
+                        List<Index> localSecondaryIndexes) {
+    }
+
+    /** An SQS queue; {@code deadLetterQueue} is the logical id of its redrive target. */
+    public record Queue(String logicalId, String queueName, boolean fifo, int visibilityTimeoutSeconds,
+                        Integer messageRetentionSeconds, String deadLetterQueue, Integer maxReceiveCount) {
+    }
+
+    public record EventSourceMapping(String logicalId, String queue, String function, int batchSize,
+                                     int maximumBatchingWindowSeconds, boolean reportBatchItemFailures,
+                                     Integer maximumConcurrency, boolean enabled) {
+    }
+
+    public record UserPool(String logicalId, String poolName, JsonNode properties) {
+    }
+
+    public record UserPoolClient(String logicalId, String userPool, String clientName, List<String> explicitAuthFlows,
+                                 JsonNode properties) {
+    }
+
+    public record Group(String logicalId, String userPool, String groupName, String description) {
+    }
+
+    /** API Gateway throttling: steady rate (requests per second) and bucket size. */
+    public record Throttle(double rateLimit, int burstLimit) {
+    }
+
+    /** A method of the REST API. {@code function} is set for AWS_PROXY integrations, {@code mock} for MOCK ones. */
+    public record Route(String httpMethod, String resourcePath, String methodLogicalId, String access,
+                        String authorizationType, String authorizer, List<String> authorizationScopes,
+                        String function, JsonNode mock) {
+        public boolean needsCognito() {
+            return "COGNITO_USER_POOLS".equals(authorizationType);
+        }
+
+        public String key() {
+            return httpMethod + " " + resourcePath;
+        }
+    }
+
+    /** A Cognito user pool authorizer: the pools whose ID tokens it accepts and the header carrying them. */
+    public record Authorizer(String logicalId, String type, List<String> userPools, String identityHeader) {
+    }
+
+    public record GatewayResponse(String responseType, Integer statusCode, Map<String, String> headers,
+                                  String template) {
+    }
+
+    /**
+     * @param methodThrottles per-method settings keyed like {@link Route#key()}; {@code stageThrottle} is the
+     *                        stage's default ({@code * /*}) applied to each method without its own
+     */
+    public record Api(String logicalId, String name, String stageName, List<Route> routes,
+                      Map<String, Authorizer> authorizers, Throttle stageThrottle, Map<String, Throttle> methodThrottles,
+                      Map<String, GatewayResponse> gatewayResponses) {
+        public Throttle throttleOf(Route route) {
+            Throttle t = methodThrottles.get(route.key());
+            return t != null ? t : stageThrottle;
+        }
+    }
+}
