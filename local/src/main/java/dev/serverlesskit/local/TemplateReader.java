@@ -323,7 +323,9 @@ public final class TemplateReader {
                 if ("*".equals(method) && "/*".equals(resourcePath)) {
                     stageThrottle = t;
                 } else {
-                    String decoded = resourcePath.replace("~1", "/").replace("~0", "~");
+                    // "/" then the resource path with each "/" escaped as "~1": "/~1clicks" is /clicks
+                    String decoded = resourcePath.substring(1).replace("~1", "/").replace("~0", "~");
+                    decoded = decoded.isEmpty() ? "/" : decoded;
                     methodThrottles.put(method + " " + decoded, t);
                 }
             }
