@@ -13,7 +13,8 @@ import software.amazon.awscdk.Validations;
 
 /**
  * The CDK app of the reference application: one CDK Stage per entry of the {@value StageConfig#CONTEXT_KEY}
- * context in {@code cdk.json}, each holding the {@link ServerlessKitStack}. cdk-nag (AwsSolutions and Serverless
+ * context in {@code cdk.json}, each holding the {@link ServerlessKitStack}, and the {@link DeliveryPipeline} that
+ * deploys them in order from the tools account. cdk-nag (AwsSolutions and Serverless
  * packs) validates every synthesis: an unacknowledged finding fails it.
  *
  * <p>{@code npx cdk synth} synthesizes every stage; {@code npx cdk deploy 'dev/*'} deploys one.
@@ -56,6 +57,8 @@ public final class ServerlessKitApp {
         List<ServerlessKitStage> result = stages.stream()
                 .map(config -> new ServerlessKitStage(app, config, functionsJar))
                 .toList();
+        new DeliveryPipeline(app, "Pipeline",
+                PipelineConfig.parse(app.getNode().tryGetContext(PipelineConfig.CONTEXT_KEY)), result);
         Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
         return result;
     }

@@ -2,7 +2,7 @@ package dev.serverlesskit.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlesskit.infra.ServerlessKitStage;
+import dev.serverlesskit.infra.DeliveryPipeline;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPack;
 import io.github.cdklabs.cdknag.ServerlessChecks;
@@ -13,6 +13,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import software.amazon.awscdk.PolicyViolatingResource;
 import software.amazon.awscdk.PolicyViolation;
+import software.constructs.IConstruct;
 
 /**
  * cdk-nag's AwsSolutions and Serverless packs on every stage: no unacknowledged finding (synthesis enforces it too),
@@ -29,9 +30,19 @@ class NagTest {
                         () -> assertThat(findings(new ServerlessChecks(), stage)).isEmpty())));
     }
 
-    private static List<String> findings(NagPack pack, ServerlessKitStage stage) {
+    @TestFactory
+    Stream<DynamicTest> thePipelineIsNagClean() {
+        DeliveryPipeline pipeline = Synthesis.shared().pipeline();
+        return Stream.of(
+                DynamicTest.dynamicTest("pipeline: AwsSolutions",
+                        () -> assertThat(findings(new AwsSolutionsChecks(), pipeline)).isEmpty()),
+                DynamicTest.dynamicTest("pipeline: Serverless",
+                        () -> assertThat(findings(new ServerlessChecks(), pipeline)).isEmpty()));
+    }
+
+    private static List<String> findings(NagPack pack, IConstruct scope) {
         List<String> result = new ArrayList<>();
-        for (PolicyViolation violation : pack.validateScope(stage).getViolations()) {
+        for (PolicyViolation violation : pack.validateScope(scope).getViolations()) {
             for (PolicyViolatingResource resource : violation.getViolatingResources()) {
                 result.add(violation.getRuleName() + " at " + resource.getConstructPath());
             }

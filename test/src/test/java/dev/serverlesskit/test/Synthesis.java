@@ -2,6 +2,7 @@ package dev.serverlesskit.test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.serverlesskit.infra.DeliveryPipeline;
 import dev.serverlesskit.infra.ProjectFiles;
 import dev.serverlesskit.infra.ServerlessKitApp;
 import dev.serverlesskit.infra.ServerlessKitStage;
@@ -27,6 +28,7 @@ public final class Synthesis {
     private final App app;
     private final List<ServerlessKitStage> stages;
     private final Map<String, String> templates = new LinkedHashMap<>();
+    private final DeliveryPipeline pipeline;
 
     private Synthesis(String outdir) {
         this.app = ServerlessKitApp.newApp(Map.of(), outdir);
@@ -37,6 +39,16 @@ public final class Synthesis {
             CloudFormationStackArtifact artifact = stage.synth().getStackByName(stack.getStackName());
             templates.put(key(stage.getConfig().name(), stack), read(Path.of(artifact.getTemplateFullPath())));
         }
+        this.pipeline = (DeliveryPipeline) app.getNode().findChild("Pipeline");
+        templates.put(PIPELINE_KEY,
+                read(Path.of(app.synth().getStackByName(pipeline.getStackName()).getTemplateFullPath())));
+    }
+
+    /** The key of the delivery pipeline's template (in the tools account). */
+    public static final String PIPELINE_KEY = "tools/Pipeline";
+
+    public DeliveryPipeline pipeline() {
+        return pipeline;
     }
 
     /** The shared synthesis of every stage. */
@@ -66,13 +78,14 @@ public final class Synthesis {
         return stages.stream().filter(s -> s.getConfig().name().equals(name)).findFirst().orElseThrow();
     }
 
-    /** Templates as synthesized, by "stage/stackId". */
+    /** Templates as synthesized, by "stage/stackId" (and {@link #PIPELINE_KEY}). */
     public Map<String, String> templates() {
         return templates;
     }
 
+    /** The template of a stage's stack, or the pipeline's for {@link #PIPELINE_KEY}. */
     public String template(String stage) {
-        return templates.get(key(stage, stage(stage).getStack()));
+        return stage.equals(PIPELINE_KEY) ? templates.get(PIPELINE_KEY) : templates.get(key(stage, stage(stage).getStack()));
     }
 
     public JsonNode templateJson(String stage) {
