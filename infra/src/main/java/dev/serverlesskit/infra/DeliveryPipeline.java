@@ -28,6 +28,7 @@ import software.amazon.awscdk.pipelines.PermissionsBroadeningCheckProps;
 import software.amazon.awscdk.pipelines.ShellStep;
 import software.amazon.awscdk.pipelines.Step;
 import software.amazon.awscdk.services.codebuild.BuildEnvironment;
+import software.amazon.awscdk.services.codepipeline.PipelineType;
 import software.amazon.awscdk.services.codebuild.LinuxBuildImage;
 import software.amazon.awscdk.services.iam.CfnRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -54,6 +55,7 @@ public class DeliveryPipeline extends Stack {
 
         this.pipeline = CodePipeline.Builder.create(this, "Pipeline")
                 .pipelineName("serverless-kit")
+                .pipelineType(PipelineType.V2)
                 .crossAccountKeys(true)
                 .enableKeyRotation(true)
                 // No self-mutation: its role may assume any role in the tools account. Pipeline changes are
