@@ -14,6 +14,11 @@ final class Check {
         return value;
     }
 
+    /** The value, or the documented default when the prop was not set. */
+    static <T> T or(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
     static String notBlank(String prop, String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(prop + " is required and must not be blank");

@@ -61,20 +61,20 @@ public class JavaFunction extends Construct implements IGrantable {
         this.reservedConcurrency = Check.required("JavaFunctionProps.reservedConcurrency", props.getReservedConcurrency());
         Check.that(reservedConcurrency > 0, "JavaFunctionProps.reservedConcurrency must be greater than 0 (got "
                 + reservedConcurrency + "): a function without reserved concurrency can starve the account");
-        int memorySize = Check.between("JavaFunctionProps.memorySize", or(props.getMemorySize(), 1024), 128, 10240);
-        this.timeout = or(props.getTimeout(), Duration.seconds(10));
+        int memorySize = Check.between("JavaFunctionProps.memorySize", Check.or(props.getMemorySize(), 1024), 128, 10240);
+        this.timeout = Check.or(props.getTimeout(), Duration.seconds(10));
         Check.between("JavaFunctionProps.timeout (seconds)", timeout.toSeconds().doubleValue(), 1,
                 MAX_TIMEOUT.toSeconds().doubleValue());
-        String logLevel = Check.matches("JavaFunctionProps.logLevel", or(props.getLogLevel(), "INFO"), LOG_LEVEL,
+        String logLevel = Check.matches("JavaFunctionProps.logLevel", Check.or(props.getLogLevel(), "INFO"), LOG_LEVEL,
                 "must be one of TRACE, DEBUG, INFO, WARN, ERROR");
-        boolean snapStart = or(props.getSnapStart(), true);
-        Runtime runtime = or(props.getRuntime(), Runtime.JAVA_21);
+        boolean snapStart = Check.or(props.getSnapStart(), true);
+        Runtime runtime = Check.or(props.getRuntime(), Runtime.JAVA_21);
         Check.that(runtime.getName().startsWith("java"),
                 "JavaFunctionProps.runtime must be a Java runtime (got " + runtime.getName() + ")");
 
         this.logGroup = LogGroup.Builder.create(this, "Logs")
-                .retention(or(props.getLogRetention(), RetentionDays.ONE_MONTH))
-                .removalPolicy(or(props.getLogRemovalPolicy(), RemovalPolicy.RETAIN))
+                .retention(Check.or(props.getLogRetention(), RetentionDays.ONE_MONTH))
+                .removalPolicy(Check.or(props.getLogRemovalPolicy(), RemovalPolicy.RETAIN))
                 .build();
 
         this.role = Role.Builder.create(this, "Role")
@@ -84,16 +84,16 @@ public class JavaFunction extends Construct implements IGrantable {
         logGroup.grantWrite(role);
 
         Map<String, String> environment = new TreeMap<>();
-        environment.put("POWERTOOLS_SERVICE_NAME", or(props.getServiceName(), id));
+        environment.put("POWERTOOLS_SERVICE_NAME", Check.or(props.getServiceName(), id));
         environment.put("POWERTOOLS_LOG_LEVEL", logLevel);
-        environment.put("POWERTOOLS_METRICS_NAMESPACE", or(props.getMetricsNamespace(), "ServerlessKit"));
+        environment.put("POWERTOOLS_METRICS_NAMESPACE", Check.or(props.getMetricsNamespace(), "ServerlessKit"));
         if (props.getEnvironment() != null) {
             environment.putAll(props.getEnvironment());
         }
 
         this.function = Function.Builder.create(this, "Function")
                 .runtime(runtime)
-                .architecture(or(props.getArchitecture(), Architecture.ARM_64))
+                .architecture(Check.or(props.getArchitecture(), Architecture.ARM_64))
                 .handler(handler)
                 .code(props.getCode())
                 .memorySize(memorySize)
@@ -133,17 +133,17 @@ public class JavaFunction extends Construct implements IGrantable {
         AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
         MetricOptions fiveMinutes = MetricOptions.builder().period(Duration.minutes(5)).build();
         alarmFactory.atLeast("ErrorsAlarm", function.metricErrors(fiveMinutes),
-                or(props.getErrorsAlarmThreshold(), 1.0), "Function errors");
+                Check.or(props.getErrorsAlarmThreshold(), 1.0), "Function errors");
         alarmFactory.atLeast("ThrottlesAlarm", function.metricThrottles(fiveMinutes), 1,
                 "Function throttled: reserved concurrency exhausted");
         double durationPercent = Check.between("JavaFunctionProps.durationAlarmPercentOfTimeout",
-                or(props.getDurationAlarmPercentOfTimeout(), 80.0), 1, 100);
+                Check.or(props.getDurationAlarmPercentOfTimeout(), 80.0), 1, 100);
         alarmFactory.atLeast("DurationAlarm",
                 function.metricDuration(MetricOptions.builder().period(Duration.minutes(5)).statistic("p99").build()),
                 Math.floor(timeout.toMilliseconds().doubleValue() * durationPercent / 100),
                 "p99 duration above " + (int) durationPercent + "% of the timeout");
         double concurrencyPercent = Check.between("JavaFunctionProps.concurrencyAlarmPercentOfReserved",
-                or(props.getConcurrencyAlarmPercentOfReserved(), 80.0), 1, 100);
+                Check.or(props.getConcurrencyAlarmPercentOfReserved(), 80.0), 1, 100);
         alarmFactory.atLeast("ConcurrencyAlarm",
                 function.metric("ConcurrentExecutions",
                         MetricOptions.builder().period(Duration.minutes(1)).statistic("Maximum").build()),
@@ -154,10 +154,6 @@ public class JavaFunction extends Construct implements IGrantable {
 
     private static String latestJavaRuntimeName() {
         return Runtime.JAVA_25.getName();
-    }
-
-    private static <T> T or(T value, T fallback) {
-        return value == null ? fallback : value;
     }
 
     /** The principal of the function's role. */

@@ -41,7 +41,7 @@ public class QueueWorker extends Construct {
             consumerProps = consumerProps.toBuilder().operations(operations).build();
         }
 
-        int batchSize = Check.between("QueueWorkerProps.batchSize", or(props.getBatchSize(), 10), 1, 10000);
+        int batchSize = Check.between("QueueWorkerProps.batchSize", Check.or(props.getBatchSize(), 10), 1, 10000);
         Duration window = props.getMaxBatchingWindow();
         if (window != null) {
             Check.between("QueueWorkerProps.maxBatchingWindow (seconds)", window.toSeconds().doubleValue(), 0,
@@ -49,11 +49,11 @@ public class QueueWorker extends Construct {
         }
         Check.that(batchSize <= 10 || (window != null && window.toSeconds().doubleValue() > 0),
                 "QueueWorkerProps.batchSize above 10 (got " + batchSize + ") needs a QueueWorkerProps.maxBatchingWindow");
-        int maxReceiveCount = Check.between("QueueWorkerProps.maxReceiveCount", or(props.getMaxReceiveCount(), 3), 1, 1000);
+        int maxReceiveCount = Check.between("QueueWorkerProps.maxReceiveCount", Check.or(props.getMaxReceiveCount(), 3), 1, 1000);
 
         this.consumer = new JavaFunction(this, "Consumer", consumerProps);
         double functionTimeout = consumer.getTimeout().toSeconds().doubleValue();
-        Duration visibilityTimeout = or(props.getVisibilityTimeout(), Duration.seconds(6 * functionTimeout));
+        Duration visibilityTimeout = Check.or(props.getVisibilityTimeout(), Duration.seconds(6 * functionTimeout));
         Check.that(visibilityTimeout.toSeconds().doubleValue() >= functionTimeout,
                 "QueueWorkerProps.visibilityTimeout (" + visibilityTimeout.toSeconds() + " s) must be at least the"
                         + " consumer's timeout (" + (long) functionTimeout + " s), or messages are redelivered while"
@@ -79,7 +79,7 @@ public class QueueWorker extends Construct {
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
                 .visibilityTimeout(visibilityTimeout)
-                .retentionPeriod(or(props.getRetentionPeriod(), Duration.days(4)))
+                .retentionPeriod(Check.or(props.getRetentionPeriod(), Duration.days(4)))
                 .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetterQueue).maxReceiveCount(maxReceiveCount).build())
                 .build();
 
@@ -101,7 +101,7 @@ public class QueueWorker extends Construct {
                 deadLetterQueue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
                         .period(Duration.minutes(1)).statistic("Maximum").build()),
                 1, "Messages in the dead-letter queue: processing failed " + maxReceiveCount + " times");
-        Duration ageThreshold = or(props.getMessageAgeAlarmThreshold(), Duration.minutes(5));
+        Duration ageThreshold = Check.or(props.getMessageAgeAlarmThreshold(), Duration.minutes(5));
         alarmFactory.atLeast("MessageAgeAlarm",
                 queue.metricApproximateAgeOfOldestMessage(MetricOptions.builder()
                         .period(Duration.minutes(1)).statistic("Maximum").build()),
@@ -110,10 +110,6 @@ public class QueueWorker extends Construct {
         List<Alarm> all = new ArrayList<>(alarmFactory.alarms());
         all.addAll(consumer.getAlarms());
         this.alarms = Collections.unmodifiableList(all);
-    }
-
-    private static <T> T or(T value, T fallback) {
-        return value == null ? fallback : value;
     }
 
     /** The queue producers send to. */
