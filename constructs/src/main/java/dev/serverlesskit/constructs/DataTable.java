@@ -38,10 +38,8 @@ public class DataTable extends Construct {
         super(scope, id);
         Check.required("DataTableProps", props);
         Check.required("DataTableProps.partitionKey", props.getPartitionKey());
-        RemovalPolicy removalPolicy = props.getRemovalPolicy() == null ? RemovalPolicy.RETAIN : props.getRemovalPolicy();
-        boolean deletionProtection = props.getDeletionProtection() == null
-                ? removalPolicy == RemovalPolicy.RETAIN
-                : props.getDeletionProtection();
+        RemovalPolicy removalPolicy = Check.or(props.getRemovalPolicy(), RemovalPolicy.RETAIN);
+        boolean deletionProtection = Check.or(props.getDeletionProtection(), removalPolicy == RemovalPolicy.RETAIN);
 
         this.table = Table.Builder.create(this, "Table")
                 .partitionKey(props.getPartitionKey())
@@ -73,7 +71,7 @@ public class DataTable extends Construct {
                         .label("Throttled requests")
                         .period(Duration.minutes(5))
                         .build(),
-                props.getThrottleAlarmThreshold() == null ? 1 : props.getThrottleAlarmThreshold(),
+                Check.or(props.getThrottleAlarmThreshold(), 1.0),
                 "DynamoDB throttled requests");
         alarmFactory.atLeast("SystemErrorsAlarm",
                 table.metricSystemErrorsForOperations(SystemErrorsForOperationsMetricOptions.builder()

@@ -46,7 +46,7 @@ public class Operations extends Construct {
         this.topicKey = Key.Builder.create(this, "AlarmTopicKey")
                 .description("Encrypts the alarm topic of " + getNode().getPath())
                 .enableKeyRotation(true)
-                .removalPolicy(p.getRemovalPolicy() == null ? RemovalPolicy.RETAIN : p.getRemovalPolicy())
+                .removalPolicy(Check.or(p.getRemovalPolicy(), RemovalPolicy.RETAIN))
                 .build();
         // CloudWatch alarms publish to the topic as the cloudwatch service: it must be able to use the key.
         topicKey.addToResourcePolicy(PolicyStatement.Builder.create()
@@ -60,7 +60,7 @@ public class Operations extends Construct {
                 .masterKey(topicKey)
                 .enforceSsl(true)
                 .build();
-        List<String> emails = p.getAlarmEmails() == null ? List.of() : p.getAlarmEmails();
+        List<String> emails = Check.or(p.getAlarmEmails(), List.of());
         if (!emails.isEmpty()) {
             // Notifications SNS cannot deliver are kept here rather than dropped.
             this.undeliveredNotifications = Queue.Builder.create(this, "UndeliveredNotifications")

@@ -121,27 +121,27 @@ public class ServerlessApi extends Construct {
         Check.required("ServerlessApiProps.userPool", props.getUserPool());
         this.props = props;
         this.stageName = Check.matches("ServerlessApiProps.stageName",
-                props.getStageName() == null ? "v1" : props.getStageName(),
+                Check.or(props.getStageName(), "v1"),
                 Pattern.compile("[A-Za-z0-9_]{1,128}"), "must be letters, digits or underscores");
-        this.rateLimit = props.getThrottlingRateLimit() == null ? 50 : props.getThrottlingRateLimit();
-        this.burstLimit = props.getThrottlingBurstLimit() == null ? 100 : props.getThrottlingBurstLimit();
+        this.rateLimit = Check.or(props.getThrottlingRateLimit(), 50);
+        this.burstLimit = Check.or(props.getThrottlingBurstLimit(), 100);
         Check.between("ServerlessApiProps.throttlingRateLimit", rateLimit.doubleValue(), 1, 10000);
         Check.between("ServerlessApiProps.throttlingBurstLimit", burstLimit.doubleValue(), 1, 5000);
-        RemovalPolicy logRemoval = props.getLogRemovalPolicy() == null ? RemovalPolicy.RETAIN : props.getLogRemovalPolicy();
+        RemovalPolicy logRemoval = Check.or(props.getLogRemovalPolicy(), RemovalPolicy.RETAIN);
 
         this.accessLogs = LogGroup.Builder.create(this, "AccessLogs")
-                .retention(props.getAccessLogRetention() == null ? RetentionDays.ONE_MONTH : props.getAccessLogRetention())
+                .retention(Check.or(props.getAccessLogRetention(), RetentionDays.ONE_MONTH))
                 .removalPolicy(logRemoval)
                 .build();
 
-        List<String> origins = props.getCorsAllowOrigins() == null ? List.of() : props.getCorsAllowOrigins();
+        List<String> origins = Check.or(props.getCorsAllowOrigins(), List.of());
         for (String origin : origins) {
             Check.matches("ServerlessApiProps.corsAllowOrigins", origin,
                     Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d+)?"), "must hold origins like https://app.example.com");
         }
 
         this.api = RestApi.Builder.create(this, "Api")
-                .restApiName(props.getApiName() == null ? getNode().getPath().replace('/', '-') : props.getApiName())
+                .restApiName(Check.or(props.getApiName(), getNode().getPath().replace('/', '-')))
                 .description("Serverless Kit API " + getNode().getPath())
                 .endpointTypes(List.of(EndpointType.REGIONAL))
                 .cloudWatchRole(false)
@@ -222,14 +222,14 @@ public class ServerlessApi extends Construct {
         AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
         MetricOptions sum = MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build();
         alarmFactory.atLeast("ServerErrorsAlarm", api.metricServerError(sum),
-                props.getServerErrorAlarmThreshold() == null ? 1 : props.getServerErrorAlarmThreshold(),
+                Check.or(props.getServerErrorAlarmThreshold(), 1.0),
                 "API 5XX responses");
         double clientErrorPercent = Check.between("ServerlessApiProps.clientErrorRateAlarmPercent",
-                props.getClientErrorRateAlarmPercent() == null ? 25 : props.getClientErrorRateAlarmPercent(), 1, 100);
+                Check.or(props.getClientErrorRateAlarmPercent(), 25.0), 1, 100);
         alarmFactory.atLeast("ClientErrorRateAlarm",
                 api.metricClientError(MetricOptions.builder().period(Duration.minutes(5)).statistic("Average").build()),
                 clientErrorPercent / 100, "API 4XX responses above " + (int) clientErrorPercent + "% of requests");
-        Duration latency = props.getLatencyAlarmThreshold() == null ? Duration.seconds(2) : props.getLatencyAlarmThreshold();
+        Duration latency = Check.or(props.getLatencyAlarmThreshold(), Duration.seconds(2));
         alarmFactory.atLeast("LatencyAlarm",
                 api.metricLatency(MetricOptions.builder().period(Duration.minutes(5)).statistic("p99").build()),
                 latency.toMilliseconds().doubleValue(), "API p99 latency above " + latency.toMilliseconds() + " ms");
@@ -317,8 +317,8 @@ public class ServerlessApi extends Construct {
             if (o.getThrottlingRateLimit() == null && o.getThrottlingBurstLimit() == null) {
                 continue;
             }
-            Number rate = o.getThrottlingRateLimit() == null ? rateLimit : o.getThrottlingRateLimit();
-            Number burst = o.getThrottlingBurstLimit() == null ? burstLimit : o.getThrottlingBurstLimit();
+            Number rate = Check.or(o.getThrottlingRateLimit(), rateLimit);
+            Number burst = Check.or(o.getThrottlingBurstLimit(), burstLimit);
             Check.between("RouteOptions.throttlingRateLimit of " + route.getHttpMethod() + " " + route.getPath(),
                     rate.doubleValue(), 1, 10000);
             Check.between("RouteOptions.throttlingBurstLimit of " + route.getHttpMethod() + " " + route.getPath(),

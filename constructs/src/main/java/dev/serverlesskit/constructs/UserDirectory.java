@@ -49,13 +49,12 @@ public class UserDirectory extends Construct {
     public UserDirectory(Construct scope, String id, UserDirectoryProps props) {
         super(scope, id);
         UserDirectoryProps p = props == null ? UserDirectoryProps.builder().build() : props;
-        RemovalPolicy removalPolicy = p.getRemovalPolicy() == null ? RemovalPolicy.RETAIN : p.getRemovalPolicy();
-        boolean deletionProtection = p.getDeletionProtection() == null
-                ? removalPolicy == RemovalPolicy.RETAIN : p.getDeletionProtection();
-        Mfa mfa = p.getMfa() == null ? Mfa.OPTIONAL : p.getMfa();
-        FeaturePlan plan = p.getFeaturePlan() == null ? FeaturePlan.PLUS : p.getFeaturePlan();
+        RemovalPolicy removalPolicy = Check.or(p.getRemovalPolicy(), RemovalPolicy.RETAIN);
+        boolean deletionProtection = Check.or(p.getDeletionProtection(), removalPolicy == RemovalPolicy.RETAIN);
+        Mfa mfa = Check.or(p.getMfa(), Mfa.OPTIONAL);
+        FeaturePlan plan = Check.or(p.getFeaturePlan(), FeaturePlan.PLUS);
         int minLength = Check.between("UserDirectoryProps.passwordMinLength",
-                p.getPasswordMinLength() == null ? 12 : p.getPasswordMinLength(), 8, 99);
+                Check.or(p.getPasswordMinLength(), 12), 8, 99);
 
         this.userPool = UserPool.Builder.create(this, "UserPool")
                 .selfSignUpEnabled(Boolean.TRUE.equals(p.getSelfSignUpEnabled()))
@@ -95,7 +94,7 @@ public class UserDirectory extends Construct {
                 .refreshTokenValidity(Duration.days(30))
                 .build());
 
-        for (String group : p.getGroups() == null ? List.<String>of() : p.getGroups()) {
+        for (String group : Check.or(p.getGroups(), List.<String>of())) {
             Check.matches("UserDirectoryProps.groups", group, GROUP_NAME,
                     "must hold names of 1 to 128 letters, digits or _+=,.@-");
             Check.that(!groups.containsKey(group), "UserDirectoryProps.groups lists '" + group + "' twice");
@@ -127,7 +126,7 @@ public class UserDirectory extends Construct {
                         .statistic("Sum")
                         .period(Duration.minutes(5))
                         .build(),
-                p.getSignInThrottleAlarmThreshold() == null ? 1 : p.getSignInThrottleAlarmThreshold(),
+                Check.or(p.getSignInThrottleAlarmThreshold(), 1.0),
                 "Cognito throttled sign-ins");
         this.alarms = alarmFactory.alarms();
     }
