@@ -3,6 +3,10 @@ package dev.serverlesskit.test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.serverlesskit.infra.ProjectFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** The snapshot machinery itself: normalization and a readable diff. */
@@ -19,6 +23,18 @@ class SnapshotToolingTest {
                 .contains("<asset-hash>.jar");
         assertThat(SnapshotNormalizer.normalize(a.replace("1024", "2048")))
                 .isNotEqualTo(SnapshotNormalizer.normalize(b));
+    }
+
+    @Test
+    void aChangedFunctionsJarChangesTheTemplateButNotItsSnapshot() throws Exception {
+        Path changedJar = Files.createTempFile("functions-changed", ".jar");
+        byte[] jar = Files.readAllBytes(ProjectFiles.functionsJar());
+        Files.write(changedJar, Arrays.copyOf(jar, jar.length + 1));
+        Synthesis changed = Synthesis.withFunctionsJar(changedJar);
+        String before = Synthesis.shared().template("dev");
+        String after = changed.template("dev");
+        assertThat(after).isNotEqualTo(before);
+        assertThat(SnapshotNormalizer.normalize(after)).isEqualTo(SnapshotNormalizer.normalize(before));
     }
 
     @Test

@@ -30,9 +30,9 @@ public final class Synthesis {
     private final Map<String, String> templates = new LinkedHashMap<>();
     private final DeliveryPipeline pipeline;
 
-    private Synthesis(String outdir) {
+    private Synthesis(String outdir, Path functionsJar) {
         this.app = ServerlessKitApp.newApp(Map.of(), outdir);
-        this.stages = ServerlessKitApp.build(app, ProjectFiles.functionsJar());
+        this.stages = ServerlessKitApp.build(app, functionsJar);
         app.synth();
         for (ServerlessKitStage stage : stages) {
             Stack stack = stage.getStack();
@@ -61,10 +61,15 @@ public final class Synthesis {
 
     /** A new synthesis, in a folder of its own. */
     public static Synthesis fresh() {
+        return withFunctionsJar(ProjectFiles.functionsJar());
+    }
+
+    /** A new synthesis deploying another functions jar, as after a change to a handler. */
+    public static Synthesis withFunctionsJar(Path functionsJar) {
         try {
             Path root = ProjectFiles.root().resolve("test/target");
             Files.createDirectories(root);
-            return new Synthesis(Files.createTempDirectory(root, "cdk.out-").toString());
+            return new Synthesis(Files.createTempDirectory(root, "cdk.out-").toString(), functionsJar);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
