@@ -8,18 +8,22 @@ import java.util.TreeMap;
 import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
 
-/** Makes the app's functions: the same jar, stage settings and Powertools namespace; only handler and IAM differ. */
+/**
+ * Makes the app's functions: the same stage settings and Powertools namespace; the code is the jar of the handler's
+ * group ({@link Handlers#jarOf(String)}); handler and IAM differ.
+ */
 public final class FunctionFactory {
     /** The CloudWatch namespace of the app's EMF metrics. */
     public static final String METRICS_NAMESPACE = "ServerlessKit";
 
-    private final Code code;
+    private final Map<FunctionJars.Group, Code> code;
     private final StageConfig config;
     private final Operations operations;
     private final Map<String, String> commonEnvironment;
 
-    public FunctionFactory(Code code, StageConfig config, Operations operations, Map<String, String> commonEnvironment) {
-        this.code = code;
+    public FunctionFactory(Map<FunctionJars.Group, Code> code, StageConfig config, Operations operations,
+                           Map<String, String> commonEnvironment) {
+        this.code = Map.copyOf(code);
         this.config = config;
         this.operations = operations;
         this.commonEnvironment = Map.copyOf(commonEnvironment);
@@ -32,7 +36,7 @@ public final class FunctionFactory {
         env.putAll(environment);
         return JavaFunctionProps.builder()
                 .handler(handlerClass + "::handleRequest")
-                .code(code)
+                .code(code(handlerClass))
                 .reservedConcurrency(reservedConcurrency)
                 .serviceName(service)
                 .metricsNamespace(METRICS_NAMESPACE)
@@ -42,6 +46,14 @@ public final class FunctionFactory {
                 .logRemovalPolicy(config.removalPolicy())
                 .operations(operations)
                 .build();
+    }
+
+    private Code code(String handlerClass) {
+        Code c = code.get(Handlers.jarOf(handlerClass));
+        if (c == null) {
+            throw new IllegalStateException("No code for the " + Handlers.jarOf(handlerClass) + " jar of " + handlerClass);
+        }
+        return c;
     }
 
     /** An API function with the stage's API concurrency. */

@@ -2,7 +2,8 @@ package dev.serverlesskit.infra;
 
 /**
  * The handler classes of {@code lambdas/}, by name: infra never depends on the handlers' code (it ships to Lambda),
- * only on these names and on the jar. {@code HandlerNamesTest} checks each name exists in the jar.
+ * only on these names and on the jars. {@code HandlerNamesTest} checks each name exists in the jar
+ * {@link #jarOf(String)} gives it.
  */
 public final class Handlers {
     private static final String PETSTORE = "dev.serverlesskit.app.petstore.";
@@ -18,5 +19,10 @@ public final class Handlers {
     public static final String CAMPAIGN_STATS = ADCLICKS + "CampaignStatsHandler";
 
     private Handlers() {
+    }
+
+    /** The jar a handler ships in: RecordClick needs only SQS; every other handler only DynamoDB. */
+    public static FunctionJars.Group jarOf(String handlerClass) {
+        return RECORD_CLICK.equals(handlerClass) ? FunctionJars.Group.SQS : FunctionJars.Group.DYNAMODB;
     }
 }

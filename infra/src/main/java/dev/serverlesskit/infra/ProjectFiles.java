@@ -7,11 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Files of the project the app reads: {@code cdk.json}'s context and the functions jar built by {@code lambdas/}. */
+/** Files of the project the app reads: {@code cdk.json}'s context and the function jars built by {@code lambdas/}. */
 public final class ProjectFiles {
-    /** The shaded jar every function of the reference app runs, relative to the project root. */
-    public static final String FUNCTIONS_JAR = "lambdas/target/function/serverless-kit-functions.jar";
-
     private ProjectFiles() {
     }
 
@@ -38,11 +35,15 @@ public final class ProjectFiles {
         }
     }
 
-    /** The functions jar; fails with what to run when it has not been built. */
-    public static Path functionsJar() {
-        Path jar = root().resolve(FUNCTIONS_JAR);
+    /** The function jars (one per group); fails with what to run when one has not been built. */
+    public static FunctionJars functionJars() {
+        return new FunctionJars(jar(FunctionJars.Group.DYNAMODB), jar(FunctionJars.Group.SQS));
+    }
+
+    private static Path jar(FunctionJars.Group group) {
+        Path jar = root().resolve(group.path());
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(FUNCTIONS_JAR + " is missing: build it first with"
+            throw new IllegalStateException(group.path() + " is missing: build it first with"
                     + " ./mvnw -pl lambdas -am package -DskipTests");
         }
         return jar;

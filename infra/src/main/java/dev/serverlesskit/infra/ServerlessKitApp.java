@@ -2,7 +2,6 @@ package dev.serverlesskit.infra;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.ServerlessChecks;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,7 @@ public final class ServerlessKitApp {
 
     public static void main(String[] args) {
         App app = new App();
-        build(app, ProjectFiles.functionsJar());
+        build(app, ProjectFiles.functionJars());
         app.synth();
     }
 
@@ -52,10 +51,10 @@ public final class ServerlessKitApp {
     }
 
     /** Adds every configured stage to {@code app}, and cdk-nag's validation. */
-    public static List<ServerlessKitStage> build(App app, Path functionsJar) {
+    public static List<ServerlessKitStage> build(App app, FunctionJars functionJars) {
         List<StageConfig> stages = StageConfig.parseAll(app.getNode().tryGetContext(StageConfig.CONTEXT_KEY));
         List<ServerlessKitStage> result = stages.stream()
-                .map(config -> new ServerlessKitStage(app, config, functionsJar))
+                .map(config -> new ServerlessKitStage(app, config, functionJars))
                 .toList();
         new DeliveryPipeline(app, "Pipeline",
                 PipelineConfig.parse(app.getNode().tryGetContext(PipelineConfig.CONTEXT_KEY)), result);

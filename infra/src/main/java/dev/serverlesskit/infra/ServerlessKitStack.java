@@ -30,7 +30,8 @@ public class ServerlessKitStack extends Stack {
     private final PetStore petStore;
     private final AdClicks adClicks;
 
-    public ServerlessKitStack(Construct scope, String id, StackProps props, StageConfig config, Code functionsCode) {
+    public ServerlessKitStack(Construct scope, String id, StackProps props, StageConfig config,
+                              Map<FunctionJars.Group, Code> functionsCode) {
         super(scope, id, props);
 
         this.operations = new Operations(this, "Operations", OperationsProps.builder()

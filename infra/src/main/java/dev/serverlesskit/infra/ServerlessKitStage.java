@@ -1,6 +1,7 @@
 package dev.serverlesskit.infra;
 
-import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stage;
 import software.amazon.awscdk.StageProps;
@@ -13,7 +14,7 @@ public class ServerlessKitStage extends Stage {
     private final StageConfig config;
     private final ServerlessKitStack stack;
 
-    public ServerlessKitStage(Construct scope, StageConfig config, Path functionsJar) {
+    public ServerlessKitStage(Construct scope, StageConfig config, FunctionJars functionJars) {
         super(scope, config.name(), StageProps.builder()
                 .env(Environment.builder().account(config.account()).region(config.region()).build())
                 .build());
@@ -22,7 +23,15 @@ public class ServerlessKitStage extends Stage {
                 .stackName(config.name() + "-serverless-kit")
                 .description("Serverless Kit reference application: pet store and ad clicks (" + config.name() + ")")
                 .terminationProtection(config.terminationProtection())
-                .build(), config, Code.fromAsset(functionsJar.toString()));
+                .build(), config, code(functionJars));
+    }
+
+    private static Map<FunctionJars.Group, Code> code(FunctionJars jars) {
+        Map<FunctionJars.Group, Code> code = new EnumMap<>(FunctionJars.Group.class);
+        for (FunctionJars.Group group : FunctionJars.Group.values()) {
+            code.put(group, Code.fromAsset(jars.jar(group).toString()));
+        }
+        return code;
     }
 
     public StageConfig getConfig() {

@@ -21,25 +21,67 @@ import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Runs handlers from the shipped artifact, {@code target/function/serverless-kit-functions.jar}, in a class loader
- * that sees nothing else (like Lambda): proves the shading (filters, merged service files) leaves every handler
- * loadable and working against real engines. Uses reflection because the jar's classes are not the test's classes.
+ * Runs handlers from the shipped artifacts, {@code target/function/serverless-kit-functions-<group>.jar}, each
+ * handler from ITS group's jar in a class loader that sees nothing else (like Lambda): proves the shading (filters,
+ * merged service files, the split by SDK client) leaves every handler loadable and working against real engines.
+ * Uses reflection because the jars' classes are not the test's classes.
  */
 @ExtendWith(LocalAws.class)
 class ShadedJarIT {
-    private static URLClassLoader loader;
+    /** Which jar each handler ships in (infra's Handlers#jarOf says the same; HandlerNamesTest checks it). */
+    static final Map<String, String> JAR_OF = Map.of(
+            "dev.serverlesskit.app.petstore.ListPetsHandler", "dynamodb",
+            "dev.serverlesskit.app.petstore.GetPetHandler", "dynamodb",
+            "dev.serverlesskit.app.petstore.AddPetHandler", "dynamodb",
+            "dev.serverlesskit.app.petstore.PurchasePetHandler", "dynamodb",
+            "dev.serverlesskit.app.petstore.ListPurchasesHandler", "dynamodb",
+            "dev.serverlesskit.app.adclicks.RecordClickHandler", "sqs",
+            "dev.serverlesskit.app.adclicks.ClickProcessorHandler", "dynamodb",
+            "dev.serverlesskit.app.adclicks.CampaignStatsHandler", "dynamodb");
+    private static final long MAX_JAR_BYTES = 8_000_000;
+    private static final Map<String, URLClassLoader> LOADERS = new java.util.HashMap<>();
+
+    static Path jar(String group) {
+        return Path.of("target/function/serverless-kit-functions-" + group + ".jar");
+    }
 
     @BeforeAll
-    static void openJar() throws Exception {
-        Path jar = Path.of("target/function/serverless-kit-functions.jar");
-        assertThat(jar).as("the shaded jar (built by mvn package)").exists();
-        assertThat(Files.size(jar)).isGreaterThan(1_000_000);
-        loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+    static void openJars() throws Exception {
+        for (String group : List.of("dynamodb", "sqs")) {
+            Path jar = jar(group);
+            assertThat(jar).as("the shaded jar (built by mvn package)").exists();
+            assertThat(Files.size(jar)).isGreaterThan(1_000_000).isLessThanOrEqualTo(MAX_JAR_BYTES);
+            LOADERS.put(group, new URLClassLoader(new URL[] {jar.toUri().toURL()},
+                    ClassLoader.getPlatformClassLoader()));
+        }
     }
 
     @AfterAll
-    static void closeJar() throws Exception {
-        loader.close();
+    static void closeJars() throws Exception {
+        for (URLClassLoader l : LOADERS.values()) {
+            l.close();
+        }
+    }
+
+    @Test
+    void eachJarHoldsOnlyItsOwnSdkClientAndKeepsJodaTime() throws Exception {
+        try (var dynamo = new java.util.zip.ZipFile(jar("dynamodb").toFile());
+             var sqs = new java.util.zip.ZipFile(jar("sqs").toFile())) {
+            String dynamoClient = "software/amazon/awssdk/services/dynamodb/DynamoDbClient.class";
+            String sqsClient = "software/amazon/awssdk/services/sqs/SqsClient.class";
+            String joda = "org/joda/time/DateTime.class"; // the Lambda runtime's event serializer loads it
+            assertThat(dynamo.getEntry(dynamoClient)).isNotNull();
+            assertThat(dynamo.getEntry(sqsClient)).isNull();
+            assertThat(sqs.getEntry(sqsClient)).isNotNull();
+            assertThat(sqs.getEntry(dynamoClient)).isNull();
+            assertThat(dynamo.getEntry(joda)).isNotNull();
+            assertThat(sqs.getEntry(joda)).isNotNull();
+            for (Map.Entry<String, String> e : JAR_OF.entrySet()) {
+                String entry = e.getKey().replace('.', '/') + ".class";
+                assertThat((e.getValue().equals("sqs") ? sqs : dynamo).getEntry(entry)).as(e.getKey()).isNotNull();
+                assertThat((e.getValue().equals("sqs") ? dynamo : sqs).getEntry(entry)).as(e.getKey()).isNull();
+            }
+        }
     }
 
     @ParameterizedTest
@@ -53,6 +95,7 @@ class ShadedJarIT {
             "dev.serverlesskit.app.adclicks.ClickProcessorHandler",
             "dev.serverlesskit.app.adclicks.CampaignStatsHandler"})
     void everyHandlerInitializesFromTheJar(String className) throws Exception {
+        URLClassLoader loader = LOADERS.get(JAR_OF.get(className));
         Object handler = loader.loadClass(className).getConstructor().newInstance();
         assertThat(loader.loadClass("com.amazonaws.services.lambda.runtime.RequestHandler").isInstance(handler)).isTrue();
         assertThat(handler.getClass().getClassLoader()).isSameAs(loader);
@@ -60,13 +103,13 @@ class ShadedJarIT {
 
     @Test
     void apiHandlersAnswerFromTheJar() throws Exception {
-        Object event = newInstance("com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent");
+        Object event = newInstance("dynamodb", "com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent");
         call(event, "setPathParameters", Map.of("petId", "pet-not-there"));
         Object response = invoke("dev.serverlesskit.app.petstore.GetPetHandler", event);
         assertThat(call(response, "getStatusCode")).isEqualTo(404);
         assertThat((String) call(response, "getBody")).contains("NOT_FOUND");
 
-        Object click = newInstance("com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent");
+        Object click = newInstance("sqs", "com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent");
         call(click, "setBody", "{\"campaignId\":\"jar-test\",\"adId\":\"ad-1\"}");
         Object accepted = invoke("dev.serverlesskit.app.adclicks.RecordClickHandler", click);
         assertThat(call(accepted, "getStatusCode")).isEqualTo(202);
@@ -75,11 +118,11 @@ class ShadedJarIT {
     @Test
     void clickProcessorAggregatesFromTheJar() throws Exception {
         String campaign = "jar-" + UUID.randomUUID();
-        Object message = newInstance("com.amazonaws.services.lambda.runtime.events.SQSEvent$SQSMessage");
+        Object message = newInstance("dynamodb", "com.amazonaws.services.lambda.runtime.events.SQSEvent$SQSMessage");
         call(message, "setMessageId", "m-1");
         call(message, "setBody", "{\"clickId\":\"" + UUID.randomUUID() + "\",\"campaignId\":\"" + campaign
                 + "\",\"adId\":\"ad-1\",\"occurredAt\":\"2026-05-01T10:00:00Z\"}");
-        Object event = newInstance("com.amazonaws.services.lambda.runtime.events.SQSEvent");
+        Object event = newInstance("dynamodb", "com.amazonaws.services.lambda.runtime.events.SQSEvent");
         call(event, "setRecords", List.of(message));
         Object response = invoke("dev.serverlesskit.app.adclicks.ClickProcessorHandler", event);
         assertThat((List<?>) call(response, "getBatchItemFailures")).isEmpty();
@@ -89,12 +132,13 @@ class ShadedJarIT {
         assertThat(counter.get("clicks").n()).isEqualTo("1");
     }
 
-    private static Object newInstance(String className) throws Exception {
-        return loader.loadClass(className).getConstructor().newInstance();
+    private static Object newInstance(String group, String className) throws Exception {
+        return LOADERS.get(group).loadClass(className).getConstructor().newInstance();
     }
 
     private static Object invoke(String handlerClass, Object event) throws Exception {
-        Object handler = newInstance(handlerClass);
+        URLClassLoader loader = LOADERS.get(JAR_OF.get(handlerClass));
+        Object handler = loader.loadClass(handlerClass).getConstructor().newInstance();
         Class<?> contextType = loader.loadClass("com.amazonaws.services.lambda.runtime.Context");
         Object context = Proxy.newProxyInstance(loader, new Class<?>[] {contextType}, (proxy, method, args) ->
                 switch (method.getName()) {

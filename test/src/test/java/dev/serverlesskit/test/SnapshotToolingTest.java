@@ -3,6 +3,7 @@ package dev.serverlesskit.test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.serverlesskit.infra.FunctionJars;
 import dev.serverlesskit.infra.ProjectFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +29,10 @@ class SnapshotToolingTest {
     @Test
     void aChangedFunctionsJarChangesTheTemplateButNotItsSnapshot() throws Exception {
         Path changedJar = Files.createTempFile("functions-changed", ".jar");
-        byte[] jar = Files.readAllBytes(ProjectFiles.functionsJar());
+        FunctionJars jars = ProjectFiles.functionJars();
+        byte[] jar = Files.readAllBytes(jars.dynamodb());
         Files.write(changedJar, Arrays.copyOf(jar, jar.length + 1));
-        Synthesis changed = Synthesis.withFunctionsJar(changedJar);
+        Synthesis changed = Synthesis.withFunctionJars(new FunctionJars(changedJar, jars.sqs()));
         String before = Synthesis.shared().template("dev");
         String after = changed.template("dev");
         assertThat(after).isNotEqualTo(before);

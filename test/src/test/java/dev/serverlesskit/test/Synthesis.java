@@ -3,6 +3,7 @@ package dev.serverlesskit.test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.serverlesskit.infra.DeliveryPipeline;
+import dev.serverlesskit.infra.FunctionJars;
 import dev.serverlesskit.infra.ProjectFiles;
 import dev.serverlesskit.infra.ServerlessKitApp;
 import dev.serverlesskit.infra.ServerlessKitStage;
@@ -30,9 +31,9 @@ public final class Synthesis {
     private final Map<String, String> templates = new LinkedHashMap<>();
     private final DeliveryPipeline pipeline;
 
-    private Synthesis(String outdir, Path functionsJar) {
+    private Synthesis(String outdir, FunctionJars functionJars) {
         this.app = ServerlessKitApp.newApp(Map.of(), outdir);
-        this.stages = ServerlessKitApp.build(app, functionsJar);
+        this.stages = ServerlessKitApp.build(app, functionJars);
         app.synth();
         for (ServerlessKitStage stage : stages) {
             Stack stack = stage.getStack();
@@ -61,15 +62,15 @@ public final class Synthesis {
 
     /** A new synthesis, in a folder of its own. */
     public static Synthesis fresh() {
-        return withFunctionsJar(ProjectFiles.functionsJar());
+        return withFunctionJars(ProjectFiles.functionJars());
     }
 
     /** A new synthesis deploying another functions jar, as after a change to a handler. */
-    public static Synthesis withFunctionsJar(Path functionsJar) {
+    public static Synthesis withFunctionJars(FunctionJars functionJars) {
         try {
             Path root = ProjectFiles.root().resolve("test/target");
             Files.createDirectories(root);
-            return new Synthesis(Files.createTempDirectory(root, "cdk.out-").toString(), functionsJar);
+            return new Synthesis(Files.createTempDirectory(root, "cdk.out-").toString(), functionJars);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -30,7 +30,7 @@ final class LocalStage {
             } else {
                 cdkOut = root.resolve("test/target/e2e-cdk-out");
                 App app = ServerlessKitApp.newApp(Map.of(), cdkOut.toString());
-                ServerlessKitApp.build(app, ProjectFiles.functionsJar());
+                ServerlessKitApp.build(app, ProjectFiles.functionJars());
                 app.synth();
             }
             LocalRuntime.Options options = new LocalRuntime.Options(STAGE, cdkOut, 0, null, root,
