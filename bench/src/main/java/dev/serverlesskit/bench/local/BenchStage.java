@@ -1,0 +1,60 @@
+package dev.serverlesskit.bench.local;
+
+import dev.serverlesskit.infra.ProjectFiles;
+import dev.serverlesskit.infra.ServerlessKitApp;
+import dev.serverlesskit.infra.StageConfig;
+import dev.serverlesskit.local.LocalRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awscdk.App;
+
+/**
+ * The dev stage for the local-runtime figures: the real app (cdk.json context, the real function jars) with the dev
+ * stage's API throttle and reserved concurrency raised, so the figures measure the runtime, not the configured
+ * 20 requests/s limit. Synthesized once by {@link #main} into {@code bench/target/local-cdk-out}.
+ */
+public final class BenchStage {
+    public static final String STAGE = "dev";
+
+    private BenchStage() {
+    }
+
+    public static Path cdkOut() {
+        return ProjectFiles.root().resolve("bench/target/local-cdk-out");
+    }
+
+    @SuppressWarnings("unchecked")
+    public static void main(String[] args) throws Exception {
+        Map<String, Object> stages = new LinkedHashMap<>(
+                (Map<String, Object>) ProjectFiles.cdkContext().get(StageConfig.CONTEXT_KEY));
+        Map<String, Object> dev = new LinkedHashMap<>((Map<String, Object>) stages.get(STAGE));
+        dev.put("apiRateLimit", 10_000);
+        dev.put("apiBurstLimit", 5_000);
+        dev.put("clicksRateLimit", 10_000);
+        dev.put("clicksBurstLimit", 5_000);
+        dev.put("apiConcurrency", 64);
+        stages.put(STAGE, dev);
+        Path out = cdkOut();
+        Files.createDirectories(out);
+        App app = ServerlessKitApp.newApp(Map.of(StageConfig.CONTEXT_KEY, stages), out.toString());
+        ServerlessKitApp.build(app, ProjectFiles.functionJars());
+        app.synth();
+        System.out.println("synthesized the bench dev stage to " + out);
+        System.exit(0);
+    }
+
+    /**
+     * Starts the runtime on the bench assembly. {@code -Dbench.nodelay=true} turns on TCP_NODELAY in the JDK HTTP
+     * server the runtime's API uses ({@code sun.net.httpserver.nodelay}), to show what Nagle's algorithm costs.
+     */
+    public static LocalRuntime start() {
+        if (Boolean.getBoolean("bench.nodelay")) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        Path root = ProjectFiles.root();
+        return LocalRuntime.start(new LocalRuntime.Options(STAGE, cdkOut(), 0, null, root,
+                root.resolve("bench/target/local-logs"), false, 1, true));
+    }
+}
