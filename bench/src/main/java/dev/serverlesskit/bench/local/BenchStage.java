@@ -46,13 +46,12 @@ public final class BenchStage {
     }
 
     /**
-     * Starts the runtime on the bench assembly. {@code -Dbench.nodelay=true} turns on TCP_NODELAY in the JDK HTTP
-     * server the runtime's API uses ({@code sun.net.httpserver.nodelay}), to show what Nagle's algorithm costs.
+     * Starts the runtime on the bench assembly. The runtime turns TCP_NODELAY on in its JDK HTTP server;
+     * {@code -Dbench.nodelay=false} turns it off again ({@code sun.net.httpserver.nodelay}), to show what Nagle's
+     * algorithm costs.
      */
     public static LocalRuntime start() {
-        if (Boolean.getBoolean("bench.nodelay")) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
+        System.setProperty("sun.net.httpserver.nodelay", System.getProperty("bench.nodelay", "true"));
         Path root = ProjectFiles.root();
         return LocalRuntime.start(new LocalRuntime.Options(STAGE, cdkOut(), 0, null, root,
                 root.resolve("bench/target/local-logs"), false, 1, true));
