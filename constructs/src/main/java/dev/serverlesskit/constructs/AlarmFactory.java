@@ -15,11 +15,13 @@ import software.constructs.Construct;
  */
 final class AlarmFactory {
     private final Construct owner;
+    private final String ownerPath;
     private final Operations operations;
     private final List<Alarm> alarms = new ArrayList<>();
 
     AlarmFactory(Construct owner, Operations operations) {
         this.owner = owner;
+        this.ownerPath = owner.getNode().getPath();
         this.operations = operations;
     }
 
@@ -32,11 +34,11 @@ final class AlarmFactory {
                 .evaluationPeriods(1)
                 .datapointsToAlarm(1)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
-                .alarmDescription(what + " (" + owner.getNode().getPath() + ")")
+                .alarmDescription(what + " (" + ownerPath + ")")
                 .build();
         alarms.add(alarm);
         if (operations != null) {
-            operations.addAlarm(alarm);
+            operations.addAlarm(alarm, ownerPath + "/" + id);
         }
         return alarm;
     }

@@ -34,6 +34,7 @@ public class Operations extends Construct {
     private final Key topicKey;
     private final Topic topic;
     private final Dashboard dashboard;
+    private final SnsAction topicAction;
     private final Queue undeliveredNotifications;
     private final boolean pagingEnabled;
     private final List<Alarm> alarms = new ArrayList<>();
@@ -82,6 +83,7 @@ public class Operations extends Construct {
                     .build()));
         }
 
+        this.topicAction = new SnsAction(topic);
         this.dashboard = Dashboard.Builder.create(this, "Dashboard")
                 .dashboardName(p.getDashboardName())
                 .build();
@@ -92,14 +94,19 @@ public class Operations extends Construct {
      * The constructs of this library call it for each alarm they create.
      */
     public void addAlarm(Alarm alarm) {
-        alarm.addAlarmAction(new SnsAction(topic));
-        alarm.addOkAction(new SnsAction(topic));
+        addAlarm(alarm, alarm.getNode().getPath());
+    }
+
+    /** {@link #addAlarm(Alarm)} for an alarm whose construct path the caller already knows (one jsii call less). */
+    void addAlarm(Alarm alarm, String path) {
+        alarm.addAlarmAction(topicAction);
+        alarm.addOkAction(topicAction);
         if (!pagingEnabled) {
             ((CfnAlarm) alarm.getNode().getDefaultChild()).setActionsEnabled(false);
         }
         dashboard.addWidgets(AlarmWidget.Builder.create()
                 .alarm(alarm)
-                .title(alarm.getNode().getPath())
+                .title(path)
                 .width(12)
                 .build());
         alarms.add(alarm);

@@ -3,6 +3,7 @@ package dev.serverlesskit.infra;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPack;
 import io.github.cdklabs.cdknag.ServerlessChecks;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,7 @@ import software.constructs.IConstruct;
  */
 public class DeliveryPipeline extends Stack {
     private final CodePipeline pipeline;
+    private Map<String, IConstruct> constructsByPath;
 
     public DeliveryPipeline(Construct scope, String id, PipelineConfig config, List<ServerlessKitStage> stages) {
         super(scope, id, StackProps.builder()
@@ -127,9 +129,7 @@ public class DeliveryPipeline extends Stack {
                     continue;
                 }
                 for (PolicyViolatingResource resource : violation.getViolatingResources()) {
-                    IConstruct target = getNode().findAll().stream()
-                            .filter(c -> c.getNode().getPath().equals(resource.getConstructPath()))
-                            .findFirst().orElseThrow();
+                    IConstruct target = constructsByPath().get(resource.getConstructPath());
                     Validations.of(target).acknowledge(Acknowledgment.builder()
                             .id(violation.getRuleName()).reason(reason).build());
                 }
@@ -137,9 +137,24 @@ public class DeliveryPipeline extends Stack {
         }
     }
 
+    /**
+     * Every construct of this stack by path, read once: each {@code findAll()} and {@code getPath()} is a round
+     * trip to the jsii kernel, and the review looks constructs up many times.
+     */
+    private Map<String, IConstruct> constructsByPath() {
+        if (constructsByPath == null) {
+            constructsByPath = new HashMap<>();
+            for (IConstruct c : getNode().findAll()) {
+                constructsByPath.put(c.getNode().getPath(), c);
+            }
+        }
+        return constructsByPath;
+    }
+
     private void acknowledgeWildcardOn(String pathSuffix, String reason) {
-        IConstruct role = pipeline.getNode().findAll().stream()
-                .filter(c -> c.getNode().getPath().endsWith("/" + pathSuffix))
+        IConstruct role = constructsByPath().entrySet().stream()
+                .filter(e -> e.getKey().endsWith("/" + pathSuffix))
+                .map(Map.Entry::getValue)
                 .findFirst().orElseThrow(() -> new IllegalStateException("CDK Pipelines has no " + pathSuffix));
         Validations.of(role).acknowledge(Acknowledgment.builder()
                 .id("AwsSolutions-IAM5[Resource::*]").reason(reason).build());
