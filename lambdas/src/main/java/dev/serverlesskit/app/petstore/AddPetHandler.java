@@ -41,8 +41,7 @@ public class AddPetHandler extends ApiHandler {
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.clock = clock;
-        this.priming = DynamoPriming.register(dynamoDb, table,
-                Map.of("petId", AttributeValue.fromS("pet-priming-never-exists")), Pets::primeJson);
+        this.priming = Pets.registerPriming(dynamoDb, table);
     }
 
     @Override

@@ -27,8 +27,7 @@ public class GetPetHandler extends ApiHandler {
         super("GET /pets/{petId}", Set.of());
         this.dynamoDb = dynamoDb;
         this.table = table;
-        this.priming = DynamoPriming.register(dynamoDb, table,
-                Map.of("petId", AttributeValue.fromS("pet-priming-never-exists")), Pets::primeJson);
+        this.priming = Pets.registerPriming(dynamoDb, table);
     }
 
     @Override

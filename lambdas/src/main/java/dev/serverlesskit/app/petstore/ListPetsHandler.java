@@ -46,8 +46,7 @@ public class ListPetsHandler extends ApiHandler {
         super("GET /pets", Set.of("species", "maxPrice", "q", "limit", "cursor"));
         this.dynamoDb = dynamoDb;
         this.table = table;
-        this.priming = DynamoPriming.register(dynamoDb, table,
-                Map.of("petId", AttributeValue.fromS("pet-priming-never-exists")), Pets::primeJson);
+        this.priming = Pets.registerPriming(dynamoDb, table);
     }
 
     @Override

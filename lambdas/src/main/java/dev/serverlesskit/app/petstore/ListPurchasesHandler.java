@@ -39,8 +39,7 @@ public class ListPurchasesHandler extends ApiHandler {
         super("GET /purchases", Set.of("limit", "cursor"));
         this.dynamoDb = dynamoDb;
         this.table = table;
-        this.priming = DynamoPriming.register(dynamoDb, table,
-                Map.of("petId", AttributeValue.fromS("pet-priming-never-exists")), Pets::primeJson);
+        this.priming = Pets.registerPriming(dynamoDb, table);
     }
 
     @Override

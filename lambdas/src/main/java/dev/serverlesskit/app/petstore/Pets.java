@@ -1,11 +1,13 @@
 package dev.serverlesskit.app.petstore;
 
 import dev.serverlesskit.app.common.ApiException;
+import dev.serverlesskit.app.common.DynamoPriming;
 import dev.serverlesskit.app.common.Json;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -79,6 +81,15 @@ final class Pets {
     }
 
     /** Warms serialization paths (used by CRaC priming). */
+    /**
+     * Registers the SnapStart priming of a pet store handler: a GetItem on a pet id that never exists, plus the
+     * pet JSON path.
+     */
+    static DynamoPriming registerPriming(DynamoDbClient dynamoDb, String table) {
+        return DynamoPriming.register(dynamoDb, table,
+                Map.of("petId", AttributeValue.fromS("pet-priming-never-exists")), Pets::primeJson);
+    }
+
     static String primeJson() {
         Map<String, AttributeValue> item = Map.of("petId", AttributeValue.fromS("pet-priming"),
                 "name", AttributeValue.fromS("priming"), "species", AttributeValue.fromS("dog"),

@@ -65,8 +65,7 @@ public class PurchasePetHandler extends ApiHandler {
                 .ttl(Duration.ofSeconds(Env.optionalLong("IDEMPOTENCY_TTL_SECONDS", 86400)))
                 .inProgressTimeout(Duration.ofSeconds(30))
                 .build();
-        this.priming = DynamoPriming.register(dynamoDb, table,
-                Map.of("petId", AttributeValue.fromS("pet-priming-never-exists")), Pets::primeJson);
+        this.priming = Pets.registerPriming(dynamoDb, table);
     }
 
     @Override
