@@ -1,15 +1,14 @@
-// Gives a normalized snapshot (asset hashes replaced by "<asset-hash>") the asset hashes of a synthesized
-// template, so that `cdk diff` shows infrastructure changes and not a changed functions jar.
+// The inverse of test/.../SnapshotNormalizer for `cdk diff`: gives a normalized snapshot (asset hashes as
+// <asset-1>, <asset-2>... in order of first appearance; version ids as CurrentVersion<asset-hash>) the hashes of
+// a synthesized template, so that the diff shows infrastructure changes and not changed function jars.
 import { readFileSync } from 'node:fs';
 
 const [snapshotFile, templateFile] = process.argv.slice(2);
 let snapshot = readFileSync(snapshotFile, 'utf8');
 const template = readFileSync(templateFile, 'utf8');
 
-const assetKey = template.match(/"([0-9a-f]{64})(\.[a-z]+)"/);
-if (assetKey) {
-  snapshot = snapshot.replaceAll(`"<asset-hash>${assetKey[2]}"`, `"${assetKey[1]}${assetKey[2]}"`);
-}
+const hashes = [...new Set([...template.matchAll(/(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])/g)].map((m) => m[0]))];
+hashes.forEach((hash, i) => { snapshot = snapshot.replaceAll(`<asset-${i + 1}>`, hash); });
 for (const match of template.matchAll(/([A-Za-z0-9]+)CurrentVersion([0-9A-F]{8}[0-9a-f]{32})/g)) {
   snapshot = snapshot.replaceAll(`${match[1]}CurrentVersion<asset-hash>`, `${match[1]}CurrentVersion${match[2]}`);
 }

@@ -15,15 +15,18 @@ class SnapshotToolingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void normalizationHidesTheCodeHashButNotInfrastructure() {
-        String a = "{\"S3Key\":\"" + "a".repeat(64) + ".jar\",\"Ref\":\"FnCurrentVersion1A2B3C4D" + "0".repeat(32)
+    void normalizationHidesCodeHashesButNotWhichJarAFunctionUses() {
+        String a = "{\"S3Key\":\"" + "a".repeat(64) + ".jar\",\"Other\":\"" + "c".repeat(64) + ".jar\","
+                + "\"Cmd\":\"publish " + "a".repeat(64) + ":111\",\"Ref\":\"FnCurrentVersion1A2B3C4D" + "0".repeat(32)
                 + "\",\"MemorySize\":1024}";
-        String b = "{\"S3Key\":\"" + "b".repeat(64) + ".jar\",\"Ref\":\"FnCurrentVersionFFFFFFFF" + "f".repeat(32)
-                + "\",\"MemorySize\":1024}";
+        String b = a.replace("a".repeat(64), "b".repeat(64)).replace("c".repeat(64), "d".repeat(64))
+                .replace("1A2B3C4D" + "0".repeat(32), "FFFFFFFF" + "f".repeat(32));
         assertThat(SnapshotNormalizer.normalize(a)).isEqualTo(SnapshotNormalizer.normalize(b))
-                .contains("<asset-hash>.jar");
-        assertThat(SnapshotNormalizer.normalize(a.replace("1024", "2048")))
-                .isNotEqualTo(SnapshotNormalizer.normalize(b));
+                .contains("\"<asset-1>.jar\"", "\"<asset-2>.jar\"", "publish <asset-1>:111", "CurrentVersion<asset-hash>");
+        String swapped = "{\"S3Key\":\"" + "c".repeat(64) + ".jar\",\"Other\":\"" + "a".repeat(64) + ".jar\"}";
+        String kept = "{\"S3Key\":\"" + "a".repeat(64) + ".jar\",\"Other\":\"" + "a".repeat(64) + ".jar\"}";
+        assertThat(SnapshotNormalizer.normalize(swapped)).isNotEqualTo(SnapshotNormalizer.normalize(kept));
+        assertThat(SnapshotNormalizer.normalize(a.replace("1024", "2048"))).isNotEqualTo(SnapshotNormalizer.normalize(b));
     }
 
     @Test
