@@ -235,6 +235,19 @@ public final class ColdStartBench {
         out.add(new Subject("sdk-floor-dynamodb", "dev.serverlesskit.bench.floor.DynamoFloorHandler",
                 List.of(floorJar, getPet.function().codeJar()), dynEnv, "none", i -> "-", null,
                 getPet.function().memoryMb(), false));
+        Path powertools = floorJar.getParent().resolve("powertools-logging");
+        if (Files.isDirectory(powertools)) {
+            List<Path> cp = new ArrayList<>(List.of(floorJar));
+            try (var jars = Files.list(powertools)) {
+                jars.sorted().forEach(cp::add);
+            }
+            cp.add(getPet.function().codeJar());
+            Map<String, String> ptEnv = new TreeMap<>(dynEnv);
+            ptEnv.put("LOG4J_CONFIGURATION_FILE",
+                    floorJar.getParent().getParent().resolve("src/main/powertools/log4j2.xml").toString());
+            out.add(new Subject("sdk-floor+powertools-logging", "dev.serverlesskit.bench.floor.PowertoolsLoggingFloorHandler",
+                    cp, ptEnv, "none", i -> "-", "sdk-floor-dynamodb", getPet.function().memoryMb(), false));
+        }
         Map<String, String> sqsEnv = new TreeMap<>(recordClick.environment());
         sqsEnv.put("FLOOR_QUEUE_URL", floorQueue);
         out.add(new Subject("sdk-floor-sqs", "dev.serverlesskit.bench.floor.SqsFloorHandler",
