@@ -9,6 +9,10 @@ const template = readFileSync(templateFile, 'utf8');
 
 const hashes = [...new Set([...template.matchAll(/(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])/g)].map((m) => m[0]))];
 hashes.forEach((hash, i) => { snapshot = snapshot.replaceAll(`<asset-${i + 1}>`, hash); });
+// Snapshots written before the numbered placeholders had a single "<asset-hash>.jar" for the one jar of the time.
+if (hashes.length > 0) {
+  snapshot = snapshot.replaceAll('"<asset-hash>.jar"', `"${hashes[0]}.jar"`);
+}
 for (const match of template.matchAll(/([A-Za-z0-9]+)CurrentVersion([0-9A-F]{8}[0-9a-f]{32})/g)) {
   snapshot = snapshot.replaceAll(`${match[1]}CurrentVersion<asset-hash>`, `${match[1]}CurrentVersion${match[2]}`);
 }
