@@ -30,8 +30,10 @@ public final class Synthesis {
     private final List<ServerlessKitStage> stages;
     private final Map<String, String> templates = new LinkedHashMap<>();
     private final DeliveryPipeline pipeline;
+    private final Path outdir;
 
     private Synthesis(String outdir, FunctionJars functionJars) {
+        this.outdir = Path.of(outdir);
         this.app = ServerlessKitApp.newApp(Map.of(), outdir);
         this.stages = ServerlessKitApp.build(app, functionJars);
         app.synth();
@@ -47,6 +49,11 @@ public final class Synthesis {
 
     /** The key of the delivery pipeline's template (in the tools account). */
     public static final String PIPELINE_KEY = "tools/Pipeline";
+
+    /** The cloud assembly this synthesis wrote (what {@code cdk.out} is for the CLI). */
+    public Path outdir() {
+        return outdir;
+    }
 
     public DeliveryPipeline pipeline() {
         return pipeline;

@@ -1,16 +1,14 @@
 package dev.serverlesskit.test.e2e;
 
 import dev.serverlesskit.infra.ProjectFiles;
-import dev.serverlesskit.infra.ServerlessKitApp;
 import dev.serverlesskit.local.Engines;
 import dev.serverlesskit.local.LocalRuntime;
+import dev.serverlesskit.test.Synthesis;
 import java.nio.file.Path;
-import java.util.Map;
-import software.amazon.awscdk.App;
 
 /**
- * The dev stage synthesized in-process (cdk.json context, the real functions jar) and run by the local runtime, once
- * per test JVM. {@code -De2e.cdkOut=DIR} runs an existing assembly instead (e.g. a hand-edited template).
+ * The dev stage of the suite's shared synthesis ({@link Synthesis#shared()}: cdk.json context, the real function
+ * jars) run by the local runtime, once per test JVM. {@code -De2e.cdkOut=DIR} runs an existing assembly instead (e.g. a hand-edited template).
  */
 final class LocalStage {
     static final String STAGE = "dev";
@@ -28,10 +26,7 @@ final class LocalStage {
             if (given != null && !given.isBlank()) {
                 cdkOut = Path.of(given).toAbsolutePath();
             } else {
-                cdkOut = root.resolve("test/target/e2e-cdk-out");
-                App app = ServerlessKitApp.newApp(Map.of(), cdkOut.toString());
-                ServerlessKitApp.build(app, ProjectFiles.functionJars());
-                app.synth();
+                cdkOut = Synthesis.shared().outdir(); // the suite's one synthesis of every stage
             }
             LocalRuntime.Options options = new LocalRuntime.Options(STAGE, cdkOut, 0, null, root,
                     root.resolve("test/target/e2e-logs"), false, 1, false);
