@@ -1,5 +1,6 @@
 package dev.serverlesskit.constructs;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,7 +43,8 @@ public class JavaFunction extends Construct implements IGrantable {
 
     private static final Pattern HANDLER = Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*(::[A-Za-z_$][\\w$]*)?");
     private static final Pattern LOG_LEVEL = Pattern.compile("TRACE|DEBUG|INFO|WARN|ERROR");
-    private static final Duration MAX_TIMEOUT = Duration.minutes(15);
+    /** Lambda's maximum timeout, 15 minutes. */
+    private static final double MAX_TIMEOUT_SECONDS = 900;
 
     private final LogGroup logGroup;
     private final Role role;
@@ -64,7 +66,7 @@ public class JavaFunction extends Construct implements IGrantable {
         int memorySize = Check.between("JavaFunctionProps.memorySize", Check.or(props.getMemorySize(), 1024), 128, 10240);
         this.timeout = Check.or(props.getTimeout(), Duration.seconds(10));
         Check.between("JavaFunctionProps.timeout (seconds)", timeout.toSeconds().doubleValue(), 1,
-                MAX_TIMEOUT.toSeconds().doubleValue());
+                MAX_TIMEOUT_SECONDS);
         String logLevel = Check.matches("JavaFunctionProps.logLevel", Check.or(props.getLogLevel(), "INFO"), LOG_LEVEL,
                 "must be one of TRACE, DEBUG, INFO, WARN, ERROR");
         boolean snapStart = Check.or(props.getSnapStart(), true);
@@ -119,19 +121,21 @@ public class JavaFunction extends Construct implements IGrantable {
         NagAcknowledgments.acknowledge(role, "AwsSolutions-IAM5[Resource::*]",
                     "Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which AWS"
                         + " only grants on resource '*'; the log permissions are scoped to the function's log group.");
+        Map<String, String> functionAcknowledgments = new LinkedHashMap<>();
         if (!runtime.getName().equals(latestJavaRuntimeName())) {
             String pinned = "The Java runtime is pinned on purpose (JavaFunctionProps.runtime, default Java 21 LTS):"
                     + " the handlers are built and tested for it.";
-            NagAcknowledgments.acknowledge(function, "AwsSolutions-L1", pinned);
-            NagAcknowledgments.acknowledge(function, "Serverless-LambdaLatestVersion", pinned);
+            functionAcknowledgments.put("AwsSolutions-L1", pinned);
+            functionAcknowledgments.put("Serverless-LambdaLatestVersion", pinned);
         }
-        NagAcknowledgments.acknowledge(function, "Serverless-LambdaDLQ",
+        functionAcknowledgments.put("Serverless-LambdaDLQ",
                 "A function dead-letter queue only receives failed asynchronous invocations. JavaFunction serves"
                         + " synchronous callers (API Gateway: the error returns to the client) and SQS event"
                         + " sources (failed messages go to the source queue's own dead-letter queue).");
+        NagAcknowledgments.acknowledge(function, functionAcknowledgments);
 
         AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
-        MetricOptions fiveMinutes = MetricOptions.builder().period(Duration.minutes(5)).build();
+        MetricOptions fiveMinutes = MetricOptions.builder().period(AlarmFactory.FIVE_MINUTES).build();
         alarmFactory.atLeast("ErrorsAlarm", function.metricErrors(fiveMinutes),
                 Check.or(props.getErrorsAlarmThreshold(), 1.0), "Function errors");
         alarmFactory.atLeast("ThrottlesAlarm", function.metricThrottles(fiveMinutes), 1,
@@ -139,14 +143,14 @@ public class JavaFunction extends Construct implements IGrantable {
         double durationPercent = Check.between("JavaFunctionProps.durationAlarmPercentOfTimeout",
                 Check.or(props.getDurationAlarmPercentOfTimeout(), 80.0), 1, 100);
         alarmFactory.atLeast("DurationAlarm",
-                function.metricDuration(MetricOptions.builder().period(Duration.minutes(5)).statistic("p99").build()),
+                function.metricDuration(MetricOptions.builder().period(AlarmFactory.FIVE_MINUTES).statistic("p99").build()),
                 Math.floor(timeout.toMilliseconds().doubleValue() * durationPercent / 100),
                 "p99 duration above " + (int) durationPercent + "% of the timeout");
         double concurrencyPercent = Check.between("JavaFunctionProps.concurrencyAlarmPercentOfReserved",
                 Check.or(props.getConcurrencyAlarmPercentOfReserved(), 80.0), 1, 100);
         alarmFactory.atLeast("ConcurrencyAlarm",
                 function.metric("ConcurrentExecutions",
-                        MetricOptions.builder().period(Duration.minutes(1)).statistic("Maximum").build()),
+                        MetricOptions.builder().period(AlarmFactory.ONE_MINUTE).statistic("Maximum").build()),
                 Math.max(1, Math.ceil(reservedConcurrency * concurrencyPercent / 100)),
                 "Concurrency above " + (int) concurrencyPercent + "% of the reserved " + reservedConcurrency);
         this.alarms = alarmFactory.alarms();

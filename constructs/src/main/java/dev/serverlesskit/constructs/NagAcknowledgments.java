@@ -1,5 +1,6 @@
 package dev.serverlesskit.constructs;
 
+import java.util.Map;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Validations;
@@ -15,6 +16,18 @@ final class NagAcknowledgments {
 
     static void acknowledge(IConstruct scope, String ruleId, String reason) {
         Validations.of(scope).acknowledge(Acknowledgment.builder().id(ruleId).reason(reason).build());
+    }
+
+    /**
+     * Several acknowledgments on one construct in one call (each {@code Validations.of} and {@code acknowledge} is a
+     * round trip to the jsii kernel, and synthesis time adds up over every construct of every stage).
+     *
+     * @param reasonByRuleId rule id to reason, in the order to record them
+     */
+    static void acknowledge(IConstruct scope, Map<String, String> reasonByRuleId) {
+        Validations.of(scope).acknowledge(reasonByRuleId.entrySet().stream()
+                .map(e -> Acknowledgment.builder().id(e.getKey()).reason(e.getValue()).build())
+                .toArray(Acknowledgment[]::new));
     }
 
     /**

@@ -2,7 +2,9 @@ package dev.serverlesskit.constructs;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -69,10 +71,12 @@ public class Operations extends Construct {
                     .enforceSsl(true)
                     .retentionPeriod(Duration.days(14))
                     .build();
-            NagAcknowledgments.acknowledge(undeliveredNotifications, "Serverless-SQSRedrivePolicy",
+            Map<String, String> acknowledgments = new LinkedHashMap<>();
+            acknowledgments.put("Serverless-SQSRedrivePolicy",
                     "This is the dead-letter queue of the alarm subscriptions: the end of the line.");
-            NagAcknowledgments.acknowledge(undeliveredNotifications, "AwsSolutions-SQS3",
+            acknowledgments.put("AwsSolutions-SQS3",
                     "This is the dead-letter queue of the alarm subscriptions (an SNS redrive target).");
+            NagAcknowledgments.acknowledge(undeliveredNotifications, acknowledgments);
         } else {
             this.undeliveredNotifications = null;
         }
@@ -94,14 +98,17 @@ public class Operations extends Construct {
      * The constructs of this library call it for each alarm they create.
      */
     public void addAlarm(Alarm alarm) {
-        addAlarm(alarm, alarm.getNode().getPath());
+        addAlarm(alarm, alarm.getNode().getPath(), true);
     }
 
-    /** {@link #addAlarm(Alarm)} for an alarm whose construct path the caller already knows (one jsii call less). */
-    void addAlarm(Alarm alarm, String path) {
+    /**
+     * {@link #addAlarm(Alarm)} for an alarm whose construct path the caller already knows (one jsii call less) and,
+     * unless {@code disableActionsWhenPagingOff}, that was created with actions disabled when paging is off.
+     */
+    void addAlarm(Alarm alarm, String path, boolean disableActionsWhenPagingOff) {
         alarm.addAlarmAction(topicAction);
         alarm.addOkAction(topicAction);
-        if (!pagingEnabled) {
+        if (!pagingEnabled && disableActionsWhenPagingOff) {
             ((CfnAlarm) alarm.getNode().getDefaultChild()).setActionsEnabled(false);
         }
         dashboard.addWidgets(AlarmWidget.Builder.create()

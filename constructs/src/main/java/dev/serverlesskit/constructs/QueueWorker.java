@@ -24,7 +24,8 @@ import software.constructs.Construct;
  * consumer's own {@link JavaFunction} alarms.
  */
 public class QueueWorker extends Construct {
-    private static final Duration MAX_BATCHING_WINDOW = Duration.minutes(5);
+    /** Lambda's maximum batching window, 5 minutes. */
+    private static final double MAX_BATCHING_WINDOW_SECONDS = 300;
 
     private final Queue queue;
     private final Queue deadLetterQueue;
@@ -45,7 +46,7 @@ public class QueueWorker extends Construct {
         Duration window = props.getMaxBatchingWindow();
         if (window != null) {
             Check.between("QueueWorkerProps.maxBatchingWindow (seconds)", window.toSeconds().doubleValue(), 0,
-                    MAX_BATCHING_WINDOW.toSeconds().doubleValue());
+                    MAX_BATCHING_WINDOW_SECONDS);
         }
         Check.that(batchSize <= 10 || (window != null && window.toSeconds().doubleValue() > 0),
                 "QueueWorkerProps.batchSize above 10 (got " + batchSize + ") needs a QueueWorkerProps.maxBatchingWindow");
@@ -99,12 +100,12 @@ public class QueueWorker extends Construct {
         AlarmFactory alarmFactory = new AlarmFactory(this, operations);
         alarmFactory.atLeast("DeadLetterQueueAlarm",
                 deadLetterQueue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
-                        .period(Duration.minutes(1)).statistic("Maximum").build()),
+                        .period(AlarmFactory.ONE_MINUTE).statistic("Maximum").build()),
                 1, "Messages in the dead-letter queue: processing failed " + maxReceiveCount + " times");
         Duration ageThreshold = Check.or(props.getMessageAgeAlarmThreshold(), Duration.minutes(5));
         alarmFactory.atLeast("MessageAgeAlarm",
                 queue.metricApproximateAgeOfOldestMessage(MetricOptions.builder()
-                        .period(Duration.minutes(1)).statistic("Maximum").build()),
+                        .period(AlarmFactory.ONE_MINUTE).statistic("Maximum").build()),
                 ageThreshold.toSeconds().doubleValue(),
                 "Oldest message older than " + ageThreshold.toSeconds() + " s: the consumer is falling behind");
         List<Alarm> all = new ArrayList<>(alarmFactory.alarms());

@@ -220,18 +220,18 @@ public class ServerlessApi extends Construct {
         applyMethodSettings();
 
         AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
-        MetricOptions sum = MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build();
+        MetricOptions sum = MetricOptions.builder().period(AlarmFactory.FIVE_MINUTES).statistic("Sum").build();
         alarmFactory.atLeast("ServerErrorsAlarm", api.metricServerError(sum),
                 Check.or(props.getServerErrorAlarmThreshold(), 1.0),
                 "API 5XX responses");
         double clientErrorPercent = Check.between("ServerlessApiProps.clientErrorRateAlarmPercent",
                 Check.or(props.getClientErrorRateAlarmPercent(), 25.0), 1, 100);
         alarmFactory.atLeast("ClientErrorRateAlarm",
-                api.metricClientError(MetricOptions.builder().period(Duration.minutes(5)).statistic("Average").build()),
+                api.metricClientError(MetricOptions.builder().period(AlarmFactory.FIVE_MINUTES).statistic("Average").build()),
                 clientErrorPercent / 100, "API 4XX responses above " + (int) clientErrorPercent + "% of requests");
         Duration latency = Check.or(props.getLatencyAlarmThreshold(), Duration.seconds(2));
         alarmFactory.atLeast("LatencyAlarm",
-                api.metricLatency(MetricOptions.builder().period(Duration.minutes(5)).statistic("p99").build()),
+                api.metricLatency(MetricOptions.builder().period(AlarmFactory.FIVE_MINUTES).statistic("p99").build()),
                 latency.toMilliseconds().doubleValue(), "API p99 latency above " + latency.toMilliseconds() + " ms");
         this.alarms = alarmFactory.alarms();
     }
@@ -285,10 +285,11 @@ public class ServerlessApi extends Construct {
         CfnMethod cfnMethod = (CfnMethod) method.getNode().getDefaultChild();
         cfnMethod.addMetadata(RouteAccess.METADATA_KEY, access.describe());
         if (!access.requiresToken()) {
-            for (String rule : List.of("AwsSolutions-APIG4", "AwsSolutions-COG4")) {
-                NagAcknowledgments.acknowledge(method, rule,
-                    "Deliberately public route " + key + ": " + access.getJustification());
-            }
+            String reason = "Deliberately public route " + key + ": " + access.getJustification();
+            Map<String, String> acknowledgments = new LinkedHashMap<>();
+            acknowledgments.put("AwsSolutions-APIG4", reason);
+            acknowledgments.put("AwsSolutions-COG4", reason);
+            NagAcknowledgments.acknowledge(method, acknowledgments);
         }
         routes.put(key, new Route(verb, path, access, opts, method));
         if (opts.getThrottlingRateLimit() != null || opts.getThrottlingBurstLimit() != null) {

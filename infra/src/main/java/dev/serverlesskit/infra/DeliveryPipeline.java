@@ -3,7 +3,6 @@ package dev.serverlesskit.infra;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPack;
 import io.github.cdklabs.cdknag.ServerlessChecks;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +44,7 @@ import software.constructs.IConstruct;
  */
 public class DeliveryPipeline extends Stack {
     private final CodePipeline pipeline;
-    private Map<String, IConstruct> constructsByPath;
+    private String stackPath;
 
     public DeliveryPipeline(Construct scope, String id, PipelineConfig config, List<ServerlessKitStage> stages) {
         super(scope, id, StackProps.builder()
@@ -129,7 +128,7 @@ public class DeliveryPipeline extends Stack {
                     continue;
                 }
                 for (PolicyViolatingResource resource : violation.getViolatingResources()) {
-                    IConstruct target = constructsByPath().get(resource.getConstructPath());
+                    IConstruct target = descendant(this, relativePath(resource.getConstructPath()));
                     Validations.of(target).acknowledge(Acknowledgment.builder()
                             .id(violation.getRuleName()).reason(reason).build());
                 }
@@ -138,24 +137,39 @@ public class DeliveryPipeline extends Stack {
     }
 
     /**
-     * Every construct of this stack by path, read once: each {@code findAll()} and {@code getPath()} is a round
-     * trip to the jsii kernel, and the review looks constructs up many times.
+     * The construct at {@code relativePath} below {@code from}, found child by child: a handful of jsii round trips,
+     * where reading every construct of the stack with {@code findAll()} and its path costs hundreds.
      */
-    private Map<String, IConstruct> constructsByPath() {
-        if (constructsByPath == null) {
-            constructsByPath = new HashMap<>();
-            for (IConstruct c : getNode().findAll()) {
-                constructsByPath.put(c.getNode().getPath(), c);
+    private static IConstruct descendant(IConstruct from, String relativePath) {
+        IConstruct current = from;
+        for (String id : relativePath.split("/")) {
+            IConstruct child = current.getNode().tryFindChild(id);
+            if (child == null) {
+                throw new IllegalStateException("CDK Pipelines has no " + relativePath + " (no '" + id + "')");
             }
+            current = child;
         }
-        return constructsByPath;
+        return current;
     }
 
-    private void acknowledgeWildcardOn(String pathSuffix, String reason) {
-        IConstruct role = constructsByPath().entrySet().stream()
-                .filter(e -> e.getKey().endsWith("/" + pathSuffix))
-                .map(Map.Entry::getValue)
-                .findFirst().orElseThrow(() -> new IllegalStateException("CDK Pipelines has no " + pathSuffix));
+    /** A construct path of this stack's, relative to the stack. */
+    private String relativePath(String constructPath) {
+        String prefix = stackPath() + "/";
+        if (!constructPath.startsWith(prefix)) {
+            throw new IllegalStateException("cdk-nag reported " + constructPath + ", outside " + stackPath());
+        }
+        return constructPath.substring(prefix.length());
+    }
+
+    private String stackPath() {
+        if (stackPath == null) {
+            stackPath = getNode().getPath();
+        }
+        return stackPath;
+    }
+
+    private void acknowledgeWildcardOn(String pathInPipeline, String reason) {
+        IConstruct role = descendant(pipeline, pathInPipeline);
         Validations.of(role).acknowledge(Acknowledgment.builder()
                 .id("AwsSolutions-IAM5[Resource::*]").reason(reason).build());
     }

@@ -1,7 +1,5 @@
 package dev.serverlesskit.infra;
 
-import io.github.cdklabs.cdknag.AwsSolutionsChecks;
-import io.github.cdklabs.cdknag.ServerlessChecks;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +56,7 @@ public final class ServerlessKitApp {
                 .toList();
         new DeliveryPipeline(app, "Pipeline",
                 PipelineConfig.parse(app.getNode().tryGetContext(PipelineConfig.CONTEXT_KEY)), result);
-        Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+        Validations.of(app).addPlugins(new NagValidation(app));
         return result;
     }
 }
