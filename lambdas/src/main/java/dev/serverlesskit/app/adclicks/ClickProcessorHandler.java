@@ -30,19 +30,26 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * message (unparseable or invalid) is reported on its own until SQS moves it to the DLQ after maxReceiveCount.
  * The batch as a whole never fails.
  *
- * <p>Per click: claim the marker {@code pk=CLICK#<clickId>, sk=MARKER} through {@link IdempotencyStore}
- * (expiresAt 7 days, checked on read); a COMPLETED marker means the click was already counted (duplicate, skipped);
- * then {@code ADD clicks :one} on {@code pk=CAMPAIGN#<campaignId>, sk=HOUR#<yyyy-MM-ddTHH>#AD#<adId>}; then mark the
- * marker COMPLETED. If the counter update fails the marker is deleted and the message reported as failed, so the
- * retry counts it. The same clickId arriving for another campaign or ad is rejected as poison.
+ * <p>Per batch, with single conditional writes only (no transactions, which dynalite lacks):
+ * <ol>
+ *   <li>each click claims its marker {@code pk=CLICK#<clickId>, sk=MARKER} through {@link IdempotencyStore}
+ *       (expiresAt 7 days, checked on read); a COMPLETED marker means the click was already counted (duplicate,
+ *       skipped), a marker of another campaign or ad means the clickId was reused (poison);</li>
+ *   <li>the claimed clicks are summed per counter, and each counter gets one {@code ADD clicks :n} on
+ *       {@code pk=CAMPAIGN#<campaignId>, sk=HOUR#<yyyy-MM-ddTHH>#AD#<adId>}: a batch of 25 clicks of one ad in one
+ *       hour is one write, not 25; if a counter update fails, the markers of its clicks are deleted and their
+ *       messages reported as failed, so the retry counts them;</li>
+ *   <li>the markers of the counted clicks are completed together (BatchWriteItem, 25 a request).</li>
+ * </ol>
+ * Against one marker put, one counter update and one marker update per click: for a batch of 100 clicks of 8 ads
+ * in one hour, about 109 writes instead of 300.
  *
- * <p><b>Remaining at-least-once window:</b> without transactions (which dynalite lacks, and which would double the
- * write cost) the counter update and the marker completion are two writes. If the function dies between them
- * (timeout, crash, throttled marker write that is not retried) the marker stays IN_PROGRESS; when the message comes
- * back after the visibility timeout and the marker's {@code inProgressUntil} (2 minutes) has passed, the click is
- * counted a second time. A failed completion write alone does not cause this: the message is then acknowledged and
- * the marker just expires. Keep the queue's visibility timeout above the function timeout so redelivery does not
- * race a still-running invocation.
+ * <p><b>Remaining at-least-once window:</b> the counter update and the marker completion are separate writes. If the
+ * function dies between them (timeout, crash, or a completion DynamoDB keeps refusing) the markers stay IN_PROGRESS;
+ * when such a click comes back after the marker's {@code inProgressUntil} (2 minutes) it is counted a second time.
+ * A failed completion alone does not cause this: the messages are then acknowledged and the markers just expire.
+ * Keep the queue's visibility timeout above the function timeout so redelivery does not race a still-running
+ * invocation, and the function timeout below {@code inProgressUntil}.
  */
 public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     static final Duration MARKER_TTL = Duration.ofDays(7);
@@ -77,6 +84,13 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
 
     private enum Result { AGGREGATED, DUPLICATE, REJECTED, RETRY }
 
+    /** A click whose marker this invocation claimed, waiting to be counted. */
+    private record Claimed(SQSEvent.SQSMessage message, Click click, String markerKey, String requestHash) {
+        String counter() {
+            return click.campaignId() + "\n" + click.hour() + "\n" + click.adId();
+        }
+    }
+
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         long started = System.nanoTime();
@@ -84,11 +98,21 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
         String requestId = context == null ? null : context.getAwsRequestId();
         JsonLog.setContext(requestId, requestId, coldStart);
         AppMetrics metrics = new AppMetrics();
+        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
+        Map<String, Result> results = new LinkedHashMap<>();
+        List<Claimed> claimed = new ArrayList<>();
+        for (SQSEvent.SQSMessage message : records) {
+            Claimed c = claim(message, results);
+            if (c != null) {
+                claimed.add(c);
+            }
+        }
+        int counterWrites = aggregate(claimed, results);
+
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         Map<Result, Integer> tally = new LinkedHashMap<>();
-        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
         for (SQSEvent.SQSMessage message : records) {
-            Result result = process(message);
+            Result result = results.get(message.getMessageId());
             tally.merge(result, 1, Integer::sum);
             switch (result) {
                 case AGGREGATED -> metrics.count("ClicksAggregated");
@@ -105,6 +129,7 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
         summary.put("records", records.size());
         tally.forEach((k, v) -> summary.put(k.name().toLowerCase(java.util.Locale.ROOT), v));
         summary.put("failed", failures.size());
+        summary.put("counterWrites", counterWrites);
         summary.put("durationMs", (System.nanoTime() - started) / 1_000_000);
         JsonLog.info("batch processed", summary);
         metrics.publish(context, coldStart);
@@ -112,7 +137,8 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
     }
 
-    private Result process(SQSEvent.SQSMessage message) {
+    /** Parses the message and claims its click's marker; null (with the result recorded) when not to count it. */
+    private Claimed claim(SQSEvent.SQSMessage message, Map<String, Result> results) {
         String messageId = message.getMessageId();
         Click click;
         try {
@@ -123,62 +149,96 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
         } catch (ApiException e) {
             JsonLog.warn("poison click message", Map.of("messageId", String.valueOf(messageId),
                     "reason", e.getMessage()));
-            return Result.REJECTED;
+            results.put(messageId, Result.REJECTED);
+            return null;
         }
         String markerKey = "CLICK#" + click.clickId();
+        String requestHash = Json.sha256Hex(click.campaignId() + "\n" + click.adId());
+        IdempotencyStore.Outcome outcome;
         try {
-            IdempotencyStore.Outcome outcome = markers.begin(markerKey,
-                    Json.sha256Hex(click.campaignId() + "\n" + click.adId()));
-            switch (outcome.kind()) {
-                case COMPLETED:
-                    return Result.DUPLICATE;
-                case IN_PROGRESS:
-                    JsonLog.info("click is being processed elsewhere, retry later",
-                            Map.of("messageId", messageId, "clickId", click.clickId()));
-                    return Result.RETRY;
-                case HASH_MISMATCH:
-                    JsonLog.warn("clickId reused for another campaign or ad", Map.of("messageId", messageId,
-                            "clickId", click.clickId()));
-                    return Result.REJECTED;
-                case STARTED:
-                default:
-                    break;
-            }
+            outcome = markers.begin(markerKey, requestHash);
         } catch (SdkException e) {
             JsonLog.error("marker could not be claimed", Map.of("messageId", messageId), e);
-            return Result.RETRY;
+            results.put(messageId, Result.RETRY);
+            return null;
         }
-        try {
-            aggregate(click);
-        } catch (RuntimeException e) {
-            JsonLog.error("counter update failed, click will be retried", Map.of("messageId", messageId), e);
-            try {
-                markers.release(markerKey);
-            } catch (RuntimeException releaseFailure) {
-                JsonLog.warn("marker could not be released; it is taken over after inProgressUntil",
-                        Map.of("messageId", messageId));
-            }
-            return Result.RETRY;
+        switch (outcome.kind()) {
+            case COMPLETED:
+                results.put(messageId, Result.DUPLICATE);
+                return null;
+            case IN_PROGRESS:
+                JsonLog.info("click is being processed elsewhere, retry later",
+                        Map.of("messageId", messageId, "clickId", click.clickId()));
+                results.put(messageId, Result.RETRY);
+                return null;
+            case HASH_MISMATCH:
+                JsonLog.warn("clickId reused for another campaign or ad", Map.of("messageId", messageId,
+                        "clickId", click.clickId()));
+                results.put(messageId, Result.REJECTED);
+                return null;
+            case STARTED:
+            default:
+                return new Claimed(message, click, markerKey, requestHash);
         }
-        try {
-            markers.complete(markerKey);
-        } catch (RuntimeException e) {
-            // counted already: acknowledging the message is safer than a retry that would count it twice
-            JsonLog.error("marker could not be completed", Map.of("messageId", messageId), e);
-        }
-        return Result.AGGREGATED;
     }
 
-    private void aggregate(Click click) {
+    /**
+     * One counter update per (campaign, hour, ad) of the claimed clicks, then their markers completed together.
+     *
+     * @return the number of counter updates made
+     */
+    private int aggregate(List<Claimed> claimed, Map<String, Result> results) {
+        Map<String, List<Claimed>> byCounter = new LinkedHashMap<>();
+        for (Claimed c : claimed) {
+            byCounter.computeIfAbsent(c.counter(), k -> new ArrayList<>()).add(c);
+        }
+        Map<String, String> counted = new LinkedHashMap<>();
+        for (List<Claimed> clicks : byCounter.values()) {
+            try {
+                addClicks(clicks.get(0).click(), clicks.size());
+            } catch (RuntimeException e) {
+                JsonLog.error("counter update failed, its clicks will be retried",
+                        Map.of("clicks", clicks.size(), "messageId", clicks.get(0).message().getMessageId()), e);
+                for (Claimed c : clicks) {
+                    results.put(c.message().getMessageId(), Result.RETRY);
+                    try {
+                        markers.release(c.markerKey());
+                    } catch (RuntimeException releaseFailure) {
+                        JsonLog.warn("marker could not be released; it is taken over after inProgressUntil",
+                                Map.of("messageId", c.message().getMessageId()));
+                    }
+                }
+                continue;
+            }
+            for (Claimed c : clicks) {
+                results.put(c.message().getMessageId(), Result.AGGREGATED);
+                counted.put(c.markerKey(), c.requestHash());
+            }
+        }
+        if (!counted.isEmpty()) {
+            try {
+                List<String> left = markers.completeAll(counted);
+                if (!left.isEmpty()) {
+                    // counted already: acknowledging the messages is safer than a retry that would count them twice
+                    JsonLog.error("markers could not be completed", Map.of("markers", left.size()), null);
+                }
+            } catch (RuntimeException e) {
+                JsonLog.error("markers could not be completed", Map.of("markers", counted.size()), e);
+            }
+        }
+        return byCounter.size();
+    }
+
+    private void addClicks(Click click, int clicks) {
         String hour = click.hour();
         dynamoDb.updateItem(UpdateItemRequest.builder()
                 .tableName(table)
                 .key(Map.of("pk", AttributeValue.fromS("CAMPAIGN#" + click.campaignId()),
                         "sk", AttributeValue.fromS("HOUR#" + hour + "#AD#" + click.adId())))
-                .updateExpression("ADD #clicks :one SET #campaignId = :campaignId, #adId = :adId, #hour = :hour")
+                .updateExpression("ADD #clicks :n SET #campaignId = :campaignId, #adId = :adId, #hour = :hour")
                 .expressionAttributeNames(Map.of("#clicks", "clicks", "#campaignId", "campaignId",
                         "#adId", "adId", "#hour", "hour"))
-                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"),
+                .expressionAttributeValues(Map.of(":n", AttributeValue.fromN(Integer.toString(clicks)),
                         ":campaignId", AttributeValue.fromS(click.campaignId()),
                         ":adId", AttributeValue.fromS(click.adId()),
                         ":hour", AttributeValue.fromS(hour)))

@@ -2,17 +2,22 @@ package dev.serverlesskit.app.common;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Idempotency records in a DynamoDB table, built on conditional writes only (no transactions: they work on
@@ -27,13 +32,14 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * conflict it reads the record (consistently): a different request hash is {@link Kind#HASH_MISMATCH}; a completed
  * record is {@link Kind#COMPLETED} (replay); an in-progress record still within {@code inProgressUntil} is
  * {@link Kind#IN_PROGRESS}; an abandoned in-progress record (the owner crashed) is taken over with a put conditioned
- * on the very {@code inProgressUntil} that was read, so exactly one contender wins. Then {@link #complete} or
- * {@link #release} (delete, so a retry can run again).
+ * on the very {@code inProgressUntil} that was read, so exactly one contender wins. Then {@link #complete} (or
+ * {@link #completeAll} for many claims at once) or {@link #release} (delete, so a retry can run again).
  */
 public final class IdempotencyStore {
     public static final String STATUS_IN_PROGRESS = "IN_PROGRESS";
     public static final String STATUS_COMPLETED = "COMPLETED";
     private static final int MAX_ATTEMPTS = 4;
+    private static final int BATCH_WRITE_LIMIT = 25;
 
     public enum Kind { STARTED, COMPLETED, IN_PROGRESS, HASH_MISMATCH }
 
@@ -139,6 +145,41 @@ public final class IdempotencyStore {
                 .expressionAttributeNames(withKeyName(names))
                 .expressionAttributeValues(values)
                 .build());
+    }
+
+    /**
+     * Marks many keys completed (no stored response) with BatchWriteItem, 25 records a request: each record is
+     * rewritten whole as COMPLETED, unconditionally, which is safe only for keys this caller has just claimed with
+     * {@link #begin} (STARTED) and whose claim cannot have been taken over yet ({@code inProgressTimeout} above the
+     * caller's own time limit). Items DynamoDB leaves unprocessed are retried a few times.
+     *
+     * @param requestHashByKey the claimed keys and the request hash each was claimed with
+     * @return the keys that could not be completed (empty when all were): their claims stay IN_PROGRESS until
+     *         {@code inProgressUntil}, as after a failed {@link #complete}
+     */
+    public List<String> completeAll(Map<String, String> requestHashByKey) {
+        List<String> notCompleted = new ArrayList<>();
+        List<Map.Entry<String, String>> entries = new ArrayList<>(requestHashByKey.entrySet());
+        for (int from = 0; from < entries.size(); from += BATCH_WRITE_LIMIT) {
+            long now = clock.instant().getEpochSecond();
+            List<WriteRequest> writes = new ArrayList<>();
+            for (Map.Entry<String, String> e : entries.subList(from, Math.min(entries.size(),
+                    from + BATCH_WRITE_LIMIT))) {
+                Map<String, AttributeValue> item = inProgressItem(e.getKey(), e.getValue(), now);
+                item.put("status", AttributeValue.fromS(STATUS_COMPLETED));
+                writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+            }
+            Map<String, List<WriteRequest>> pending = Map.of(tableName, writes);
+            for (int attempt = 0; attempt < MAX_ATTEMPTS && !pending.isEmpty(); attempt++) {
+                Map<String, List<WriteRequest>> unprocessed = dynamoDb.batchWriteItem(BatchWriteItemRequest.builder()
+                        .requestItems(pending).build()).unprocessedItems();
+                pending = unprocessed == null ? Map.of() : unprocessed;
+            }
+            for (WriteRequest left : pending.getOrDefault(tableName, List.of())) {
+                notCompleted.add(left.putRequest().item().get(keyAttribute).s());
+            }
+        }
+        return notCompleted;
     }
 
     /** Deletes an in-progress record (the operation failed and may be retried). A completed record stays. */

@@ -70,6 +70,26 @@ class IdempotencyStoreIT {
     }
 
     @Test
+    void completeAllCompletesEveryClaimAcrossBatchWriteRequests() {
+        java.util.Map<String, String> claimed = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 30; i++) { // more than one BatchWriteItem request (25 items each)
+            String key = "k-" + UUID.randomUUID();
+            assertThat(store.begin(key, "h" + i).kind()).isEqualTo(IdempotencyStore.Kind.STARTED);
+            claimed.put(key, "h" + i);
+        }
+        assertThat(store.completeAll(claimed)).isEmpty();
+        int i = 0;
+        for (String key : claimed.keySet()) {
+            assertThat(store.begin(key, "h" + i).kind()).as(key).isEqualTo(IdempotencyStore.Kind.COMPLETED);
+            assertThat(store.begin(key, "other").kind()).as(key).isEqualTo(IdempotencyStore.Kind.HASH_MISMATCH);
+            i++;
+        }
+        clock.advance(Duration.ofHours(1).plusSeconds(1)); // completed records expire like complete()'s
+        assertThat(store.begin(claimed.keySet().iterator().next(), "h0").kind())
+                .isEqualTo(IdempotencyStore.Kind.STARTED);
+    }
+
+    @Test
     void worksWithAnotherKeyAttributeAndAFixedSortKey() {
         IdempotencyStore markers = IdempotencyStore.builder(LocalAws.dynamoDb(), LocalAws.env("CLICKS_TABLE"))
                 .keyAttribute("pk").fixedKeyAttribute("sk", "MARKER").clock(clock).ttl(Duration.ofDays(7)).build();
