@@ -113,6 +113,13 @@ class ShadedJarIT {
         call(click, "setBody", "{\"campaignId\":\"jar-test\",\"adId\":\"ad-1\"}");
         Object accepted = invoke("dev.serverlesskit.app.adclicks.RecordClickHandler", click);
         assertThat(call(accepted, "getStatusCode")).isEqualTo(202);
+
+        Object batch = newInstance("sqs", "com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent");
+        call(batch, "setResource", "/clicks/batch");
+        call(batch, "setBody", "{\"clicks\":[{\"campaignId\":\"jar-test\",\"adId\":\"ad-1\"},"
+                + "{\"campaignId\":\"jar-test\",\"adId\":\"ad-2\"}]}");
+        Object batchAccepted = invoke("dev.serverlesskit.app.adclicks.RecordClickHandler", batch);
+        assertThat(call(batchAccepted, "getStatusCode")).as((String) call(batchAccepted, "getBody")).isEqualTo(202);
     }
 
     @Test

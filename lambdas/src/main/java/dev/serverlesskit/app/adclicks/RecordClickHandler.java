@@ -7,25 +7,46 @@ import dev.serverlesskit.app.common.ApiResponse;
 import dev.serverlesskit.app.common.AwsClients;
 import dev.serverlesskit.app.common.Env;
 import dev.serverlesskit.app.common.Json;
+import dev.serverlesskit.app.common.JsonBody;
+import dev.serverlesskit.app.common.JsonLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
- * {@code POST /clicks} (public): body {@code {"campaignId", "adId": [A-Za-z0-9_-]{1,64}, "clickId": optional UUID
- * (generated when absent), "occurredAt": optional ISO-8601 instant, at most 5 minutes in the future (default
- * now)}}. Validates, normalizes and enqueues the click on {@code CLICKS_QUEUE_URL}; 202 {@code {"clickId"}}.
- * Counting happens asynchronously in {@link ClickProcessorHandler}; a client may retry with the same clickId
- * safely (it is counted once).
+ * The click intake, two routes (both public) served by one function:
+ * <ul>
+ *   <li>{@code POST /clicks}: body {@code {"campaignId", "adId": [A-Za-z0-9_-]{1,64}, "clickId": optional UUID
+ *       (generated when absent), "occurredAt": optional ISO-8601 instant, at most 5 minutes in the future (default
+ *       now)}}; 202 {@code {"clickId"}}.</li>
+ *   <li>{@code POST /clicks/batch}: body {@code {"clicks": [1..10 such objects]}}, for trackers and ad servers
+ *       that buffer clicks (one request and one SQS SendMessageBatch for up to ten); 202
+ *       {@code {"clickIds": [...]}} in request order. One invalid click rejects the whole batch (400 naming
+ *       {@code clicks[i]} and the field) and enqueues nothing. If SQS refuses some entries even after retrying them,
+ *       503 {@code {"error", "clickIds"}}: every click of the batch may be sent again with these clickIds, and
+ *       those already enqueued are still counted once.</li>
+ * </ul>
+ * Each click is validated, normalized and enqueued on {@code CLICKS_QUEUE_URL}; counting happens asynchronously in
+ * {@link ClickProcessorHandler}, and a client may retry with the same clickId safely (it is counted once).
  */
 public class RecordClickHandler extends ApiHandler {
     static final Duration MAX_FUTURE = Duration.ofMinutes(5);
+    static final int MAX_BATCH = 10;
+    static final String BATCH_RESOURCE = "/clicks/batch";
     private static final Set<String> FIELDS = Set.of("campaignId", "adId", "clickId", "occurredAt");
+    private static final Set<String> BATCH_FIELDS = Set.of("clicks");
+    private static final int SEND_ATTEMPTS = 3;
 
     private final SqsClient sqs;
     private final String queueUrl;
@@ -44,18 +65,61 @@ public class RecordClickHandler extends ApiHandler {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        Click parsed = Click.parse(request.jsonBody().allowOnly(FIELDS));
-        Instant now = clock.instant();
-        if (parsed.occurredAt() != null && parsed.occurredAt().isAfter(now.plus(MAX_FUTURE))) {
-            throw ApiException.validation("field 'occurredAt' must not be more than 5 minutes in the future");
+        if (BATCH_RESOURCE.equals(request.event().getResource())) {
+            return handleBatch(request);
         }
-        Click click = new Click(parsed.clickId() == null ? UUID.randomUUID().toString() : parsed.clickId(),
-                parsed.campaignId(), parsed.adId(), parsed.occurredAt() == null ? now : parsed.occurredAt(), now);
+        Click click = normalize(request.jsonBody().allowOnly(FIELDS), clock.instant());
         sqs.sendMessage(SendMessageRequest.builder()
                 .queueUrl(queueUrl)
                 .messageBody(Json.write(click.toJson()))
                 .build());
         request.metrics().count("ClicksAccepted");
         return ApiResponse.json(202, Map.of("clickId", click.clickId()));
+    }
+
+    private ApiResponse handleBatch(ApiRequest request) {
+        List<JsonBody> items = request.jsonBody().allowOnly(BATCH_FIELDS).requiredObjects("clicks", MAX_BATCH);
+        Instant now = clock.instant();
+        List<Click> clicks = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                clicks.add(normalize(items.get(i).allowOnly(FIELDS), now));
+            } catch (ApiException e) {
+                throw ApiException.validation("clicks[" + i + "]: " + e.getMessage());
+            }
+        }
+        List<String> clickIds = clicks.stream().map(Click::clickId).toList();
+        // entry id = index in the batch; SQS answers per entry, and only the failed ones are sent again
+        Map<String, SendMessageBatchRequestEntry> pending = new LinkedHashMap<>();
+        for (int i = 0; i < clicks.size(); i++) {
+            pending.put(Integer.toString(i), SendMessageBatchRequestEntry.builder().id(Integer.toString(i))
+                    .messageBody(Json.write(clicks.get(i).toJson())).build());
+        }
+        for (int attempt = 0; attempt < SEND_ATTEMPTS && !pending.isEmpty(); attempt++) {
+            SendMessageBatchResponse response = sqs.sendMessageBatch(SendMessageBatchRequest.builder()
+                    .queueUrl(queueUrl).entries(pending.values()).build());
+            response.successful().forEach(ok -> pending.remove(ok.id()));
+        }
+        request.metrics().count("ClicksAccepted", clicks.size() - pending.size());
+        if (!pending.isEmpty()) {
+            JsonLog.warn("clicks not enqueued after retries", Map.of("failed", pending.size(),
+                    "clicks", clicks.size()));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", Map.of("code", "DEPENDENCY_UNAVAILABLE", "message", pending.size() + " of "
+                    + clicks.size() + " clicks could not be enqueued; send the batch again with these clickIds"));
+            body.put("clickIds", clickIds);
+            return ApiResponse.json(503, body);
+        }
+        return ApiResponse.json(202, Map.of("clickIds", clickIds));
+    }
+
+    /** Validates one click and fills in what the client may leave out (clickId, occurredAt). */
+    private static Click normalize(JsonBody body, Instant now) {
+        Click parsed = Click.parse(body);
+        if (parsed.occurredAt() != null && parsed.occurredAt().isAfter(now.plus(MAX_FUTURE))) {
+            throw ApiException.validation("field 'occurredAt' must not be more than 5 minutes in the future");
+        }
+        return new Click(parsed.clickId() == null ? UUID.randomUUID().toString() : parsed.clickId(),
+                parsed.campaignId(), parsed.adId(), parsed.occurredAt() == null ? now : parsed.occurredAt(), now);
     }
 }

@@ -2,6 +2,8 @@ package dev.serverlesskit.app.common;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -67,6 +69,30 @@ public final class JsonBody {
     public String optionalMatching(String field, Pattern pattern, String rule) {
         String value = optionalString(field, 200);
         return value == null ? null : checkPattern(field, value, pattern, rule);
+    }
+
+    /** A required array of 1..{@code maxItems} JSON objects, each as a JsonBody. */
+    @SuppressWarnings("unchecked")
+    public List<JsonBody> requiredObjects(String field, int maxItems) {
+        Object value = values.get(field);
+        if (value == null) {
+            throw ApiException.validation("field '" + field + "' is required");
+        }
+        if (!(value instanceof List<?> list)) {
+            throw ApiException.validation("field '" + field + "' must be an array of objects");
+        }
+        if (list.isEmpty() || list.size() > maxItems) {
+            throw ApiException.validation("field '" + field + "' must hold 1.." + maxItems + " items, not "
+                    + list.size());
+        }
+        List<JsonBody> items = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof Map<?, ?> item)) {
+                throw ApiException.validation("field '" + field + "[" + i + "]' must be an object");
+            }
+            items.add(new JsonBody((Map<String, Object>) item));
+        }
+        return items;
     }
 
     public BigDecimal requiredNumber(String field) {

@@ -82,6 +82,45 @@ class ClicksIT {
     }
 
     @Test
+    void aBatchMakesOneCounterWritePerAdAndHour() {
+        String c = campaign();
+        List<String> counterKeys = new ArrayList<>();
+        DynamoDbClient real = LocalAws.dynamoDb();
+        DynamoDbClient recording = (DynamoDbClient) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("updateItem") && args[0] instanceof UpdateItemRequest u
+                            && u.key().get("pk").s().startsWith("CAMPAIGN#")) {
+                        counterKeys.add(u.key().get("sk").s());
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ClickProcessorHandler processor = new ClickProcessorHandler(recording, LocalAws.env("CLICKS_TABLE"),
+                Clock.systemUTC());
+        List<SQSEvent.SQSMessage> messages = new ArrayList<>();
+        for (int i = 0; i < 25; i++) { // 20 clicks of ad-1 in one hour, 5 of ad-2 in two hours
+            String ad = i < 20 ? "ad-1" : "ad-2";
+            String at = i < 23 ? "2026-05-01T10:0" + (i % 10) + ":00Z" : "2026-05-01T11:00:00Z";
+            messages.add(message("m-" + i, click(c, ad, UUID.randomUUID().toString(), at)));
+        }
+        SQSEvent event = batch(messages.toArray(SQSEvent.SQSMessage[]::new));
+
+        assertThat(failed(processor.handleRequest(event, new FakeContext()))).isEmpty();
+        assertThat(counterKeys).containsExactly("HOUR#2026-05-01T10#AD#ad-1", "HOUR#2026-05-01T10#AD#ad-2",
+                "HOUR#2026-05-01T11#AD#ad-2");
+        assertThat(stats(c)).containsEntry("totalClicks", 25).containsEntry("byAd", Map.of("ad-1", 20, "ad-2", 5));
+
+        // the same batch redelivered: every marker is complete, nothing is counted again
+        counterKeys.clear();
+        assertThat(failed(processor.handleRequest(event, new FakeContext()))).isEmpty();
+        assertThat(counterKeys).isEmpty();
+        assertThat(stats(c)).containsEntry("totalClicks", 25);
+    }
+
+    @Test
     void aRedeliveredClickIsCountedOnce() {
         String c = campaign();
         String clickId = UUID.randomUUID().toString();
@@ -134,6 +173,54 @@ class ClicksIT {
 
         assertThat(failed(PROCESSOR.handleRequest(batch(message("m-1", body)), new FakeContext()))).isEmpty();
         assertThat(stats(c)).containsEntry("totalClicks", 1);
+    }
+
+    @Test
+    void aBatchPostIsEnqueuedAndCountedLikeSingleClicks() {
+        String c = campaign();
+        String given = UUID.randomUUID().toString();
+        StringBuilder body = new StringBuilder("{\"clicks\":[");
+        for (int i = 0; i < 10; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"campaignId\":\"").append(c).append("\",\"adId\":\"ad-")
+                    .append(i % 3).append('"').append(i == 0 ? ",\"clickId\":\"" + given + "\"" : "").append('}');
+        }
+        body.append("]}");
+        APIGatewayProxyResponseEvent accepted = RECORD.handleRequest(
+                Requests.post(RecordClickHandler.BATCH_RESOURCE).body(body.toString()).build(), new FakeContext());
+        assertThat(accepted.getStatusCode()).as(accepted.getBody()).isEqualTo(202);
+        List<?> clickIds = (List<?>) json(accepted).get("clickIds");
+        assertThat(clickIds).hasSize(10).doesNotHaveDuplicates().first().isEqualTo(given);
+
+        Set<Object> counted = drainAndProcess(c, 10);
+        assertThat(counted).containsExactlyInAnyOrderElementsOf(clickIds);
+        assertThat(stats(c)).containsEntry("totalClicks", 10)
+                .containsEntry("byAd", Map.of("ad-0", 4, "ad-1", 3, "ad-2", 3));
+    }
+
+    /** Receives the queue's messages of campaign {@code c} (until {@code expected}), processes and deletes them. */
+    private static Set<Object> drainAndProcess(String c, int expected) {
+        String queueUrl = LocalAws.env("CLICKS_QUEUE_URL");
+        Set<Object> seen = new HashSet<>();
+        for (int round = 0; round < 20 && seen.size() < expected; round++) {
+            ReceiveMessageResponse received = LocalAws.sqs().receiveMessage(b -> b.queueUrl(queueUrl)
+                    .maxNumberOfMessages(10).waitTimeSeconds(1));
+            List<SQSEvent.SQSMessage> records = new ArrayList<>();
+            received.messages().forEach(m -> records.add(message(m.messageId(), m.body())));
+            if (records.isEmpty()) {
+                continue;
+            }
+            List<String> failures = failed(PROCESSOR.handleRequest(batch(records.toArray(SQSEvent.SQSMessage[]::new)),
+                    new FakeContext()));
+            for (Message m : received.messages()) {
+                if (!failures.contains(m.messageId())) {
+                    LocalAws.sqs().deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+                    if (m.body().contains(c)) {
+                        seen.add(parse(m.body()).get("clickId"));
+                    }
+                }
+            }
+        }
+        return seen;
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.serverlesskit.app.testing.FakeContext;
 import dev.serverlesskit.app.testing.Requests;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,6 +56,70 @@ class ClicksValidationTest {
                 new FakeContext());
         assertThat(response.getStatusCode()).isEqualTo(400);
         assertThat(errorCode(response)).isEqualTo("INVALID_JSON");
+    }
+
+    static Stream<Arguments> badBatches() {
+        String ok = "{\"campaignId\":\"c-1\",\"adId\":\"ad-1\"}";
+        return Stream.of(
+                Arguments.of("{}", "'clicks' is required"),
+                Arguments.of("{\"clicks\":{}}", "'clicks' must be an array of objects"),
+                Arguments.of("{\"clicks\":[]}", "'clicks' must hold 1..10 items, not 0"),
+                Arguments.of("{\"clicks\":[" + String.join(",", java.util.Collections.nCopies(11, ok)) + "]}",
+                        "'clicks' must hold 1..10 items, not 11"),
+                Arguments.of("{\"clicks\":[" + ok + ",7]}", "'clicks[1]' must be an object"),
+                Arguments.of("{\"clicks\":[" + ok + "," + ok + ",{\"campaignId\":\"c-1\",\"adId\":\"ad/2\"}]}",
+                        "clicks[2]: field 'adId'"),
+                Arguments.of("{\"clicks\":[{\"campaignId\":\"c-1\",\"adId\":\"a\",\"cost\":1}]}",
+                        "clicks[0]: field 'cost' is not allowed"),
+                Arguments.of("{\"clicks\":[" + ok + "],\"extra\":1}", "field 'extra' is not allowed"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badBatches")
+    void aBatchWithOneBadClickIsRejectedWholeNamingTheClickAndField(String body, String message) {
+        List<String> sent = new java.util.ArrayList<>();
+        RecordClickHandler handler = new RecordClickHandler(FakeSqs.recording(sent), "queue", java.time.Clock.systemUTC());
+        APIGatewayProxyResponseEvent response = handler.handleRequest(
+                Requests.post(RecordClickHandler.BATCH_RESOURCE).body(body).build(), new FakeContext());
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(errorCode(response)).isEqualTo("VALIDATION_FAILED");
+        assertThat(errorMessage(response)).contains(message);
+        assertThat(sent).as("nothing enqueued").isEmpty();
+    }
+
+    @Test
+    void entriesSqsRefusesAreSentAgainAndOnlyThose() {
+        List<String> sent = new java.util.ArrayList<>();
+        // the first SendMessageBatch refuses entries 1 and 3, the second accepts them
+        RecordClickHandler handler = new RecordClickHandler(FakeSqs.refusingFirst(sent, Set.of("1", "3"), 1),
+                "queue", java.time.Clock.systemUTC());
+        APIGatewayProxyResponseEvent response = handler.handleRequest(Requests.post(RecordClickHandler.BATCH_RESOURCE)
+                .body(batchOf(4)).build(), new FakeContext());
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(202);
+        assertThat(sent).containsExactly("0", "1", "2", "3", "1", "3");
+        assertThat((List<?>) dev.serverlesskit.app.testing.Responses.json(response).get("clickIds")).hasSize(4);
+    }
+
+    @Test
+    void entriesSqsKeepsRefusingAnswer503WithEveryClickIdToRetryWith() {
+        List<String> sent = new java.util.ArrayList<>();
+        RecordClickHandler handler = new RecordClickHandler(FakeSqs.refusingFirst(sent, Set.of("2"), 99),
+                "queue", java.time.Clock.systemUTC());
+        String clickId = java.util.UUID.randomUUID().toString();
+        String body = "{\"clicks\":[{\"campaignId\":\"c-1\",\"adId\":\"a\",\"clickId\":\"" + clickId + "\"},"
+                + "{\"campaignId\":\"c-1\",\"adId\":\"a\"},{\"campaignId\":\"c-1\",\"adId\":\"a\"}]}";
+        APIGatewayProxyResponseEvent response = handler.handleRequest(Requests.post(RecordClickHandler.BATCH_RESOURCE)
+                .body(body).build(), new FakeContext());
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(errorCode(response)).isEqualTo("DEPENDENCY_UNAVAILABLE");
+        List<?> clickIds = (List<?>) dev.serverlesskit.app.testing.Responses.json(response).get("clickIds");
+        assertThat(clickIds).hasSize(3).first().isEqualTo(clickId);
+        assertThat(sent).containsExactly("0", "1", "2", "2", "2"); // three attempts for the refused entry
+    }
+
+    static String batchOf(int n) {
+        return "{\"clicks\":[" + String.join(",", java.util.Collections.nCopies(n,
+                "{\"campaignId\":\"c-1\",\"adId\":\"ad-1\"}")) + "]}";
     }
 
     @Test
