@@ -16,13 +16,17 @@ import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.constructs.Construct;
 
 /**
- * The ad-click pipeline: {@code POST /clicks} validates and enqueues, the processor aggregates clicks per
- * campaign, ad and hour (deduplicated by click id), admins read {@code GET /campaigns/{campaignId}/stats}.
+ * The ad-click pipeline: {@code POST /clicks} (and {@code POST /clicks/batch}, up to ten) validates and enqueues,
+ * the processor aggregates clicks per campaign, ad and hour (deduplicated by click id), admins read
+ * {@code GET /campaigns/{campaignId}/stats}.
  *
  * <p>The {@code Clicks} table holds both the per-hour counters ({@code CAMPAIGN#id} / {@code HOUR#..#AD#..}) and
  * the processor's dedupe markers ({@code CLICK#id}, expiring after a week).
  */
 public class AdClicks extends Construct {
+    /** Clicks per {@code POST /clicks/batch} request: the handler's limit, and SQS SendMessageBatch's. */
+    static final int CLICK_BATCH_MAX = 10;
+
     private final DataTable clicks;
     private final JavaFunction recordClick;
     private final QueueWorker worker;
@@ -43,13 +47,14 @@ public class AdClicks extends Construct {
         this.worker = new QueueWorker(this, "Processor", QueueWorkerProps.builder()
                 .consumer(functions.props("click-processor", Handlers.PROCESS_CLICKS, config.processorConcurrency(),
                         Map.of("CLICKS_TABLE", clicks.getTable().getTableName())))
-                .batchSize(25)
+                .batchSize(100)
                 .maxBatchingWindow(Duration.seconds(1))
                 .maxReceiveCount(3)
                 .operations(operations)
                 .build());
-        clicks.getTable().grant(worker.getConsumer(),
-                "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+        // BatchWriteItem: the processor completes a batch's click markers together (puts only).
+        clicks.getTable().grant(worker.getConsumer(), "dynamodb:PutItem", "dynamodb:GetItem",
+                "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem");
 
         this.recordClick = functions.apiFunction(this, "RecordClick", "click-intake", Handlers.RECORD_CLICK,
                 Map.of("CLICKS_QUEUE_URL", worker.getQueue().getQueueUrl()));
@@ -64,6 +69,15 @@ public class AdClicks extends Construct {
                 RouteAccess.publicAccess("ad clicks come from anonymous visitors of pages showing the ads"),
                 RouteOptions.builder()
                         .requestSchema(Schemas.click())
+                        .throttlingRateLimit(config.clicksRateLimit())
+                        .throttlingBurstLimit(config.clicksBurstLimit())
+                        .build());
+        // The same intake for trackers and ad servers that buffer clicks: up to ten per request, one SQS
+        // SendMessageBatch, the same per-request throttle (so up to ten times the clicks per second).
+        api.addRoute("POST", "/clicks/batch", recordClick.getAlias(),
+                RouteAccess.publicAccess("batched ad clicks come from the trackers of pages showing the ads"),
+                RouteOptions.builder()
+                        .requestSchema(Schemas.clickBatch(CLICK_BATCH_MAX))
                         .throttlingRateLimit(config.clicksRateLimit())
                         .throttlingBurstLimit(config.clicksBurstLimit())
                         .build());

@@ -31,11 +31,27 @@ final class Schemas {
     }
 
     static JsonSchema click() {
-        return object(List.of("campaignId", "adId"), Map.of(
+        return object(List.of("campaignId", "adId"), clickProperties());
+    }
+
+    /** {@code {"clicks": [1..max clicks]}}, each item as {@link #click()}. */
+    static JsonSchema clickBatch(int max) {
+        JsonSchema item = JsonSchema.builder()
+                .type(JsonSchemaType.OBJECT)
+                .required(List.of("campaignId", "adId"))
+                .properties(new TreeMap<>(clickProperties()))
+                .additionalProperties(false)
+                .build();
+        return object(List.of("clicks"), Map.of("clicks", JsonSchema.builder().type(JsonSchemaType.ARRAY)
+                .minItems(1).maxItems(max).items(item).build()));
+    }
+
+    private static Map<String, JsonSchema> clickProperties() {
+        return Map.of(
                 "campaignId", string(1, 64, ID),
                 "adId", string(1, 64, ID),
                 "clickId", string(36, 36, null),
-                "occurredAt", string(1, 40, null)));
+                "occurredAt", string(1, 40, null));
     }
 
     private static JsonSchema object(List<String> required, Map<String, JsonSchema> properties) {

@@ -85,7 +85,8 @@ class LeastPrivilegeTest {
         Map<String, Set<String>> processor = permissions(stack.getAdClicks().getWorker().getConsumer());
         assertThat(processor).containsOnlyKeys(clicks, queue);
         assertThat(processor.get(clicks)).containsExactlyInAnyOrder(
-                "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+                "dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem",
+                "dynamodb:UpdateItem");
         assertThat(processor.get(queue)).contains("sqs:ReceiveMessage", "sqs:DeleteMessage")
                 .noneMatch(action -> action.equals("sqs:SendMessage"));
     }

@@ -16,6 +16,7 @@ class RouteAccessTest {
             "POST /purchases", "authenticated",
             "GET /purchases", "authenticated",
             "POST /clicks", "public",
+            "POST /clicks/batch", "public",
             "GET /campaigns/{campaignId}/stats", "groups:admins");
 
     @Test

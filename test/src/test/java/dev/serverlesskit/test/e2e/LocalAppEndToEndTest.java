@@ -142,11 +142,18 @@ class LocalAppEndToEndTest {
                     "adId", "ad" + (i % 2))));
             assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
         }
+        // and three more in one batch, the route trackers use
+        Client.Response batch = api.post("/clicks/batch", null, Client.json(Map.of("clicks", List.of(
+                Map.of("campaignId", campaign, "adId", "ad0"), Map.of("campaignId", campaign, "adId", "ad1"),
+                Map.of("campaignId", campaign, "adId", "ad2")))));
+        assertThat(batch.status()).as(batch.toString()).isEqualTo(202);
+        assertThat(batch.json().path("clickIds")).hasSize(3);
         JsonNode stats = eventually(() -> {
             Client.Response r = api.get("/campaigns/" + campaign + "/stats", adminToken);
-            return r.status() == 200 && r.json().path("totalClicks").asLong() == 5 ? r.json() : null;
-        }, "campaign stats to count 5 clicks");
-        assertThat(stats.path("totalClicks").asLong()).isEqualTo(5);
+            return r.status() == 200 && r.json().path("totalClicks").asLong() == 8 ? r.json() : null;
+        }, "campaign stats to count 8 clicks");
+        assertThat(stats.path("byAd").path("ad0").asLong()).isEqualTo(4);
+        assertThat(stats.path("byAd").path("ad2").asLong()).isEqualTo(1);
     }
 
     @Test
