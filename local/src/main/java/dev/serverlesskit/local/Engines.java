@@ -25,6 +25,24 @@ public final class Engines implements AutoCloseable {
     public static final String LOCAL_ACCOUNT = "000000000000";
     private static final String HOST = "127.0.0.1";
 
+    /**
+     * Preloaded into dynalite: it rethrows the error of a request whose client hung up mid-request ("aborted",
+     * ECONNRESET) as an uncaught exception, which ends the whole engine (seen under load, when a function's
+     * HTTP client gives up on a connection). Such a request is dropped and logged; any other error still ends it.
+     */
+    private static final String DYNALITE_GUARD = """
+            process.on('uncaughtException', (err) => {
+              if (err && (err.code === 'ECONNRESET' || err.message === 'aborted')) {
+                console.error('dropped a request its client aborted: ' + err.message);
+                return;
+              }
+              console.error(err && err.stack ? err.stack : err);
+              process.exit(1);
+            });
+            """;
+    /** How long close() waits for ElasticMQ to stop (it otherwise waits out idle keep-alive connections). */
+    private static final long ELASTICMQ_STOP_SECONDS = 5;
+
     private final List<Process> processes = new ArrayList<>();
     private SQSRestServer elasticMq;
     private Path tempCognitoDir;
@@ -57,7 +75,10 @@ public final class Engines implements AutoCloseable {
             String node = nm.resolve(".bin/node").toString();
 
             engines.dynamoPort = freePort();
-            List<String> dynalite = new ArrayList<>(List.of(node, nm.resolve("dynalite/cli.js").toString(),
+            Path guard = logDir.resolve("dynalite-guard.cjs");
+            Files.writeString(guard, DYNALITE_GUARD);
+            List<String> dynalite = new ArrayList<>(List.of(node, "--require", guard.toString(),
+                    nm.resolve("dynalite/cli.js").toString(),
                     "--host", HOST, "--port", Integer.toString(engines.dynamoPort),
                     "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"));
             if (dataDir != null) {
@@ -159,9 +180,10 @@ public final class Engines implements AutoCloseable {
     public synchronized void close() {
         if (elasticMq != null) {
             try {
-                elasticMq.stopAndWait();
-            } catch (RuntimeException ignored) {
-                // stopping anyway
+                scala.concurrent.Await.result(elasticMq.stopAndGetFuture().apply(),
+                        scala.concurrent.duration.Duration.create(ELASTICMQ_STOP_SECONDS, "seconds"));
+            } catch (Exception stillStopping) {
+                // idle keep-alive connections hold Pekko's graceful stop: it finishes in the background
             }
             elasticMq = null;
         }

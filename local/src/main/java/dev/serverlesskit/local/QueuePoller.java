@@ -30,6 +30,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  */
 public final class QueuePoller implements AutoCloseable {
     private static final int DEFAULT_POLLERS = 5;
+    /** Pause between receives while a batching window gathers from a drained queue. */
+    private static final long GATHER_PAUSE_MS = 100;
 
     private final EventSourceMapping mapping;
     private final String queueUrl;
@@ -99,8 +101,14 @@ public final class QueuePoller implements AutoCloseable {
             if (batch.isEmpty()) {
                 return batch;
             }
-            if (System.currentTimeMillis() >= windowEnd || received.isEmpty() && wait == 0) {
+            long now = System.currentTimeMillis();
+            if (now >= windowEnd || received.isEmpty() && wait == 0) {
                 break;
+            }
+            if (received.size() < max) {
+                // the queue is drained for now: let the window gather more before asking again, instead of
+                // short-polling in a loop (each empty or one-message receive costs the engine as much as a full one)
+                sleep(Math.min(GATHER_PAUSE_MS, windowEnd - now));
             }
         }
         return batch;
