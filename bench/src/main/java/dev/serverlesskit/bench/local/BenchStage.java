@@ -35,6 +35,9 @@ public final class BenchStage {
         dev.put("clicksRateLimit", 10_000);
         dev.put("clicksBurstLimit", 5_000);
         dev.put("apiConcurrency", 64);
+        // prod's click-processor concurrency (dev reserves 5): the runtime shares two cores between all invocations,
+        // so far more (64) only pushes batches past their timeout
+        dev.put("processorConcurrency", Integer.getInteger("bench.processorConcurrency", 20));
         stages.put(STAGE, dev);
         Path out = cdkOut();
         Files.createDirectories(out);
