@@ -47,7 +47,7 @@ public class AdClicks extends Construct {
         this.worker = new QueueWorker(this, "Processor", QueueWorkerProps.builder()
                 .consumer(functions.props("click-processor", Handlers.PROCESS_CLICKS, config.processorConcurrency(),
                         Map.of("CLICKS_TABLE", clicks.getTable().getTableName())))
-                .batchSize(100)
+                .batchSize(25)
                 .maxBatchingWindow(Duration.seconds(1))
                 .maxReceiveCount(3)
                 .operations(operations)

@@ -121,6 +121,30 @@ class ClicksIT {
     }
 
     @Test
+    void closeToItsTimeoutTheProcessorLeavesTheBatchToTheRetryWithoutClaiming() {
+        String c = campaign();
+        String clickId = UUID.randomUUID().toString();
+        String body = click(c, "ad-1", clickId, "2026-05-01T10:00:00Z");
+        SQSBatchResponse late = PROCESSOR.handleRequest(batch(message("m-1", body), message("m-2",
+                click(c, "ad-1", UUID.randomUUID().toString(), "2026-05-01T10:00:00Z"))),
+                new FakeContext().remaining(2_000));
+        assertThat(failed(late)).containsExactly("m-1", "m-2");
+        assertThat(marker(clickId)).isEmpty();
+
+        // the retry, with time to spare, counts it
+        assertThat(failed(PROCESSOR.handleRequest(batch(message("m-1", body)), new FakeContext().remaining(9_000))))
+                .isEmpty();
+        assertThat(stats(c)).containsEntry("totalClicks", 1);
+        assertThat(marker(clickId).get("status").s()).isEqualTo("COMPLETED");
+    }
+
+    private static Map<String, AttributeValue> marker(String clickId) {
+        return LocalAws.dynamoDb().getItem(b -> b.tableName(LocalAws.env("CLICKS_TABLE"))
+                .key(Map.of("pk", AttributeValue.fromS("CLICK#" + clickId), "sk", AttributeValue.fromS("MARKER")))
+                .consistentRead(true)).item();
+    }
+
+    @Test
     void aRedeliveredClickIsCountedOnce() {
         String c = campaign();
         String clickId = UUID.randomUUID().toString();

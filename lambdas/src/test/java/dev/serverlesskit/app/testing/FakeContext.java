@@ -10,6 +10,7 @@ import java.util.UUID;
 /** A Lambda context with a fresh request id. */
 public final class FakeContext implements Context {
     private final String requestId;
+    private int remainingMillis = 30_000;
 
     public FakeContext() {
         this("req-" + UUID.randomUUID());
@@ -29,7 +30,13 @@ public final class FakeContext implements Context {
     }
     @Override public CognitoIdentity getIdentity() { return null; }
     @Override public ClientContext getClientContext() { return null; }
-    @Override public int getRemainingTimeInMillis() { return 30_000; }
+    @Override public int getRemainingTimeInMillis() { return remainingMillis; }
+
+    /** The time left of the invocation, as Lambda reports it (30 s unless set). */
+    public FakeContext remaining(int millis) {
+        this.remainingMillis = millis;
+        return this;
+    }
     @Override public int getMemoryLimitInMB() { return 1024; }
     @Override public LambdaLogger getLogger() {
         return new LambdaLogger() {
