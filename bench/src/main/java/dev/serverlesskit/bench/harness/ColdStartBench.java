@@ -93,7 +93,8 @@ public final class ColdStartBench {
             if (s.floor() != null) {
                 double r = st.median() / medians.get(s.floor());
                 vsFloor = String.format("%6.2fx", r);
-                if (r > 1.25) {
+                // the goal is the app's handlers'; reference subjects (Powertools logging on the floor) only inform
+                if (r > 1.25 && s.handlerClass().startsWith("dev.serverlesskit.app.")) {
                     allMet = false;
                 }
             }
