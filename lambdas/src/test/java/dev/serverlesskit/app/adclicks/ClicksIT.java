@@ -85,19 +85,7 @@ class ClicksIT {
     void aBatchMakesOneCounterWritePerAdAndHour() {
         String c = campaign();
         List<String> counterKeys = new ArrayList<>();
-        DynamoDbClient real = LocalAws.dynamoDb();
-        DynamoDbClient recording = (DynamoDbClient) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("updateItem") && args[0] instanceof UpdateItemRequest u
-                            && u.key().get("pk").s().startsWith("CAMPAIGN#")) {
-                        counterKeys.add(u.key().get("sk").s());
-                    }
-                    try {
-                        return method.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        DynamoDbClient recording = onCounterUpdate(u -> counterKeys.add(u.key().get("sk").s()));
         ClickProcessorHandler processor = new ClickProcessorHandler(recording, LocalAws.env("CLICKS_TABLE"),
                 Clock.systemUTC());
         List<SQSEvent.SQSMessage> messages = new ArrayList<>();
@@ -174,18 +162,9 @@ class ClicksIT {
         String c = campaign();
         String clickId = UUID.randomUUID().toString();
         DynamoDbClient real = LocalAws.dynamoDb();
-        DynamoDbClient failingCounters = (DynamoDbClient) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("updateItem") && args[0] instanceof UpdateItemRequest u
-                            && u.key().get("pk").s().startsWith("CAMPAIGN#")) {
-                        throw ProvisionedThroughputExceededException.builder().message("throttled").build();
-                    }
-                    try {
-                        return method.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        DynamoDbClient failingCounters = onCounterUpdate(u -> {
+            throw ProvisionedThroughputExceededException.builder().message("throttled").build();
+        });
         ClickProcessorHandler flaky = new ClickProcessorHandler(failingCounters, LocalAws.env("CLICKS_TABLE"),
                 Clock.systemUTC());
         String body = click(c, "ad-1", clickId, "2026-05-01T10:00:00Z");
@@ -219,6 +198,23 @@ class ClicksIT {
         assertThat(counted).containsExactlyInAnyOrderElementsOf(clickIds);
         assertThat(stats(c)).containsEntry("totalClicks", 10)
                 .containsEntry("byAd", Map.of("ad-0", 4, "ad-1", 3, "ad-2", 3));
+    }
+
+    /** The real local DynamoDB client, with {@code action} run before each counter update (it may throw). */
+    private static DynamoDbClient onCounterUpdate(java.util.function.Consumer<UpdateItemRequest> action) {
+        DynamoDbClient real = LocalAws.dynamoDb();
+        return (DynamoDbClient) Proxy.newProxyInstance(ClicksIT.class.getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("updateItem") && args[0] instanceof UpdateItemRequest u
+                            && u.key().get("pk").s().startsWith("CAMPAIGN#")) {
+                        action.accept(u);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /** Receives the queue's messages of campaign {@code c} (until {@code expected}), processes and deletes them. */
