@@ -136,20 +136,13 @@ public class DeliveryPipeline extends Stack {
         }
     }
 
-    /**
-     * The construct at {@code relativePath} below {@code from}, found child by child: a handful of jsii round trips,
-     * where reading every construct of the stack with {@code findAll()} and its path costs hundreds.
-     */
+    /** The construct CDK Pipelines generated at {@code relativePath} below {@code from}. */
     private static IConstruct descendant(IConstruct from, String relativePath) {
-        IConstruct current = from;
-        for (String id : relativePath.split("/")) {
-            IConstruct child = current.getNode().tryFindChild(id);
-            if (child == null) {
-                throw new IllegalStateException("CDK Pipelines has no " + relativePath + " (no '" + id + "')");
-            }
-            current = child;
+        IConstruct found = ConstructPaths.tryDescendant(from, relativePath);
+        if (found == null) {
+            throw new IllegalStateException("CDK Pipelines has no " + relativePath);
         }
-        return current;
+        return found;
     }
 
     /** A construct path of this stack's, relative to the stack. */

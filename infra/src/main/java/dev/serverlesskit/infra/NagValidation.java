@@ -56,15 +56,11 @@ final class NagValidation implements IPolicyValidationPlugin {
 
     /** The stack at {@code path} (its construct path, as the cloud assembly names it). */
     static IConstruct find(IConstruct app, String path) {
-        IConstruct current = app;
-        for (String id : path.split("/")) {
-            IConstruct child = current.getNode().tryFindChild(id);
-            if (child == null) {
-                throw new IllegalStateException("cdk-nag: no stack at construct path '" + path + "' (the validation"
-                        + " context names stacks by construct path; has aws-cdk-lib changed that?)");
-            }
-            current = child;
+        IConstruct stack = ConstructPaths.tryDescendant(app, path);
+        if (stack == null) {
+            throw new IllegalStateException("cdk-nag: no stack at construct path '" + path + "' (the validation"
+                    + " context names stacks by construct path; has aws-cdk-lib changed that?)");
         }
-        return current;
+        return stack;
     }
 }
