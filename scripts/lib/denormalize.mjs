@@ -1,5 +1,6 @@
 // The inverse of test/.../SnapshotNormalizer for `cdk diff`: gives a normalized snapshot (asset hashes as
-// <asset-1>, <asset-2>... in order of first appearance; version ids as CurrentVersion<asset-hash>) the hashes of
+// <asset-1>, <asset-2>... in order of first appearance; version ids as CurrentVersion<asset-hash>; the pipeline's
+// publish destinations as <account>-<region>-<destination>) the hashes of
 // a synthesized template, so that the diff shows infrastructure changes and not changed function jars.
 import { readFileSync } from 'node:fs';
 
@@ -12,6 +13,10 @@ hashes.forEach((hash, i) => { snapshot = snapshot.replaceAll(`<asset-${i + 1}>`,
 // Snapshots written before the numbered placeholders had a single "<asset-hash>.jar" for the one jar of the time.
 if (hashes.length > 0) {
   snapshot = snapshot.replaceAll('"<asset-hash>.jar"', `"${hashes[0]}.jar"`);
+}
+// The pipeline's publish commands: "<hash>:<account>-<region>-<suffix>", the suffix derived from the asset's key.
+for (const match of template.matchAll(/([0-9a-f]{64}):(\d{12}-[a-z0-9-]+?)-([0-9a-f]{8})(?=\\*")/g)) {
+  snapshot = snapshot.replaceAll(`${match[1]}:${match[2]}-<destination>`, `${match[1]}:${match[2]}-${match[3]}`);
 }
 for (const match of template.matchAll(/([A-Za-z0-9]+)CurrentVersion([0-9A-F]{8}[0-9a-f]{32})/g)) {
   snapshot = snapshot.replaceAll(`${match[1]}CurrentVersion<asset-hash>`, `${match[1]}CurrentVersion${match[2]}`);

@@ -17,12 +17,14 @@ class SnapshotToolingTest {
     @Test
     void normalizationHidesCodeHashesButNotWhichJarAFunctionUses() {
         String a = "{\"S3Key\":\"" + "a".repeat(64) + ".jar\",\"Other\":\"" + "c".repeat(64) + ".jar\","
-                + "\"Cmd\":\"publish " + "a".repeat(64) + ":111\",\"Ref\":\"FnCurrentVersion1A2B3C4D" + "0".repeat(32)
+                + "\"Cmd\":\"publish \\\"" + "a".repeat(64) + ":111111111111-eu-west-1-0a1b2c3d\\\"\","
+                + "\"Ref\":\"FnCurrentVersion1A2B3C4D" + "0".repeat(32)
                 + "\",\"MemorySize\":1024}";
         String b = a.replace("a".repeat(64), "b".repeat(64)).replace("c".repeat(64), "d".repeat(64))
-                .replace("1A2B3C4D" + "0".repeat(32), "FFFFFFFF" + "f".repeat(32));
+                .replace("1A2B3C4D" + "0".repeat(32), "FFFFFFFF" + "f".repeat(32)).replace("0a1b2c3d", "9f8e7d6c");
         assertThat(SnapshotNormalizer.normalize(a)).isEqualTo(SnapshotNormalizer.normalize(b))
-                .contains("\"<asset-1>.jar\"", "\"<asset-2>.jar\"", "publish <asset-1>:111", "CurrentVersion<asset-hash>");
+                .contains("\"<asset-1>.jar\"", "\"<asset-2>.jar\"", "publish \\\"<asset-1>:111111111111-eu-west-1-<destination>\\\"",
+                        "CurrentVersion<asset-hash>");
         String swapped = "{\"S3Key\":\"" + "c".repeat(64) + ".jar\",\"Other\":\"" + "a".repeat(64) + ".jar\"}";
         String kept = "{\"S3Key\":\"" + "a".repeat(64) + ".jar\",\"Other\":\"" + "a".repeat(64) + ".jar\"}";
         assertThat(SnapshotNormalizer.normalize(swapped)).isNotEqualTo(SnapshotNormalizer.normalize(kept));
@@ -36,10 +38,12 @@ class SnapshotToolingTest {
         byte[] jar = Files.readAllBytes(jars.dynamodb());
         Files.write(changedJar, Arrays.copyOf(jar, jar.length + 1));
         Synthesis changed = Synthesis.withFunctionJars(new FunctionJars(changedJar, jars.sqs()));
-        String before = Synthesis.shared().template("dev");
-        String after = changed.template("dev");
-        assertThat(after).isNotEqualTo(before);
-        assertThat(SnapshotNormalizer.normalize(after)).isEqualTo(SnapshotNormalizer.normalize(before));
+        for (String template : new String[] {"dev", Synthesis.PIPELINE_KEY}) {
+            String before = Synthesis.shared().template(template);
+            String after = changed.template(template);
+            assertThat(after).as(template).isNotEqualTo(before);
+            assertThat(SnapshotNormalizer.normalize(after)).as(template).isEqualTo(SnapshotNormalizer.normalize(before));
+        }
     }
 
     @Test
