@@ -9,15 +9,20 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A normalized ad click: the message body on the clicks queue is {@link #toJson()}
- * ({@code {"clickId","campaignId","adId","occurredAt","receivedAt"}}, occurredAt/receivedAt ISO-8601 UTC).
+ * A normalized ad click: {@link #toJson()} is {@code {"clickId","campaignId","adId","occurredAt","receivedAt"}}
+ * (occurredAt/receivedAt ISO-8601 UTC). A message on the clicks queue holds one click as that object, or several
+ * as {@code {"clicks": [...]}} ({@link #BATCH_FIELD}, what {@code POST /clicks/batch} sends).
  */
 record Click(String clickId, String campaignId, String adId, Instant occurredAt, Instant receivedAt) {
+    static final String BATCH_FIELD = "clicks";
+    /** The most clicks one queue message may hold ({@code POST /clicks/batch} sends at most 10). */
+    static final int MAX_PER_MESSAGE = 100;
     static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -33,6 +38,12 @@ record Click(String clickId, String campaignId, String adId, Instant occurredAt,
         String occurredAt = body.optionalString("occurredAt", 64);
         return new Click(clickId == null ? null : clickId.toLowerCase(Locale.ROOT), campaignId, adId,
                 occurredAt == null ? null : instant(occurredAt), null);
+    }
+
+    /** The click objects of a queue message: its {@code clicks} array, or the message itself. */
+    static List<JsonBody> messageItems(JsonBody message) {
+        return message.asMap().containsKey(BATCH_FIELD) ? message.requiredObjects(BATCH_FIELD, MAX_PER_MESSAGE)
+                : List.of(message);
     }
 
     static Instant instant(String value) {

@@ -11,6 +11,7 @@ import dev.serverlesskit.app.common.DynamoPriming;
 import dev.serverlesskit.app.common.Env;
 import dev.serverlesskit.app.common.IdempotencyStore;
 import dev.serverlesskit.app.common.Json;
+import dev.serverlesskit.app.common.JsonBody;
 import dev.serverlesskit.app.common.JsonLog;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,9 +27,14 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * Consumes the clicks queue and keeps hourly per-ad counters in the Clicks table ({@code CLICKS_TABLE}, keys
- * {@code pk}/{@code sk}). Returns partial batch failures: only the messages that failed are retried, and a poison
- * message (unparseable or invalid) is reported on its own until SQS moves it to the DLQ after maxReceiveCount.
- * The batch as a whole never fails.
+ * {@code pk}/{@code sk}). A message holds one click, or up to 100 ({@code Click.MAX_PER_MESSAGE}) as
+ * {@code {"clicks": [...]}} (what {@code POST /clicks/batch} sends: one message per request, so SQS, the poller and
+ * this function handle a tenth of the messages). Returns partial batch failures: only the messages that failed are
+ * retried, and a poison message (unparseable, or holding an invalid click) is reported on its own until SQS moves it
+ * to the DLQ after maxReceiveCount. The batch as a whole never fails. A message is acknowledged when each of its
+ * clicks is counted or was counted before; otherwise it is retried whole, and the retry skips its clicks already
+ * counted (their markers are COMPLETED), so the valid clicks next to an invalid one are counted once and the message
+ * still ends in the DLQ, where a redrive is harmless.
  *
  * <p>Per batch, with single conditional writes only (no transactions, which dynalite lacks):
  * <ol>
@@ -36,16 +42,17 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  *       (expiresAt 7 days, checked on read); a COMPLETED marker means the click was already counted (duplicate,
  *       skipped), a marker of another campaign or ad means the clickId was reused (poison);</li>
  *   <li>the claimed clicks are summed per counter, and each counter gets one {@code ADD clicks :n} on
- *       {@code pk=CAMPAIGN#<campaignId>, sk=HOUR#<yyyy-MM-ddTHH>#AD#<adId>}: a batch of 25 clicks of one ad in one
- *       hour is one write, not 25; if a counter update fails, the markers of its clicks are deleted and their
- *       messages reported as failed, so the retry counts them;</li>
+ *       {@code pk=CAMPAIGN#<campaignId>, sk=HOUR#<yyyy-MM-ddTHH>#AD#<adId>}: 25 clicks of one ad in one hour are
+ *       one write, not 25; if a counter update fails, the markers of its clicks are deleted and their messages
+ *       reported as failed, so the retry counts them;</li>
  *   <li>the markers of the counted clicks are completed together (BatchWriteItem, 25 a request).</li>
  * </ol>
  * Against one marker put, one counter update and one marker update per click: for a batch of 100 clicks of 8 ads
  * in one hour, about 109 writes instead of 300.
  *
- * <p>The handler stops claiming 3 s before its timeout and reports the rest of the batch as failures: a slow batch
- * hands its tail to the retry instead of timing out while holding claims (which block those clicks for 2 minutes).
+ * <p>The handler starts no new message 3 s before its timeout and reports the rest of the batch as failures: a slow
+ * batch hands its tail to the retry instead of timing out while holding claims (which block those clicks for 2
+ * minutes).
  *
  * <p><b>Remaining at-least-once window:</b> the counter update and the marker completion are separate writes. If the
  * function dies between them (timeout, crash, or a completion DynamoDB keeps refusing) the markers stay IN_PROGRESS;
@@ -60,7 +67,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     static final Duration MARKER_TTL = Duration.ofDays(7);
     static final Duration MARKER_IN_PROGRESS = Duration.ofMinutes(2);
-    /** Stop claiming clicks when less remains of the invocation (the counter and marker writes still follow). */
+    /** Start no new message when less remains of the invocation (the counter and marker writes still follow). */
     static final int STOP_CLAIMING_MS = 3_000;
     private static final AtomicBoolean COLD_START = new AtomicBoolean(true);
 
@@ -90,10 +97,11 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
                         java.time.Instant.EPOCH, null).toJson()));
     }
 
+    /** What became of one click (or of an unreadable message). */
     private enum Result { AGGREGATED, DUPLICATE, REJECTED, RETRY }
 
     /** A click whose marker this invocation claimed, waiting to be counted. */
-    private record Claimed(SQSEvent.SQSMessage message, Click click, String markerKey, String requestHash) {
+    private record Claimed(List<Result> messageResults, Click click, String markerKey, String requestHash) {
         String counter() {
             return click.campaignId() + "\n" + click.hour() + "\n" + click.adId();
         }
@@ -107,40 +115,49 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
         JsonLog.setContext(requestId, requestId, coldStart);
         AppMetrics metrics = new AppMetrics();
         List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
-        Map<String, Result> results = new LinkedHashMap<>();
+        // per message, what became of each of its clicks
+        List<List<Result>> results = new ArrayList<>();
         List<Claimed> claimed = new ArrayList<>();
         int deferred = 0;
         for (SQSEvent.SQSMessage message : records) {
+            List<Result> messageResults = new ArrayList<>();
+            results.add(messageResults);
             if (context != null && context.getRemainingTimeInMillis() < STOP_CLAIMING_MS) {
-                // too close to the timeout: leave the rest to the retry rather than time out holding claims
-                results.put(message.getMessageId(), Result.RETRY);
+                // too close to the timeout: leave the rest to the retry rather than time out holding claims (a
+                // whole message, so that its retry finds none of its clicks already counted)
+                messageResults.add(Result.RETRY);
                 deferred++;
                 continue;
             }
-            Claimed c = claim(message, results);
-            if (c != null) {
-                claimed.add(c);
+            for (Click click : parse(message, messageResults)) {
+                Claimed c = claim(message.getMessageId(), click, messageResults);
+                if (c != null) {
+                    claimed.add(c);
+                }
             }
         }
         if (deferred > 0) {
             JsonLog.warn("time running out: messages left for the retry", Map.of("deferred", deferred));
         }
-        int counterWrites = aggregate(claimed, results);
+        int counterWrites = aggregate(claimed);
 
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         Map<Result, Integer> tally = new LinkedHashMap<>();
-        for (SQSEvent.SQSMessage message : records) {
-            Result result = results.get(message.getMessageId());
-            tally.merge(result, 1, Integer::sum);
-            switch (result) {
-                case AGGREGATED -> metrics.count("ClicksAggregated");
-                case DUPLICATE -> metrics.count("ClicksDuplicate");
-                case REJECTED -> metrics.count("ClicksRejected");
-                default -> { }
+        for (int i = 0; i < records.size(); i++) {
+            boolean failed = false;
+            for (Result result : results.get(i)) {
+                tally.merge(result, 1, Integer::sum);
+                switch (result) {
+                    case AGGREGATED -> metrics.count("ClicksAggregated");
+                    case DUPLICATE -> metrics.count("ClicksDuplicate");
+                    case REJECTED -> metrics.count("ClicksRejected");
+                    default -> { }
+                }
+                failed |= result == Result.REJECTED || result == Result.RETRY;
             }
-            if (result == Result.REJECTED || result == Result.RETRY) {
+            if (failed) {
                 failures.add(SQSBatchResponse.BatchItemFailure.builder()
-                        .withItemIdentifier(message.getMessageId()).build());
+                        .withItemIdentifier(records.get(i).getMessageId()).build());
             }
         }
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -155,48 +172,69 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
     }
 
-    /** Parses the message and claims its click's marker; null (with the result recorded) when not to count it. */
-    private Claimed claim(SQSEvent.SQSMessage message, Map<String, Result> results) {
-        String messageId = message.getMessageId();
-        Click click;
+    /**
+     * The valid clicks of a message; an unreadable message, or each invalid click of it, adds a REJECTED result
+     * (the valid clicks beside an invalid one are still counted).
+     */
+    private static List<Click> parse(SQSEvent.SQSMessage message, List<Result> messageResults) {
+        List<JsonBody> items;
         try {
-            click = Click.parse(Json.parseObject(message.getBody()));
-            if (click.clickId() == null || click.occurredAt() == null) {
-                throw ApiException.validation("fields 'clickId' and 'occurredAt' are required on the queue");
-            }
+            items = Click.messageItems(Json.parseObject(message.getBody()));
         } catch (ApiException e) {
-            JsonLog.warn("poison click message", Map.of("messageId", String.valueOf(messageId),
-                    "reason", e.getMessage()));
-            results.put(messageId, Result.REJECTED);
-            return null;
+            poison(message, e.getMessage());
+            messageResults.add(Result.REJECTED);
+            return List.of();
         }
+        List<Click> clicks = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                Click click = Click.parse(items.get(i));
+                if (click.clickId() == null || click.occurredAt() == null) {
+                    throw ApiException.validation("fields 'clickId' and 'occurredAt' are required on the queue");
+                }
+                clicks.add(click);
+            } catch (ApiException e) {
+                poison(message, (items.size() > 1 ? Click.BATCH_FIELD + "[" + i + "]: " : "") + e.getMessage());
+                messageResults.add(Result.REJECTED);
+            }
+        }
+        return clicks;
+    }
+
+    private static void poison(SQSEvent.SQSMessage message, String reason) {
+        JsonLog.warn("poison click message", Map.of("messageId", String.valueOf(message.getMessageId()),
+                "reason", reason));
+    }
+
+    /** Claims the click's marker; null (with the result recorded) when not to count it. */
+    private Claimed claim(String messageId, Click click, List<Result> messageResults) {
         String markerKey = "CLICK#" + click.clickId();
         String requestHash = Json.sha256Hex(click.campaignId() + "\n" + click.adId());
         IdempotencyStore.Outcome outcome;
         try {
             outcome = markers.begin(markerKey, requestHash);
         } catch (SdkException e) {
-            JsonLog.error("marker could not be claimed", Map.of("messageId", messageId), e);
-            results.put(messageId, Result.RETRY);
+            JsonLog.error("marker could not be claimed", Map.of("messageId", String.valueOf(messageId)), e);
+            messageResults.add(Result.RETRY);
             return null;
         }
         switch (outcome.kind()) {
             case COMPLETED:
-                results.put(messageId, Result.DUPLICATE);
+                messageResults.add(Result.DUPLICATE);
                 return null;
             case IN_PROGRESS:
                 JsonLog.info("click is being processed elsewhere, retry later",
-                        Map.of("messageId", messageId, "clickId", click.clickId()));
-                results.put(messageId, Result.RETRY);
+                        Map.of("messageId", String.valueOf(messageId), "clickId", click.clickId()));
+                messageResults.add(Result.RETRY);
                 return null;
             case HASH_MISMATCH:
-                JsonLog.warn("clickId reused for another campaign or ad", Map.of("messageId", messageId,
-                        "clickId", click.clickId()));
-                results.put(messageId, Result.REJECTED);
+                JsonLog.warn("clickId reused for another campaign or ad", Map.of("messageId",
+                        String.valueOf(messageId), "clickId", click.clickId()));
+                messageResults.add(Result.REJECTED);
                 return null;
             case STARTED:
             default:
-                return new Claimed(message, click, markerKey, requestHash);
+                return new Claimed(messageResults, click, markerKey, requestHash);
         }
     }
 
@@ -205,7 +243,7 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
      *
      * @return the number of counter updates made
      */
-    private int aggregate(List<Claimed> claimed, Map<String, Result> results) {
+    private int aggregate(List<Claimed> claimed) {
         Map<String, List<Claimed>> byCounter = new LinkedHashMap<>();
         for (Claimed c : claimed) {
             byCounter.computeIfAbsent(c.counter(), k -> new ArrayList<>()).add(c);
@@ -216,20 +254,20 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
                 addClicks(clicks.get(0).click(), clicks.size());
             } catch (RuntimeException e) {
                 JsonLog.error("counter update failed, its clicks will be retried",
-                        Map.of("clicks", clicks.size(), "messageId", clicks.get(0).message().getMessageId()), e);
+                        Map.of("clicks", clicks.size(), "clickId", clicks.get(0).click().clickId()), e);
                 for (Claimed c : clicks) {
-                    results.put(c.message().getMessageId(), Result.RETRY);
+                    c.messageResults().add(Result.RETRY);
                     try {
                         markers.release(c.markerKey());
                     } catch (RuntimeException releaseFailure) {
                         JsonLog.warn("marker could not be released; it is taken over after inProgressUntil",
-                                Map.of("messageId", c.message().getMessageId()));
+                                Map.of("clickId", c.click().clickId()));
                     }
                 }
                 continue;
             }
             for (Claimed c : clicks) {
-                results.put(c.message().getMessageId(), Result.AGGREGATED);
+                c.messageResults().add(Result.AGGREGATED);
                 counted.put(c.markerKey(), c.requestHash());
             }
         }

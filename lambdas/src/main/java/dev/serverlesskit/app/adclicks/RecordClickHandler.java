@@ -18,10 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
@@ -31,11 +29,12 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  *       (generated when absent), "occurredAt": optional ISO-8601 instant, at most 5 minutes in the future (default
  *       now)}}; 202 {@code {"clickId"}}.</li>
  *   <li>{@code POST /clicks/batch}: body {@code {"clicks": [1..10 such objects]}}, for trackers and ad servers
- *       that buffer clicks (one request and one SQS SendMessageBatch for up to ten); 202
- *       {@code {"clickIds": [...]}} in request order. One invalid click rejects the whole batch (400 naming
- *       {@code clicks[i]} and the field) and enqueues nothing. If SQS refuses some entries even after retrying them,
- *       503 {@code {"error", "clickIds"}}: every click of the batch may be sent again with these clickIds, and
- *       those already enqueued are still counted once.</li>
+ *       that buffer clicks: the whole batch travels as <em>one</em> SQS message {@code {"clicks": [...]}} (see
+ *       {@link ClickProcessorHandler}), one request to SQS and one message to receive, deliver and delete instead
+ *       of ten; 202 {@code {"clickIds": [...]}} in request order. One invalid click rejects the whole batch (400
+ *       naming {@code clicks[i]} and the field) and enqueues nothing. If SQS cannot be reached (after the SDK's
+ *       retries), 503 {@code {"error", "clickIds"}}: the batch may be sent again with these clickIds, and a click
+ *       that did reach the queue is still counted once.</li>
  * </ul>
  * Each click is validated, normalized and enqueued on {@code CLICKS_QUEUE_URL}; counting happens asynchronously in
  * {@link ClickProcessorHandler}, and a client may retry with the same clickId safely (it is counted once).
@@ -45,8 +44,7 @@ public class RecordClickHandler extends ApiHandler {
     static final int MAX_BATCH = 10;
     static final String BATCH_RESOURCE = "/clicks/batch";
     private static final Set<String> FIELDS = Set.of("campaignId", "adId", "clickId", "occurredAt");
-    private static final Set<String> BATCH_FIELDS = Set.of("clicks");
-    private static final int SEND_ATTEMPTS = 3;
+    private static final Set<String> BATCH_FIELDS = Set.of(Click.BATCH_FIELD);
 
     private final SqsClient sqs;
     private final String queueUrl;
@@ -78,7 +76,8 @@ public class RecordClickHandler extends ApiHandler {
     }
 
     private ApiResponse handleBatch(ApiRequest request) {
-        List<JsonBody> items = request.jsonBody().allowOnly(BATCH_FIELDS).requiredObjects("clicks", MAX_BATCH);
+        List<JsonBody> items = request.jsonBody().allowOnly(BATCH_FIELDS)
+                .requiredObjects(Click.BATCH_FIELD, MAX_BATCH);
         Instant now = clock.instant();
         List<Click> clicks = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
@@ -89,27 +88,20 @@ public class RecordClickHandler extends ApiHandler {
             }
         }
         List<String> clickIds = clicks.stream().map(Click::clickId).toList();
-        // entry id = index in the batch; SQS answers per entry, and only the failed ones are sent again
-        Map<String, SendMessageBatchRequestEntry> pending = new LinkedHashMap<>();
-        for (int i = 0; i < clicks.size(); i++) {
-            pending.put(Integer.toString(i), SendMessageBatchRequestEntry.builder().id(Integer.toString(i))
-                    .messageBody(Json.write(clicks.get(i).toJson())).build());
-        }
-        for (int attempt = 0; attempt < SEND_ATTEMPTS && !pending.isEmpty(); attempt++) {
-            SendMessageBatchResponse response = sqs.sendMessageBatch(SendMessageBatchRequest.builder()
-                    .queueUrl(queueUrl).entries(pending.values()).build());
-            response.successful().forEach(ok -> pending.remove(ok.id()));
-        }
-        request.metrics().count("ClicksAccepted", clicks.size() - pending.size());
-        if (!pending.isEmpty()) {
-            JsonLog.warn("clicks not enqueued after retries", Map.of("failed", pending.size(),
-                    "clicks", clicks.size()));
+        try {
+            sqs.sendMessage(SendMessageRequest.builder()
+                    .queueUrl(queueUrl)
+                    .messageBody(Json.write(Map.of(Click.BATCH_FIELD, clicks.stream().map(Click::toJson).toList())))
+                    .build());
+        } catch (SdkException e) {
+            JsonLog.error("click batch not enqueued", Map.of("clicks", clicks.size()), e);
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", Map.of("code", "DEPENDENCY_UNAVAILABLE", "message", pending.size() + " of "
-                    + clicks.size() + " clicks could not be enqueued; send the batch again with these clickIds"));
+            body.put("error", Map.of("code", "DEPENDENCY_UNAVAILABLE", "message", "the " + clicks.size()
+                    + " clicks could not be enqueued; send the batch again with these clickIds"));
             body.put("clickIds", clickIds);
             return ApiResponse.json(503, body);
         }
+        request.metrics().count("ClicksAccepted", clicks.size());
         return ApiResponse.json(202, Map.of("clickIds", clickIds));
     }
 

@@ -235,12 +235,46 @@ class ClicksIT {
                 if (!failures.contains(m.messageId())) {
                     LocalAws.sqs().deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
                     if (m.body().contains(c)) {
-                        seen.add(parse(m.body()).get("clickId"));
+                        clicksOf(m.body()).forEach(click -> seen.add(click.get("clickId")));
                     }
                 }
             }
         }
         return seen;
+    }
+
+    /** The clicks of a queue message: its "clicks" array, or the message itself. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> clicksOf(String body) {
+        Map<String, Object> message = parse(body);
+        return message.containsKey("clicks") ? (List<Map<String, Object>>) message.get("clicks") : List.of(message);
+    }
+
+    @Test
+    void aMessageOfManyClicksIsCountedOnceAndAnInvalidClickSendsItToTheRetryAlone() {
+        String c = campaign();
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        String valid = "{\"clicks\":[" + click(c, "ad-1", first, "2026-05-01T10:00:00Z") + ","
+                + click(c, "ad-2", second, "2026-05-01T10:01:00Z") + "]}";
+        // the same two clicks again, next to a click without a clickId (only RecordClick's own bug could send it)
+        String withInvalid = "{\"clicks\":[" + click(c, "ad-1", first, "2026-05-01T10:00:00Z") + ","
+                + "{\"campaignId\":\"" + c + "\",\"adId\":\"ad-3\",\"occurredAt\":\"2026-05-01T10:02:00Z\"},"
+                + click(c, "ad-1", UUID.randomUUID().toString(), "2026-05-01T10:03:00Z") + "]}";
+        SQSBatchResponse response = PROCESSOR.handleRequest(batch(message("m-1", valid),
+                message("m-2", click(c, "ad-2", UUID.randomUUID().toString(), "2026-05-01T10:04:00Z"))),
+                new FakeContext());
+        assertThat(failed(response)).isEmpty();
+        assertThat(stats(c)).containsEntry("totalClicks", 3).containsEntry("byAd", Map.of("ad-1", 1, "ad-2", 2));
+
+        // the invalid click fails its message; its valid new click is counted, the duplicate is not
+        assertThat(failed(PROCESSOR.handleRequest(batch(message("m-3", withInvalid)), new FakeContext())))
+                .containsExactly("m-3");
+        assertThat(stats(c)).containsEntry("totalClicks", 4).containsEntry("byAd", Map.of("ad-1", 2, "ad-2", 2));
+        // every redelivery (until the DLQ takes it) fails again and counts nothing more; so does m-1's
+        assertThat(failed(PROCESSOR.handleRequest(batch(message("m-3", withInvalid), message("m-1", valid)),
+                new FakeContext()))).containsExactly("m-3");
+        assertThat(stats(c)).containsEntry("totalClicks", 4);
     }
 
     @Test

@@ -1,48 +1,36 @@
 package dev.serverlesskit.app.adclicks;
 
 import java.lang.reflect.Proxy;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
-/** SqsClient stand-ins for what ElasticMQ will not do on demand: refuse some entries of a SendMessageBatch. */
+/** SqsClient stand-ins for what ElasticMQ will not do on demand: be unreachable. */
 final class FakeSqs {
     private FakeSqs() {
     }
 
-    /** Accepts every entry and records the ids sent. */
-    static SqsClient recording(List<String> sentEntryIds) {
-        return refusingFirst(sentEntryIds, Set.of(), 0);
+    /** Accepts every message and records the bodies sent. */
+    static SqsClient recording(List<String> sentBodies) {
+        return unreachable(sentBodies, false);
     }
 
-    /** Refuses the entries with {@code refusedIds} in the first {@code times} calls, records every id sent. */
-    static SqsClient refusingFirst(List<String> sentEntryIds, Set<String> refusedIds, int times) {
-        AtomicInteger calls = new AtomicInteger();
+    /** Records the bodies sent; when {@code unreachable}, every send fails as the SDK fails after its retries. */
+    static SqsClient unreachable(List<String> sentBodies, boolean unreachable) {
+        AtomicInteger ids = new AtomicInteger();
         return (SqsClient) Proxy.newProxyInstance(FakeSqs.class.getClassLoader(), new Class<?>[] {SqsClient.class},
                 (proxy, method, args) -> {
-                    if (!method.getName().equals("sendMessageBatch") || !(args[0] instanceof SendMessageBatchRequest r)) {
+                    if (!method.getName().equals("sendMessage") || !(args[0] instanceof SendMessageRequest r)) {
                         throw new UnsupportedOperationException(method.getName());
                     }
-                    boolean refuse = calls.getAndIncrement() < times;
-                    List<SendMessageBatchResultEntry> ok = new ArrayList<>();
-                    List<BatchResultErrorEntry> failed = new ArrayList<>();
-                    for (SendMessageBatchRequestEntry e : r.entries()) {
-                        sentEntryIds.add(e.id());
-                        if (refuse && refusedIds.contains(e.id())) {
-                            failed.add(BatchResultErrorEntry.builder().id(e.id()).code("InternalError")
-                                    .senderFault(false).message("try again").build());
-                        } else {
-                            ok.add(SendMessageBatchResultEntry.builder().id(e.id()).messageId("m-" + e.id()).build());
-                        }
+                    sentBodies.add(r.messageBody());
+                    if (unreachable) {
+                        throw SdkClientException.create("Unable to execute HTTP request: Connection refused");
                     }
-                    return SendMessageBatchResponse.builder().successful(ok).failed(failed).build();
+                    return SendMessageResponse.builder().messageId("m-" + ids.incrementAndGet()).build();
                 });
     }
 }
