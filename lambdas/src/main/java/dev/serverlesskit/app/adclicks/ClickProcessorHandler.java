@@ -34,7 +34,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * to the DLQ after maxReceiveCount. The batch as a whole never fails. A message is acknowledged when each of its
  * clicks is counted or was counted before; otherwise it is retried whole, and the retry skips its clicks already
  * counted (their markers are COMPLETED), so the valid clicks next to an invalid one are counted once and the message
- * still ends in the DLQ, where a redrive is harmless.
+ * still ends in the DLQ, where a redrive within the markers' 7 days is harmless (after that, its already counted
+ * clicks would count again: redrive sooner, or fix the message first).
  *
  * <p>Per batch, with single conditional writes only (no transactions, which dynalite lacks):
  * <ol>
