@@ -24,7 +24,7 @@ import software.constructs.Construct;
  * the processor's dedupe markers ({@code CLICK#id}, expiring after a week).
  */
 public class AdClicks extends Construct {
-    /** Clicks per {@code POST /clicks/batch} request: the handler's limit, and SQS SendMessageBatch's. */
+    /** Clicks per {@code POST /clicks/batch} request (the handler's limit); one SQS message carries them. */
     static final int CLICK_BATCH_MAX = 10;
 
     private final DataTable clicks;
@@ -59,6 +59,10 @@ public class AdClicks extends Construct {
         this.recordClick = functions.apiFunction(this, "RecordClick", "click-intake", Handlers.RECORD_CLICK,
                 Map.of("CLICKS_QUEUE_URL", worker.getQueue().getQueueUrl()));
         worker.getQueue().grantSendMessages(recordClick);
+        // Deploy order: the processor's new version goes live before the intake's, so a message the new intake
+        // sends is never read by the previous processor (a new message format would otherwise go to the DLQ while
+        // both deploy; a rollback undoes them in the reverse order).
+        recordClick.getAlias().getNode().addDependency(worker.getConsumer().getAlias());
 
         this.campaignStats = functions.apiFunction(this, "CampaignStats", "click-stats", Handlers.CAMPAIGN_STATS,
                 Map.of("CLICKS_TABLE", clicks.getTable().getTableName()));
@@ -72,8 +76,8 @@ public class AdClicks extends Construct {
                         .throttlingRateLimit(config.clicksRateLimit())
                         .throttlingBurstLimit(config.clicksBurstLimit())
                         .build());
-        // The same intake for trackers and ad servers that buffer clicks: up to ten per request, one SQS
-        // SendMessageBatch, the same per-request throttle (so up to ten times the clicks per second).
+        // The same intake for trackers and ad servers that buffer clicks: up to ten per request in one SQS message,
+        // the same per-request throttle (so up to ten times the clicks per second).
         api.addRoute("POST", "/clicks/batch", recordClick.getAlias(),
                 RouteAccess.publicAccess("batched ad clicks come from the trackers of pages showing the ads"),
                 RouteOptions.builder()

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Audits every stage's template beyond cdk-nag: every function, queue, table, user pool and API is watched by
  * alarms; every alarm notifies the stage's topic; every route declares its access; no IAM statement has a
- * wildcard action, and only X-Ray's actions use a wildcard resource.
+ * wildcard action, and only X-Ray's actions use a wildcard resource; the click intake deploys after its processor.
  */
 class TemplateAuditTest {
 
@@ -27,7 +27,9 @@ class TemplateAuditTest {
                     DynamicTest.dynamicTest(stage + "every resource that can fail has alarms", () -> everyResourceIsAlarmed(t)),
                     DynamicTest.dynamicTest(stage + "every alarm notifies the stage's topic", () -> alarmsNotifyTheTopic(t)),
                     DynamicTest.dynamicTest(stage + "every route declares its access", () -> routesDeclareAccess(t)),
-                    DynamicTest.dynamicTest(stage + "no IAM wildcard actions", () -> noWildcardActions(t)));
+                    DynamicTest.dynamicTest(stage + "no IAM wildcard actions", () -> noWildcardActions(t)),
+                    DynamicTest.dynamicTest(stage + "the click intake goes live after the click processor",
+                            () -> clickIntakeDeploysAfterItsProcessor(t)));
         });
     }
 
@@ -67,6 +69,20 @@ class TemplateAuditTest {
             String access = method.path("Metadata").path("serverlesskit:access").asText();
             assertThat(access).as(route).matches("public|authenticated|groups:[\\w,+=.@-]+");
         });
+    }
+
+    /** A new message format the intake sends is only sent once the processor that reads it is live. */
+    private static void clickIntakeDeploysAfterItsProcessor(CfnTemplate t) {
+        Map<String, JsonNode> aliases = t.ofType("AWS::Lambda::Alias");
+        String intake = onlyIdStartingWith(aliases, "AdClicksRecordClickAlias");
+        String processor = onlyIdStartingWith(aliases, "AdClicksProcessorConsumerAlias");
+        assertThat(CfnTemplate.strings(aliases.get(intake).path("DependsOn"))).contains(processor);
+    }
+
+    private static String onlyIdStartingWith(Map<String, JsonNode> resources, String prefix) {
+        return resources.keySet().stream().filter(id -> id.startsWith(prefix)).reduce((a, b) -> {
+            throw new AssertionError("more than one " + prefix + ": " + a + ", " + b);
+        }).orElseThrow(() -> new AssertionError("no " + prefix));
     }
 
     private static void noWildcardActions(CfnTemplate t) {

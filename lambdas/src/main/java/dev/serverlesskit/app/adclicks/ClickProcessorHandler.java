@@ -16,6 +16,7 @@ import dev.serverlesskit.app.common.JsonLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,9 +52,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * Against one marker put, one counter update and one marker update per click: for a batch of 100 clicks of 8 ads
  * in one hour, about 109 writes instead of 300.
  *
- * <p>The handler starts no new message 3 s before its timeout and reports the rest of the batch as failures: a slow
- * batch hands its tail to the retry instead of timing out while holding claims (which block those clicks for 2
- * minutes).
+ * <p>The handler starts no new message 3 s before its timeout (and claims no more clicks of a started one 1.5 s
+ * before it) and reports the rest of the batch as failures: a slow batch hands its tail to the retry instead of
+ * timing out while holding claims (which block those clicks for 2 minutes). A clickId twice in one batch is claimed
+ * once and counted once.
  *
  * <p><b>Remaining at-least-once window:</b> the counter update and the marker completion are separate writes. If the
  * function dies between them (timeout, crash, or a completion DynamoDB keeps refusing) the markers stay IN_PROGRESS;
@@ -61,7 +63,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * it in progress, and after maxReceiveCount it rests in the dead-letter queue) it is counted a second time. A claim
  * tied to the invocation's deadline would bring retries back sooner but turn this window into a double count on
  * every such timeout (measured locally): the longer claim keeps it rare.
- * A failed completion alone does not cause this: the messages are then acknowledged and the markers just expire.
+ * A failed marker completion is retried one marker at a time; a marker that still stays IN_PROGRESS is harmless for
+ * a message of one click (acknowledged; the marker just expires) but counts its click again if its message of many
+ * clicks is retried for another click after {@code inProgressUntil}.
  * Keep the queue's visibility timeout above the function timeout so redelivery does not race a still-running
  * invocation, and the function timeout below {@code inProgressUntil}.
  */
@@ -119,26 +123,37 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
         // per message, what became of each of its clicks
         List<List<Result>> results = new ArrayList<>();
         List<Claimed> claimed = new ArrayList<>();
-        int deferred = 0;
+        // the clicks claimed in this invocation (marker key -> request hash): a clickId twice in one batch is
+        // counted once, without its second claim finding the first in progress
+        Map<String, String> claimedHere = new HashMap<>();
+        int deferredMessages = 0;
+        int deferredClicks = 0;
         for (SQSEvent.SQSMessage message : records) {
             List<Result> messageResults = new ArrayList<>();
             results.add(messageResults);
-            if (context != null && context.getRemainingTimeInMillis() < STOP_CLAIMING_MS) {
+            if (remainingMs(context) < STOP_CLAIMING_MS) {
                 // too close to the timeout: leave the rest to the retry rather than time out holding claims (a
-                // whole message, so that its retry finds none of its clicks already counted)
+                // whole message where possible, so that its retry finds none of its clicks already counted)
                 messageResults.add(Result.RETRY);
-                deferred++;
+                deferredMessages++;
                 continue;
             }
             for (Click click : parse(message, messageResults)) {
-                Claimed c = claim(message.getMessageId(), click, messageResults);
+                if (remainingMs(context) < STOP_CLAIMING_MS / 2) {
+                    // a message of many clicks started in time but runs late: its other clicks go to the retry
+                    messageResults.add(Result.RETRY);
+                    deferredClicks++;
+                    continue;
+                }
+                Claimed c = claim(message.getMessageId(), click, messageResults, claimedHere);
                 if (c != null) {
                     claimed.add(c);
                 }
             }
         }
-        if (deferred > 0) {
-            JsonLog.warn("time running out: messages left for the retry", Map.of("deferred", deferred));
+        if (deferredMessages > 0 || deferredClicks > 0) {
+            JsonLog.warn("time running out: left for the retry", Map.of("messages", deferredMessages,
+                    "clicksOfStartedMessages", deferredClicks));
         }
         int counterWrites = aggregate(claimed);
 
@@ -163,6 +178,7 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("records", records.size());
+        // per click, except that a deferred or unreadable message counts once
         tally.forEach((k, v) -> summary.put(k.name().toLowerCase(java.util.Locale.ROOT), v));
         summary.put("failed", failures.size());
         summary.put("counterWrites", counterWrites);
@@ -207,10 +223,27 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
                 "reason", reason));
     }
 
+    private static long remainingMs(Context context) {
+        return context == null ? Long.MAX_VALUE : context.getRemainingTimeInMillis();
+    }
+
     /** Claims the click's marker; null (with the result recorded) when not to count it. */
-    private Claimed claim(String messageId, Click click, List<Result> messageResults) {
+    private Claimed claim(String messageId, Click click, List<Result> messageResults,
+                          Map<String, String> claimedHere) {
         String markerKey = "CLICK#" + click.clickId();
         String requestHash = Json.sha256Hex(click.campaignId() + "\n" + click.adId());
+        String earlier = claimedHere.get(markerKey);
+        if (earlier != null) {
+            // the same clickId earlier in this batch: counted (or retried) with that one
+            if (earlier.equals(requestHash)) {
+                messageResults.add(Result.DUPLICATE);
+            } else {
+                JsonLog.warn("clickId reused for another campaign or ad", Map.of("messageId",
+                        String.valueOf(messageId), "clickId", click.clickId()));
+                messageResults.add(Result.REJECTED);
+            }
+            return null;
+        }
         IdempotencyStore.Outcome outcome;
         try {
             outcome = markers.begin(markerKey, requestHash);
@@ -235,6 +268,7 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
                 return null;
             case STARTED:
             default:
+                claimedHere.put(markerKey, requestHash);
                 return new Claimed(messageResults, click, markerKey, requestHash);
         }
     }
@@ -273,17 +307,36 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
             }
         }
         if (!counted.isEmpty()) {
+            List<String> left;
             try {
-                List<String> left = markers.completeAll(counted);
-                if (!left.isEmpty()) {
-                    // counted already: acknowledging the messages is safer than a retry that would count them twice
-                    JsonLog.error("markers could not be completed", Map.of("markers", left.size()), null);
-                }
+                left = markers.completeAll(counted);
             } catch (RuntimeException e) {
-                JsonLog.error("markers could not be completed", Map.of("markers", counted.size()), e);
+                JsonLog.warn("marker batch could not be completed, completing one by one",
+                        Map.of("markers", counted.size(), "error", String.valueOf(e.getMessage())));
+                left = new ArrayList<>(counted.keySet());
             }
+            completeOneByOne(left);
         }
         return byCounter.size();
+    }
+
+    /**
+     * Completes the markers a batch write left, each on its own. A counted click whose marker stays IN_PROGRESS is
+     * counted again if its message is retried (for another click of it) after the marker's inProgressUntil; its own
+     * message is acknowledged, so a single-click message is safe either way.
+     */
+    private void completeOneByOne(List<String> markerKeys) {
+        int failed = 0;
+        for (String markerKey : markerKeys) {
+            try {
+                markers.complete(markerKey);
+            } catch (RuntimeException e) {
+                failed++;
+            }
+        }
+        if (failed > 0) {
+            JsonLog.error("markers could not be completed", Map.of("markers", failed), null);
+        }
     }
 
     private void addClicks(Click click, int clicks) {

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  *   <li>{@code POST /clicks/batch}: body {@code {"clicks": [1..10 such objects]}}, for trackers and ad servers
  *       that buffer clicks: the whole batch travels as <em>one</em> SQS message {@code {"clicks": [...]}} (see
  *       {@link ClickProcessorHandler}), one request to SQS and one message to receive, deliver and delete instead
- *       of ten; 202 {@code {"clickIds": [...]}} in request order. One invalid click rejects the whole batch (400
- *       naming {@code clicks[i]} and the field) and enqueues nothing. If SQS cannot be reached (after the SDK's
+ *       of ten; 202 {@code {"clickIds": [...]}} in request order. One invalid click, or a clickId given twice,
+ *       rejects the whole batch (400 naming {@code clicks[i]} and the field) and enqueues nothing. If SQS cannot be reached (after the SDK's
  *       retries), 503 {@code {"error", "clickIds"}}: the batch may be sent again with these clickIds, and a click
  *       that did reach the queue is still counted once.</li>
  * </ul>
@@ -80,12 +81,19 @@ public class RecordClickHandler extends ApiHandler {
                 .requiredObjects(Click.BATCH_FIELD, MAX_BATCH);
         Instant now = clock.instant();
         List<Click> clicks = new ArrayList<>();
+        Map<String, Integer> indexByClickId = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
+            Click click;
             try {
-                clicks.add(normalize(items.get(i).allowOnly(FIELDS), now));
+                click = normalize(items.get(i).allowOnly(FIELDS), now);
             } catch (ApiException e) {
                 throw ApiException.validation("clicks[" + i + "]: " + e.getMessage());
             }
+            Integer first = indexByClickId.putIfAbsent(click.clickId(), i);
+            if (first != null) {
+                throw ApiException.validation("clicks[" + i + "]: field 'clickId' repeats clicks[" + first + "]'s");
+            }
+            clicks.add(click);
         }
         List<String> clickIds = clicks.stream().map(Click::clickId).toList();
         try {

@@ -200,6 +200,88 @@ class ClicksIT {
                 .containsEntry("byAd", Map.of("ad-0", 4, "ad-1", 3, "ad-2", 3));
     }
 
+    static String clicksMessage(String... clicks) {
+        return "{\"clicks\":[" + String.join(",", clicks) + "]}";
+    }
+
+    @Test
+    void aClickIdTwiceInOneBatchIsClaimedOnceAndCountedOnce() {
+        String c = campaign();
+        String twice = UUID.randomUUID().toString();
+        String body = click(c, "ad-1", twice, "2026-05-01T10:00:00Z");
+        SQSBatchResponse response = PROCESSOR.handleRequest(batch(
+                message("m-1", clicksMessage(body, click(c, "ad-1", UUID.randomUUID().toString(),
+                        "2026-05-01T10:01:00Z"), body)),
+                message("m-2", body)), new FakeContext());
+        assertThat(failed(response)).isEmpty();
+        assertThat(stats(c)).containsEntry("totalClicks", 2);
+        assertThat(marker(twice).get("status").s()).isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void aFailedCounterUpdateInAMessageOfManyClicksRetriesTheMessageAndCountsOnlyWhatWasMissing() {
+        String c = campaign();
+        DynamoDbClient failingAd2 = onCounterUpdate(u -> {
+            if (u.key().get("sk").s().endsWith("#AD#ad-2")) {
+                throw ProvisionedThroughputExceededException.builder().message("throttled").build();
+            }
+        });
+        ClickProcessorHandler flaky = new ClickProcessorHandler(failingAd2, LocalAws.env("CLICKS_TABLE"),
+                Clock.systemUTC());
+        String body = clicksMessage(click(c, "ad-1", UUID.randomUUID().toString(), "2026-05-01T10:00:00Z"),
+                click(c, "ad-2", UUID.randomUUID().toString(), "2026-05-01T10:00:00Z"),
+                click(c, "ad-1", UUID.randomUUID().toString(), "2026-05-01T10:00:00Z"));
+        assertThat(failed(flaky.handleRequest(batch(message("m-1", body)), new FakeContext()))).containsExactly("m-1");
+        assertThat(stats(c)).containsEntry("totalClicks", 2).containsEntry("byAd", Map.of("ad-1", 2));
+
+        assertThat(failed(PROCESSOR.handleRequest(batch(message("m-1", body)), new FakeContext()))).isEmpty();
+        assertThat(stats(c)).containsEntry("totalClicks", 3).containsEntry("byAd", Map.of("ad-1", 2, "ad-2", 1));
+    }
+
+    @Test
+    void runningLateInsideAMessageOfManyClicksLeavesItsOtherClicksAndTheNextMessagesToTheRetry() {
+        String c = campaign();
+        String first = click(c, "ad-1", UUID.randomUUID().toString(), "2026-05-01T10:00:00Z");
+        String message1 = clicksMessage(first, click(c, "ad-1", UUID.randomUUID().toString(), "2026-05-01T10:00:00Z"),
+                click(c, "ad-1", UUID.randomUUID().toString(), "2026-05-01T10:00:00Z"));
+        String message2 = click(c, "ad-2", UUID.randomUUID().toString(), "2026-05-01T10:00:00Z");
+        // reads: message 1 (in time), its first click (in time), then 1 s left: the rest waits for the retry
+        SQSBatchResponse late = PROCESSOR.handleRequest(batch(message("m-1", message1), message("m-2", message2)),
+                new FakeContext().runningLateAfter(2, 1_000));
+        assertThat(failed(late)).containsExactly("m-1", "m-2");
+        assertThat(stats(c)).containsEntry("totalClicks", 1);
+
+        assertThat(failed(PROCESSOR.handleRequest(batch(message("m-1", message1), message("m-2", message2)),
+                new FakeContext()))).isEmpty();
+        assertThat(stats(c)).containsEntry("totalClicks", 4).containsEntry("byAd", Map.of("ad-1", 3, "ad-2", 1));
+    }
+
+    @Test
+    void markersABatchWriteLeavesAreCompletedOneByOne() {
+        String c = campaign();
+        String clickId = UUID.randomUUID().toString();
+        DynamoDbClient real = LocalAws.dynamoDb();
+        DynamoDbClient failingBatchWrites = (DynamoDbClient) Proxy.newProxyInstance(ClicksIT.class.getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("batchWriteItem")) {
+                        throw ProvisionedThroughputExceededException.builder().message("throttled").build();
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ClickProcessorHandler processor = new ClickProcessorHandler(failingBatchWrites, LocalAws.env("CLICKS_TABLE"),
+                Clock.systemUTC());
+        String body = clicksMessage(click(c, "ad-1", clickId, "2026-05-01T10:00:00Z"),
+                click(c, "ad-1", UUID.randomUUID().toString(), "2026-05-01T10:00:00Z"));
+        assertThat(failed(processor.handleRequest(batch(message("m-1", body)), new FakeContext()))).isEmpty();
+        assertThat(marker(clickId).get("status").s()).isEqualTo("COMPLETED");
+        assertThat(failed(PROCESSOR.handleRequest(batch(message("m-1", body)), new FakeContext()))).isEmpty();
+        assertThat(stats(c)).containsEntry("totalClicks", 2);
+    }
+
     /** The real local DynamoDB client, with {@code action} run before each counter update (it may throw). */
     private static DynamoDbClient onCounterUpdate(java.util.function.Consumer<UpdateItemRequest> action) {
         DynamoDbClient real = LocalAws.dynamoDb();

@@ -57,6 +57,8 @@ class ClicksValidationTest {
         assertThat(errorCode(response)).isEqualTo("INVALID_JSON");
     }
 
+    private static final String SAME_CLICK = "0f8fad5b-d9cb-469f-a165-70867728950e";
+
     static Stream<Arguments> badBatches() {
         String ok = "{\"campaignId\":\"c-1\",\"adId\":\"ad-1\"}";
         return Stream.of(
@@ -70,7 +72,11 @@ class ClicksValidationTest {
                         "clicks[2]: field 'adId'"),
                 Arguments.of("{\"clicks\":[{\"campaignId\":\"c-1\",\"adId\":\"a\",\"cost\":1}]}",
                         "clicks[0]: field 'cost' is not allowed"),
-                Arguments.of("{\"clicks\":[" + ok + "],\"extra\":1}", "field 'extra' is not allowed"));
+                Arguments.of("{\"clicks\":[" + ok + "],\"extra\":1}", "field 'extra' is not allowed"),
+                Arguments.of("{\"clicks\":[{\"campaignId\":\"c-1\",\"adId\":\"a\",\"clickId\":\"" + SAME_CLICK
+                        + "\"}," + ok + ",{\"campaignId\":\"c-1\",\"adId\":\"b\",\"clickId\":\""
+                        + SAME_CLICK.toUpperCase(java.util.Locale.ROOT) + "\"}]}",
+                        "clicks[2]: field 'clickId' repeats clicks[0]'s"));
     }
 
     @ParameterizedTest
@@ -110,7 +116,7 @@ class ClicksValidationTest {
     @Test
     void aBatchSqsCannotTakeAnswers503WithEveryClickIdToRetryWith() {
         List<String> sent = new java.util.ArrayList<>();
-        RecordClickHandler handler = new RecordClickHandler(FakeSqs.unreachable(sent, true), "queue",
+        RecordClickHandler handler = new RecordClickHandler(FakeSqs.unreachable(sent), "queue",
                 java.time.Clock.systemUTC());
         String clickId = java.util.UUID.randomUUID().toString();
         String body = "{\"clicks\":[{\"campaignId\":\"c-1\",\"adId\":\"a\",\"clickId\":\"" + clickId + "\"},"

@@ -15,11 +15,15 @@ final class FakeSqs {
 
     /** Accepts every message and records the bodies sent. */
     static SqsClient recording(List<String> sentBodies) {
-        return unreachable(sentBodies, false);
+        return fake(sentBodies, false);
     }
 
-    /** Records the bodies sent; when {@code unreachable}, every send fails as the SDK fails after its retries. */
-    static SqsClient unreachable(List<String> sentBodies, boolean unreachable) {
+    /** Records the bodies sent and fails every send, as the SDK does after its retries when SQS is unreachable. */
+    static SqsClient unreachable(List<String> sentBodies) {
+        return fake(sentBodies, true);
+    }
+
+    private static SqsClient fake(List<String> sentBodies, boolean unreachable) {
         AtomicInteger ids = new AtomicInteger();
         return (SqsClient) Proxy.newProxyInstance(FakeSqs.class.getClassLoader(), new Class<?>[] {SqsClient.class},
                 (proxy, method, args) -> {

@@ -11,6 +11,9 @@ import java.util.UUID;
 public final class FakeContext implements Context {
     private final String requestId;
     private int remainingMillis = 30_000;
+    private int readsBeforeLate = Integer.MAX_VALUE;
+    private int lateMillis;
+    private int reads;
 
     public FakeContext() {
         this("req-" + UUID.randomUUID());
@@ -30,11 +33,18 @@ public final class FakeContext implements Context {
     }
     @Override public CognitoIdentity getIdentity() { return null; }
     @Override public ClientContext getClientContext() { return null; }
-    @Override public int getRemainingTimeInMillis() { return remainingMillis; }
+    @Override public int getRemainingTimeInMillis() { return reads++ < readsBeforeLate ? remainingMillis : lateMillis; }
 
     /** The time left of the invocation, as Lambda reports it (30 s unless set). */
     public FakeContext remaining(int millis) {
         this.remainingMillis = millis;
+        return this;
+    }
+
+    /** After the handler has read the time left {@code reads} times, it reports {@code millis} from then on. */
+    public FakeContext runningLateAfter(int reads, int millis) {
+        this.readsBeforeLate = reads;
+        this.lateMillis = millis;
         return this;
     }
     @Override public int getMemoryLimitInMB() { return 1024; }
