@@ -16,7 +16,8 @@ if (hashes.length > 0) {
 }
 // The pipeline's publish commands: "<hash>:<account>-<region>-<suffix>", the suffix derived from the asset's key.
 for (const match of template.matchAll(/([0-9a-f]{64}):(\d{12}-[a-z0-9-]+?)-([0-9a-f]{8})(?=\\*")/g)) {
-  snapshot = snapshot.replaceAll(`${match[1]}:${match[2]}-<destination>`, `${match[1]}:${match[2]}-${match[3]}`);
+  // one occurrence at a time, in order: one asset may go to two destinations of the same account and region
+  snapshot = snapshot.replace(`${match[1]}:${match[2]}-<destination>`, `${match[1]}:${match[2]}-${match[3]}`);
 }
 for (const match of template.matchAll(/([A-Za-z0-9]+)CurrentVersion([0-9A-F]{8}[0-9a-f]{32})/g)) {
   snapshot = snapshot.replaceAll(`${match[1]}CurrentVersion<asset-hash>`, `${match[1]}CurrentVersion${match[2]}`);

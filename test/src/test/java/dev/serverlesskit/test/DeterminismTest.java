@@ -5,15 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.serverlesskit.infra.ProjectFiles;
 import dev.serverlesskit.infra.ServerlessKitApp;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * Synthesis is deterministic and the tests see what the CLI deploys: the app run as its own process, exactly as
- * {@code cdk synth} runs it ({@code java @infra/target/synth.args} with the context in {@code CDK_CONTEXT_JSON}),
+ * {@code cdk synth} runs it ({@code java @infra/target/synth.args}, with the context in {@code CDK_CONTEXT_JSON}),
  * writes templates byte-identical to this JVM's synthesis. A second JVM also catches order that depends on
  * per-process hashing (such as {@code Map.of}), which two syntheses in one JVM cannot.
  */
@@ -23,8 +29,10 @@ class DeterminismTest {
     void theAppRunLikeTheCliWritesTheTemplatesTheTestsCheck() throws Exception {
         Path root = ProjectFiles.root();
         Path outdir = Files.createTempDirectory(root.resolve("test/target"), "cli-cdk.out-");
-        ProcessBuilder process = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "@infra/target/synth.args")
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(appArguments(root));
+        ProcessBuilder process = new ProcessBuilder(command)
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(root.resolve("test/target/cli-synth.log").toFile());
@@ -41,6 +49,36 @@ class DeterminismTest {
                 template = files.filter(f -> f.toString().endsWith(".template.json")).findFirst().orElseThrow();
             }
             assertThat(Files.readString(template)).as(stage).isEqualTo(shared.template(stage));
+        }
+    }
+
+    /**
+     * The arguments of {@code infra/target/synth.args}. Its class path starts with the app's jar, which only
+     * {@code package} builds: under {@code ./mvnw test}, or after a compile that left an older jar, the app's
+     * classes directory stands in for it, so the app run is the code under test.
+     */
+    private static List<String> appArguments(Path root) throws IOException {
+        List<String> args = new ArrayList<>(Files.readAllLines(root.resolve("infra/target/synth.args")));
+        args.removeIf(String::isBlank);
+        int cp = args.indexOf("-cp") + 1;
+        String[] entries = args.get(cp).split(File.pathSeparator, 2);
+        Path jar = Path.of(entries[0]);
+        Path classes = root.resolve("infra/target/classes");
+        if (!Files.exists(jar) || Files.getLastModifiedTime(jar).compareTo(newest(classes)) < 0) {
+            args.set(cp, classes + File.pathSeparator + entries[1]);
+        }
+        return args;
+    }
+
+    private static FileTime newest(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).map(f -> {
+                try {
+                    return Files.getLastModifiedTime(f);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).max(FileTime::compareTo).orElse(FileTime.fromMillis(0));
         }
     }
 }
