@@ -26,18 +26,28 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
     /** One function = one handler class, so one flag per JVM is one flag per function instance. */
     private static final AtomicBoolean COLD_START = new AtomicBoolean(true);
 
-    private final String route;
+    /** The route named in logs when the event names none (tests, direct invocations). */
+    private final String defaultRoute;
     private final Set<String> allowedQueryParameters;
     private final String adminGroup = Env.optional("ADMIN_GROUP", "admins");
     private final String corsAllowOrigin = Env.optional("CORS_ALLOW_ORIGIN").orElse(null);
 
     protected ApiHandler(String route, Set<String> allowedQueryParameters) {
         AppMetrics.requireConfiguration();
-        this.route = route;
+        this.defaultRoute = route;
         this.allowedQueryParameters = Set.copyOf(allowedQueryParameters);
     }
 
     protected abstract ApiResponse handle(ApiRequest request);
+
+    /**
+     * The route a request came in on, as API Gateway names it ({@code POST /clicks/batch}), for the logs: one
+     * function may serve several routes; {@code fallback} (the handler's own) when the event does not say.
+     */
+    static String routeOf(APIGatewayProxyRequestEvent event, String fallback) {
+        return event.getHttpMethod() == null || event.getResource() == null ? fallback
+                : event.getHttpMethod() + " " + event.getResource();
+    }
 
     @Override
     public final APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
@@ -46,6 +56,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
         String awsRequestId = context == null ? null : context.getAwsRequestId();
         APIGatewayProxyRequestEvent safeEvent = event == null ? new APIGatewayProxyRequestEvent() : event;
         String correlationId = correlationId(safeEvent, awsRequestId);
+        String route = routeOf(safeEvent, defaultRoute);
         JsonLog.setContext(correlationId, awsRequestId, coldStart);
         AppMetrics metrics = new AppMetrics();
         ApiResponse response;

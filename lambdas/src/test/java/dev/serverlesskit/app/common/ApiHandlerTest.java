@@ -163,4 +163,14 @@ class ApiHandlerTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("SERVERLESS_KIT_SURELY_UNSET");
     }
+
+    @Test
+    void theLoggedRouteIsTheOneTheRequestCameInOn() {
+        com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent batch =
+                new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent()
+                        .withHttpMethod("POST").withResource("/clicks/batch").withPath("/clicks/batch");
+        assertThat(ApiHandler.routeOf(batch, "POST /clicks")).isEqualTo("POST /clicks/batch");
+        assertThat(ApiHandler.routeOf(new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent(),
+                "POST /clicks")).isEqualTo("POST /clicks");
+    }
 }
