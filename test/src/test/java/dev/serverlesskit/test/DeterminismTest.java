@@ -60,6 +60,8 @@ class DeterminismTest {
     private static List<String> appArguments(Path root) throws IOException {
         List<String> args = new ArrayList<>(Files.readAllLines(root.resolve("infra/target/synth.args")));
         args.removeIf(String::isBlank);
+        // ProcessBuilder passes each argument as is: the quotes the argument file needs for paths with spaces go
+        args.replaceAll(arg -> arg.replace("\"", ""));
         int cp = args.indexOf("-cp") + 1;
         String[] entries = args.get(cp).split(File.pathSeparator, 2);
         Path jar = Path.of(entries[0]);
