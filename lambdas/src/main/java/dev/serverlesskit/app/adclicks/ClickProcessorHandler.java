@@ -53,7 +53,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * in one hour, about 109 writes instead of 300.
  *
  * <p>The handler starts no new message 3 s before its timeout (and claims no more clicks of a started one 1.5 s
- * before it) and reports the rest of the batch as failures: a slow batch hands its tail to the retry instead of
+ * before it, and updates no more counters 0.5 s before it: the claims of the clicks whose counter is not written
+ * yet are released together) and reports the rest of the batch as failures: a slow batch hands its tail to the retry instead of
  * timing out while holding claims (which block those clicks for 2 minutes). A clickId twice in one batch is claimed
  * once and counted once.
  *
@@ -74,6 +75,8 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
     static final Duration MARKER_IN_PROGRESS = Duration.ofMinutes(2);
     /** Start no new message when less remains of the invocation (the counter and marker writes still follow). */
     static final int STOP_CLAIMING_MS = 3_000;
+    /** Below this much time left, no more counter updates: the handler returns its response instead of timing out. */
+    static final int FINISH_RESERVE_MS = 500;
     private static final AtomicBoolean COLD_START = new AtomicBoolean(true);
 
     private final DynamoDbClient dynamoDb;
@@ -155,7 +158,7 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
             JsonLog.warn("time running out: left for the retry", Map.of("messages", deferredMessages,
                     "clicksOfStartedMessages", deferredClicks));
         }
-        int counterWrites = aggregate(claimed);
+        int counterWrites = aggregate(claimed, context);
 
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         Map<Result, Integer> tally = new LinkedHashMap<>();
@@ -278,14 +281,21 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
      *
      * @return the number of counter updates made
      */
-    private int aggregate(List<Claimed> claimed) {
+    private int aggregate(List<Claimed> claimed, Context context) {
         Map<String, List<Claimed>> byCounter = new LinkedHashMap<>();
         for (Claimed c : claimed) {
             byCounter.computeIfAbsent(c.counter(), k -> new ArrayList<>()).add(c);
         }
         Map<String, String> counted = new LinkedHashMap<>();
+        int counterWrites = 0;
+        List<Claimed> outOfTime = new ArrayList<>();
         for (List<Claimed> clicks : byCounter.values()) {
+            if (remainingMs(context) < FINISH_RESERVE_MS) {
+                outOfTime.addAll(clicks);
+                continue;
+            }
             try {
+                counterWrites++;
                 addClicks(clicks.get(0).click(), clicks.size());
             } catch (RuntimeException e) {
                 JsonLog.error("counter update failed, its clicks will be retried",
@@ -306,6 +316,18 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
                 counted.put(c.markerKey(), c.requestHash());
             }
         }
+        if (!outOfTime.isEmpty()) {
+            // return in time with what is counted: these clicks go back to the queue, their claims released at once
+            outOfTime.forEach(c -> c.messageResults().add(Result.RETRY));
+            List<String> kept;
+            try {
+                kept = markers.releaseAll(outOfTime.stream().map(Claimed::markerKey).toList());
+            } catch (RuntimeException e) {
+                kept = outOfTime.stream().map(Claimed::markerKey).toList();
+            }
+            JsonLog.warn("out of time before their counters: clicks left for the retry", Map.of("clicks",
+                    outOfTime.size(), "markersKeptUntilInProgressUntil", kept.size()));
+        }
         if (!counted.isEmpty()) {
             List<String> left;
             try {
@@ -315,9 +337,9 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
                         Map.of("markers", counted.size(), "error", String.valueOf(e.getMessage())));
                 left = new ArrayList<>(counted.keySet());
             }
-            completeOneByOne(left);
+            completeOneByOne(left, context);
         }
-        return byCounter.size();
+        return counterWrites;
     }
 
     /**
@@ -325,9 +347,13 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
      * counted again if its message is retried (for another click of it) after the marker's inProgressUntil; its own
      * message is acknowledged, so a single-click message is safe either way.
      */
-    private void completeOneByOne(List<String> markerKeys) {
+    private void completeOneByOne(List<String> markerKeys, Context context) {
         int failed = 0;
         for (String markerKey : markerKeys) {
+            if (remainingMs(context) < FINISH_RESERVE_MS) {
+                failed++; // out of time: returning the batch response matters more
+                continue;
+            }
             try {
                 markers.complete(markerKey);
             } catch (RuntimeException e) {

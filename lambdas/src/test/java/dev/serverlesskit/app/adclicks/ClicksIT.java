@@ -257,6 +257,21 @@ class ClicksIT {
     }
 
     @Test
+    void outOfTimeBeforeTheCountersTheClaimsAreReleasedAndTheRetryCountsEveryClick() {
+        String c = campaign();
+        String first = UUID.randomUUID().toString();
+        String body = clicksMessage(click(c, "ad-1", first, "2026-05-01T10:00:00Z"),
+                click(c, "ad-2", UUID.randomUUID().toString(), "2026-05-01T10:00:00Z"));
+        // reads: the message, its two clicks (in time), then 0.4 s left before the first counter update
+        SQSBatchResponse late = PROCESSOR.handleRequest(batch(message("m-1", body)),
+                new FakeContext().runningLateAfter(3, 400));
+        assertThat(failed(late)).containsExactly("m-1");
+        assertThat(marker(first)).as("claim released").isEmpty();
+        assertThat(failed(PROCESSOR.handleRequest(batch(message("m-1", body)), new FakeContext()))).isEmpty();
+        assertThat(stats(c)).containsEntry("totalClicks", 2).containsEntry("byAd", Map.of("ad-1", 1, "ad-2", 1));
+    }
+
+    @Test
     void markersABatchWriteLeavesAreCompletedOneByOne() {
         String c = campaign();
         String clickId = UUID.randomUUID().toString();

@@ -90,6 +90,21 @@ class IdempotencyStoreIT {
     }
 
     @Test
+    void releaseAllLetsEveryClaimRunAgainAcrossBatchWriteRequests() {
+        java.util.List<String> claimed = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) { // more than one BatchWriteItem request (25 items each)
+            String key = "k-" + UUID.randomUUID();
+            assertThat(store.begin(key, "h").kind()).isEqualTo(IdempotencyStore.Kind.STARTED);
+            assertThat(store.begin(key, "h").kind()).isEqualTo(IdempotencyStore.Kind.IN_PROGRESS);
+            claimed.add(key);
+        }
+        assertThat(store.releaseAll(claimed)).isEmpty();
+        for (String key : claimed) {
+            assertThat(store.begin(key, "h").kind()).as(key).isEqualTo(IdempotencyStore.Kind.STARTED);
+        }
+    }
+
+    @Test
     void worksWithAnotherKeyAttributeAndAFixedSortKey() {
         IdempotencyStore markers = IdempotencyStore.builder(LocalAws.dynamoDb(), LocalAws.env("CLICKS_TABLE"))
                 .keyAttribute("pk").fixedKeyAttribute("sk", "MARKER").clock(clock).ttl(Duration.ofDays(7)).build();
