@@ -18,8 +18,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Synthesis is deterministic and the tests see what the CLI deploys: the app run as its own process, exactly as
- * {@code cdk synth} runs it ({@code java @infra/target/synth.args}, with the context in {@code CDK_CONTEXT_JSON}),
+ * Synthesis is deterministic and the tests see what the CLI deploys: the app run as its own process, as
+ * {@code cdk synth} runs it ({@code java @infra/target/synth.args}, with the context in {@code CDK_CONTEXT_JSON};
+ * the app's classes directory stands in for its jar when {@code package} has not built it),
  * writes templates byte-identical to this JVM's synthesis. A second JVM also catches order that depends on
  * per-process hashing (such as {@code Map.of}), which two syntheses in one JVM cannot.
  */
@@ -63,7 +64,9 @@ class DeterminismTest {
         // ProcessBuilder passes each argument as is: the quotes the argument file needs for paths with spaces go
         args.replaceAll(arg -> arg.replace("\"", ""));
         int cp = args.indexOf("-cp") + 1;
+        assertThat(cp).as("a -cp line in infra/target/synth.args").isPositive();
         String[] entries = args.get(cp).split(File.pathSeparator, 2);
+        assertThat(entries).as("the app's jar and its dependencies on synth.args' class path").hasSize(2);
         Path jar = Path.of(entries[0]);
         Path classes = root.resolve("infra/target/classes");
         if (!Files.exists(jar) || Files.getLastModifiedTime(jar).compareTo(newest(classes)) < 0) {

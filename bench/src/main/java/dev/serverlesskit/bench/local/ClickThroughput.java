@@ -59,6 +59,10 @@ public final class ClickThroughput {
             System.out.printf("throughput end to end: %.0f clicks/s; lost: %d%n", measured.rate(), measured.lost());
             boolean met = measured.rate() >= 500 && measured.lost() == 0;
             System.out.println("goal >= 500 clicks/s, nothing lost: " + (met ? "MET" : "NOT MET"));
+        } catch (Exception e) {
+            e.printStackTrace(System.out);
+            runtime.close();
+            System.exit(1); // the runtime's and the clients' threads would otherwise keep the JVM alive
         } finally {
             runtime.close();
         }
@@ -91,22 +95,25 @@ public final class ClickThroughput {
         AtomicInteger refused = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         long t0 = System.nanoTime();
-        List<Future<?>> futures = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            futures.add(pool.submit(() -> {
-                for (int i; (i = next.getAndAdd(batch)) < clicks; ) {
-                    int n = Math.min(batch, clicks - i);
-                    int status = post(http, uri, campaign, i, n, batch > 1);
-                    (status == 202 ? accepted : refused).addAndGet(n);
-                }
-                return null;
-            }));
-        }
-        for (Future<?> f : futures) {
-            f.get();
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                futures.add(pool.submit(() -> {
+                    for (int i; (i = next.getAndAdd(batch)) < clicks; ) {
+                        int n = Math.min(batch, clicks - i);
+                        int status = post(http, uri, campaign, i, n, batch > 1);
+                        (status == 202 ? accepted : refused).addAndGet(n);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow(); // a failed post ends the round (and its client threads) instead of hanging the JVM
         }
         long posted = System.nanoTime();
-        pool.shutdown();
         long counted = 0;
         long deadline = posted + deadlineSeconds * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
