@@ -54,9 +54,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  *
  * <p>The handler starts no new message 3 s before its timeout (and claims no more clicks of a started one 1.5 s
  * before it, and updates no more counters 0.5 s before it: the claims of the clicks whose counter is not written
- * yet are released together) and reports the rest of the batch as failures: a slow batch hands its tail to the retry instead of
- * timing out while holding claims (which block those clicks for 2 minutes). A clickId twice in one batch is claimed
- * once and counted once.
+ * yet are released together) and reports the rest of the batch as failures: a slow batch hands its tail to the
+ * retry instead of timing out while holding claims (which block those clicks for 2 minutes). A clickId twice in one
+ * batch is claimed once and counted once.
  *
  * <p><b>Remaining at-least-once window:</b> the counter update and the marker completion are separate writes. If the
  * function dies between them (timeout, crash, or a completion DynamoDB keeps refusing) the markers stay IN_PROGRESS;

@@ -33,9 +33,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  *       that buffer clicks: the whole batch travels as <em>one</em> SQS message {@code {"clicks": [...]}} (see
  *       {@link ClickProcessorHandler}), one request to SQS and one message to receive, deliver and delete instead
  *       of ten; 202 {@code {"clickIds": [...]}} in request order. One invalid click, or a clickId given twice,
- *       rejects the whole batch (400 naming {@code clicks[i]} and the field) and enqueues nothing. If SQS cannot be reached (after the SDK's
- *       retries), 503 {@code {"error", "clickIds"}}: the batch may be sent again with these clickIds, and a click
- *       that did reach the queue is still counted once.</li>
+ *       rejects the whole batch (400 naming {@code clicks[i]} and the field) and enqueues nothing. If SQS cannot
+ *       be reached (after the SDK's retries), 503 {@code {"error", "clickIds"}}: the batch may be sent again with
+ *       these clickIds, and a click that did reach the queue is still counted once.</li>
  * </ul>
  * Each click is validated, normalized and enqueued on {@code CLICKS_QUEUE_URL}; counting happens asynchronously in
  * {@link ClickProcessorHandler}, and a client may retry with the same clickId safely (it is counted once).

@@ -196,7 +196,8 @@ public final class IdempotencyStore {
         for (int from = 0; from < keys.size(); from += BATCH_WRITE_LIMIT) {
             List<WriteRequest> deletes = new ArrayList<>();
             for (String key : keys.subList(from, Math.min(keys.size(), from + BATCH_WRITE_LIMIT))) {
-                deletes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key(key)).build()).build());
+                deletes.add(WriteRequest.builder()
+                        .deleteRequest(DeleteRequest.builder().key(key(key)).build()).build());
             }
             Map<String, List<WriteRequest>> pending = Map.of(tableName, deletes);
             for (int attempt = 0; attempt < MAX_ATTEMPTS && !pending.isEmpty(); attempt++) {
