@@ -160,28 +160,14 @@ public final class IdempotencyStore {
      *         {@code inProgressUntil}, as after a failed {@link #complete}
      */
     public List<String> completeAll(Map<String, String> requestHashByKey) {
-        List<String> notCompleted = new ArrayList<>();
-        List<Map.Entry<String, String>> entries = new ArrayList<>(requestHashByKey.entrySet());
-        for (int from = 0; from < entries.size(); from += BATCH_WRITE_LIMIT) {
-            long now = clock.instant().getEpochSecond();
-            List<WriteRequest> writes = new ArrayList<>();
-            for (Map.Entry<String, String> e : entries.subList(from, Math.min(entries.size(),
-                    from + BATCH_WRITE_LIMIT))) {
-                Map<String, AttributeValue> item = inProgressItem(e.getKey(), e.getValue(), now);
-                item.put("status", AttributeValue.fromS(STATUS_COMPLETED));
-                writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
-            }
-            Map<String, List<WriteRequest>> pending = Map.of(tableName, writes);
-            for (int attempt = 0; attempt < MAX_ATTEMPTS && !pending.isEmpty(); attempt++) {
-                Map<String, List<WriteRequest>> unprocessed = dynamoDb.batchWriteItem(BatchWriteItemRequest.builder()
-                        .requestItems(pending).build()).unprocessedItems();
-                pending = unprocessed == null ? Map.of() : unprocessed;
-            }
-            for (WriteRequest left : pending.getOrDefault(tableName, List.of())) {
-                notCompleted.add(left.putRequest().item().get(keyAttribute).s());
-            }
-        }
-        return notCompleted;
+        long now = clock.instant().getEpochSecond();
+        List<WriteRequest> puts = new ArrayList<>();
+        requestHashByKey.forEach((key, requestHash) -> {
+            Map<String, AttributeValue> item = inProgressItem(key, requestHash, now);
+            item.put("status", AttributeValue.fromS(STATUS_COMPLETED));
+            puts.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+        });
+        return writeAll(puts).stream().map(left -> left.putRequest().item().get(keyAttribute).s()).toList();
     }
 
     /**
@@ -192,24 +178,25 @@ public final class IdempotencyStore {
      * @return the keys that could not be deleted: they are taken over after {@code inProgressUntil}
      */
     public List<String> releaseAll(List<String> keys) {
-        List<String> notReleased = new ArrayList<>();
-        for (int from = 0; from < keys.size(); from += BATCH_WRITE_LIMIT) {
-            List<WriteRequest> deletes = new ArrayList<>();
-            for (String key : keys.subList(from, Math.min(keys.size(), from + BATCH_WRITE_LIMIT))) {
-                deletes.add(WriteRequest.builder()
-                        .deleteRequest(DeleteRequest.builder().key(key(key)).build()).build());
-            }
-            Map<String, List<WriteRequest>> pending = Map.of(tableName, deletes);
+        List<WriteRequest> deletes = keys.stream().map(key -> WriteRequest.builder()
+                .deleteRequest(DeleteRequest.builder().key(key(key)).build()).build()).toList();
+        return writeAll(deletes).stream().map(left -> left.deleteRequest().key().get(keyAttribute).s()).toList();
+    }
+
+    /** BatchWriteItem, 25 requests at a time, unprocessed ones retried a few times; returns those never written. */
+    private List<WriteRequest> writeAll(List<WriteRequest> writes) {
+        List<WriteRequest> notWritten = new ArrayList<>();
+        for (int from = 0; from < writes.size(); from += BATCH_WRITE_LIMIT) {
+            Map<String, List<WriteRequest>> pending = Map.of(tableName,
+                    writes.subList(from, Math.min(writes.size(), from + BATCH_WRITE_LIMIT)));
             for (int attempt = 0; attempt < MAX_ATTEMPTS && !pending.isEmpty(); attempt++) {
                 Map<String, List<WriteRequest>> unprocessed = dynamoDb.batchWriteItem(BatchWriteItemRequest.builder()
                         .requestItems(pending).build()).unprocessedItems();
                 pending = unprocessed == null ? Map.of() : unprocessed;
             }
-            for (WriteRequest left : pending.getOrDefault(tableName, List.of())) {
-                notReleased.add(left.deleteRequest().key().get(keyAttribute).s());
-            }
+            notWritten.addAll(pending.getOrDefault(tableName, List.of()));
         }
-        return notReleased;
+        return notWritten;
     }
 
     /** Deletes an in-progress record (the operation failed and may be retried). A completed record stays. */
