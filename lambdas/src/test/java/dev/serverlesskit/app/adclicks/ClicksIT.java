@@ -275,18 +275,9 @@ class ClicksIT {
     void markersABatchWriteLeavesAreCompletedOneByOne() {
         String c = campaign();
         String clickId = UUID.randomUUID().toString();
-        DynamoDbClient real = LocalAws.dynamoDb();
-        DynamoDbClient failingBatchWrites = (DynamoDbClient) Proxy.newProxyInstance(ClicksIT.class.getClassLoader(),
-                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("batchWriteItem")) {
-                        throw ProvisionedThroughputExceededException.builder().message("throttled").build();
-                    }
-                    try {
-                        return method.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        DynamoDbClient failingBatchWrites = before("batchWriteItem", request -> {
+            throw ProvisionedThroughputExceededException.builder().message("throttled").build();
+        });
         ClickProcessorHandler processor = new ClickProcessorHandler(failingBatchWrites, LocalAws.env("CLICKS_TABLE"),
                 Clock.systemUTC());
         String body = clicksMessage(click(c, "ad-1", clickId, "2026-05-01T10:00:00Z"),
@@ -299,15 +290,23 @@ class ClicksIT {
 
     /** The real local DynamoDB client, with {@code action} run before each counter update (it may throw). */
     private static DynamoDbClient onCounterUpdate(java.util.function.Consumer<UpdateItemRequest> action) {
+        return before("updateItem", request -> {
+            if (request instanceof UpdateItemRequest u && u.key().get("pk").s().startsWith("CAMPAIGN#")) {
+                action.accept(u);
+            }
+        });
+    }
+
+    /** The real local DynamoDB client, with {@code action} run on the request before each {@code method} call. */
+    private static DynamoDbClient before(String method, java.util.function.Consumer<Object> action) {
         DynamoDbClient real = LocalAws.dynamoDb();
         return (DynamoDbClient) Proxy.newProxyInstance(ClicksIT.class.getClassLoader(),
-                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("updateItem") && args[0] instanceof UpdateItemRequest u
-                            && u.key().get("pk").s().startsWith("CAMPAIGN#")) {
-                        action.accept(u);
+                new Class<?>[] {DynamoDbClient.class}, (proxy, called, args) -> {
+                    if (called.getName().equals(method) && args != null && args.length == 1) {
+                        action.accept(args[0]);
                     }
                     try {
-                        return method.invoke(real, args);
+                        return called.invoke(real, args);
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }

@@ -95,13 +95,8 @@ class ClicksValidationTest {
     @Test
     void aBatchTravelsAsOneMessageHoldingEveryClickInRequestOrder() {
         List<String> sent = new java.util.ArrayList<>();
-        RecordClickHandler handler = new RecordClickHandler(FakeSqs.recording(sent), "queue",
-                java.time.Clock.systemUTC());
         String clickId = java.util.UUID.randomUUID().toString();
-        String body = "{\"clicks\":[{\"campaignId\":\"c-1\",\"adId\":\"a\",\"clickId\":\"" + clickId + "\"},"
-                + "{\"campaignId\":\"c-1\",\"adId\":\"b\"},{\"campaignId\":\"c-2\",\"adId\":\"a\"}]}";
-        APIGatewayProxyResponseEvent response = handler.handleRequest(Requests.post(RecordClickHandler.BATCH_RESOURCE)
-                .body(body).build(), new FakeContext());
+        APIGatewayProxyResponseEvent response = postThreeClicks(FakeSqs.recording(sent), clickId);
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(202);
         List<?> clickIds = (List<?>) dev.serverlesskit.app.testing.Responses.json(response).get("clickIds");
         assertThat(clickIds).hasSize(3).first().isEqualTo(clickId);
@@ -116,18 +111,23 @@ class ClicksValidationTest {
     @Test
     void aBatchSqsCannotTakeAnswers503WithEveryClickIdToRetryWith() {
         List<String> sent = new java.util.ArrayList<>();
-        RecordClickHandler handler = new RecordClickHandler(FakeSqs.unreachable(sent), "queue",
-                java.time.Clock.systemUTC());
         String clickId = java.util.UUID.randomUUID().toString();
-        String body = "{\"clicks\":[{\"campaignId\":\"c-1\",\"adId\":\"a\",\"clickId\":\"" + clickId + "\"},"
-                + "{\"campaignId\":\"c-1\",\"adId\":\"a\"},{\"campaignId\":\"c-1\",\"adId\":\"a\"}]}";
-        APIGatewayProxyResponseEvent response = handler.handleRequest(Requests.post(RecordClickHandler.BATCH_RESOURCE)
-                .body(body).build(), new FakeContext());
+        APIGatewayProxyResponseEvent response = postThreeClicks(FakeSqs.unreachable(sent), clickId);
         assertThat(response.getStatusCode()).isEqualTo(503);
         assertThat(errorCode(response)).isEqualTo("DEPENDENCY_UNAVAILABLE");
         List<?> clickIds = (List<?>) dev.serverlesskit.app.testing.Responses.json(response).get("clickIds");
         assertThat(clickIds).hasSize(3).first().isEqualTo(clickId);
         assertThat(sent).hasSize(1);
+    }
+
+    /** POST /clicks/batch of three clicks (ads a, b, a), the first with {@code firstClickId}, through {@code sqs}. */
+    private static APIGatewayProxyResponseEvent postThreeClicks(software.amazon.awssdk.services.sqs.SqsClient sqs,
+                                                                String firstClickId) {
+        RecordClickHandler handler = new RecordClickHandler(sqs, "queue", java.time.Clock.systemUTC());
+        String body = "{\"clicks\":[{\"campaignId\":\"c-1\",\"adId\":\"a\",\"clickId\":\"" + firstClickId
+                + "\"},{\"campaignId\":\"c-1\",\"adId\":\"b\"},{\"campaignId\":\"c-2\",\"adId\":\"a\"}]}";
+        return handler.handleRequest(Requests.post(RecordClickHandler.BATCH_RESOURCE).body(body).build(),
+                new FakeContext());
     }
 
     static String batchOf(int n) {
