@@ -241,9 +241,7 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
             if (earlier.equals(requestHash)) {
                 messageResults.add(Result.DUPLICATE);
             } else {
-                JsonLog.warn("clickId reused for another campaign or ad", Map.of("messageId",
-                        String.valueOf(messageId), "clickId", click.clickId()));
-                messageResults.add(Result.REJECTED);
+                rejectReusedClickId(messageId, click, messageResults);
             }
             return null;
         }
@@ -265,9 +263,7 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
                 messageResults.add(Result.RETRY);
                 return null;
             case HASH_MISMATCH:
-                JsonLog.warn("clickId reused for another campaign or ad", Map.of("messageId",
-                        String.valueOf(messageId), "clickId", click.clickId()));
-                messageResults.add(Result.REJECTED);
+                rejectReusedClickId(messageId, click, messageResults);
                 return null;
             case STARTED:
             default:
@@ -276,10 +272,17 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
         }
     }
 
+    /** A clickId already claimed for another campaign or ad: poison. */
+    private static void rejectReusedClickId(String messageId, Click click, List<Result> messageResults) {
+        JsonLog.warn("clickId reused for another campaign or ad", Map.of("messageId", String.valueOf(messageId),
+                "clickId", click.clickId()));
+        messageResults.add(Result.REJECTED);
+    }
+
     /**
      * One counter update per (campaign, hour, ad) of the claimed clicks, then their markers completed together.
      *
-     * @return the number of counter updates made
+     * @return the number of counter updates attempted
      */
     private int aggregate(List<Claimed> claimed, Context context) {
         Map<String, List<Claimed>> byCounter = new LinkedHashMap<>();
