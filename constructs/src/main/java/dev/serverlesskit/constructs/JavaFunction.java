@@ -71,8 +71,9 @@ public class JavaFunction extends Construct implements IGrantable {
                 "must be one of TRACE, DEBUG, INFO, WARN, ERROR");
         boolean snapStart = Check.or(props.getSnapStart(), true);
         Runtime runtime = Check.or(props.getRuntime(), Runtime.JAVA_21);
-        Check.that(runtime.getName().startsWith("java"),
-                "JavaFunctionProps.runtime must be a Java runtime (got " + runtime.getName() + ")");
+        String runtimeName = runtime.getName(); // one jsii round trip
+        Check.that(runtimeName.startsWith("java"),
+                "JavaFunctionProps.runtime must be a Java runtime (got " + runtimeName + ")");
 
         this.logGroup = LogGroup.Builder.create(this, "Logs")
                 .retention(Check.or(props.getLogRetention(), RetentionDays.ONE_MONTH))
@@ -122,7 +123,7 @@ public class JavaFunction extends Construct implements IGrantable {
                     "Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which AWS"
                         + " only grants on resource '*'; the log permissions are scoped to the function's log group.");
         Map<String, String> functionAcknowledgments = new LinkedHashMap<>();
-        if (!runtime.getName().equals(latestJavaRuntimeName())) {
+        if (!runtimeName.equals(LatestJavaRuntime.NAME)) {
             String pinned = "The Java runtime is pinned on purpose (JavaFunctionProps.runtime, default Java 21 LTS):"
                     + " the handlers are built and tested for it.";
             functionAcknowledgments.put("AwsSolutions-L1", pinned);
@@ -156,8 +157,9 @@ public class JavaFunction extends Construct implements IGrantable {
         this.alarms = alarmFactory.alarms();
     }
 
-    private static String latestJavaRuntimeName() {
-        return Runtime.JAVA_25.getName();
+    /** The newest Java runtime aws-cdk-lib knows, asked once per JVM (on first use) rather than per function. */
+    private static final class LatestJavaRuntime {
+        static final String NAME = Runtime.JAVA_25.getName();
     }
 
     /** The principal of the function's role. */

@@ -43,6 +43,7 @@ import software.constructs.IConstruct;
  * stage accounts read the pipeline's artifacts.
  */
 public class DeliveryPipeline extends Stack {
+    private static final String PIPELINE_ID = "Pipeline";
     private final CodePipeline pipeline;
     private String stackPath;
 
@@ -54,7 +55,7 @@ public class DeliveryPipeline extends Stack {
                 .terminationProtection(true)
                 .build());
 
-        this.pipeline = CodePipeline.Builder.create(this, "Pipeline")
+        this.pipeline = CodePipeline.Builder.create(this, PIPELINE_ID)
                 .pipelineName("serverless-kit")
                 .pipelineType(PipelineType.V2)
                 .crossAccountKeys(true)
@@ -101,8 +102,9 @@ public class DeliveryPipeline extends Stack {
      */
     private void reviewGeneratedResources() {
         pipeline.buildPipeline();
-        Function autoApprove = (Function) pipeline.getNode().findChild("PipelinesSecurityCheck")
-                .getNode().findChild("CDKPipelinesAutoApprove");
+        ConstructPaths generated = new ConstructPaths(this);
+        Function autoApprove = (Function) descendant(generated,
+                PIPELINE_ID + "/PipelinesSecurityCheck/CDKPipelinesAutoApprove");
         ((CfnRole) autoApprove.getRole().getNode().getDefaultChild()).setManagedPolicyArns(null);
         autoApprove.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"))
@@ -112,13 +114,19 @@ public class DeliveryPipeline extends Stack {
 
         // Statements on resource "*" that CDK Pipelines adds while it synthesizes, each narrowed by its action or a
         // condition; acknowledged on the role they belong to.
-        acknowledgeWildcardOn("Assets/FileRole", "Asset publishing starts and watches the pipeline's own asset"
-                + " CodeBuild projects, whose names CDK Pipelines generates.");
-        acknowledgeWildcardOn("PipelinesSecurityCheck/CDKPipelinesAutoApprove/ServiceRole", "Approval is limited by"
-                + " condition to pipelines tagged SECURITY_CHECK=ALLOW_APPROVE.");
-        acknowledgeWildcardOn("PipelinesSecurityCheck/CDKSecurityCheck/Role", "The security diff assumes only roles"
-                + " tagged aws-cdk:bootstrap-role=deploy by cdk bootstrap (condition), to read prod's deployed stack.");
+        Map<String, Map<String, String>> reasonsByPath = new LinkedHashMap<>();
+        acknowledgeWildcardOn(reasonsByPath, "Assets/FileRole", "Asset publishing starts and watches the"
+                + " pipeline's own asset CodeBuild projects, whose names CDK Pipelines generates.");
+        acknowledgeWildcardOn(reasonsByPath, "PipelinesSecurityCheck/CDKPipelinesAutoApprove/ServiceRole",
+                "Approval is limited by condition to pipelines tagged SECURITY_CHECK=ALLOW_APPROVE.");
+        acknowledgeWildcardOn(reasonsByPath, "PipelinesSecurityCheck/CDKSecurityCheck/Role", "The security diff"
+                + " assumes only roles tagged aws-cdk:bootstrap-role=deploy by cdk bootstrap (condition), to read"
+                + " prod's deployed stack.");
+        acknowledge(generated, reasonsByPath);
 
+        // cdk-nag's findings on the rest, each acknowledged on the resource it names when it is one of
+        // GENERATED_GRANTS; all acknowledgments of one resource in one call.
+        reasonsByPath.clear();
         for (NagPack pack : List.of(new AwsSolutionsChecks(), new ServerlessChecks())) {
             for (PolicyViolation violation : pack.validateScope(this).getViolations()) {
                 String reason = GENERATED_GRANTS.entrySet().stream()
@@ -128,17 +136,25 @@ public class DeliveryPipeline extends Stack {
                     continue;
                 }
                 for (PolicyViolatingResource resource : violation.getViolatingResources()) {
-                    IConstruct target = descendant(this, relativePath(resource.getConstructPath()));
-                    Validations.of(target).acknowledge(Acknowledgment.builder()
-                            .id(violation.getRuleName()).reason(reason).build());
+                    reasonsByPath.computeIfAbsent(relativePath(resource.getConstructPath()),
+                            path -> new LinkedHashMap<>()).putIfAbsent(violation.getRuleName(), reason);
                 }
             }
         }
+        acknowledge(generated, reasonsByPath);
     }
 
-    /** The construct CDK Pipelines generated at {@code relativePath} below {@code from}. */
-    private static IConstruct descendant(IConstruct from, String relativePath) {
-        IConstruct found = ConstructPaths.tryDescendant(from, relativePath);
+    /** Acknowledges, on each construct (by its path below this stack), its findings with their reasons. */
+    private static void acknowledge(ConstructPaths generated, Map<String, Map<String, String>> reasonsByPath) {
+        reasonsByPath.forEach((path, reasons) -> Validations.of(descendant(generated, path)).acknowledge(
+                reasons.entrySet().stream()
+                        .map(e -> Acknowledgment.builder().id(e.getKey()).reason(e.getValue()).build())
+                        .toArray(Acknowledgment[]::new)));
+    }
+
+    /** The construct CDK Pipelines generated at {@code relativePath} below this stack. */
+    private static IConstruct descendant(ConstructPaths generated, String relativePath) {
+        IConstruct found = generated.tryFind(relativePath);
         if (found == null) {
             throw new IllegalStateException("CDK Pipelines has no " + relativePath);
         }
@@ -161,10 +177,10 @@ public class DeliveryPipeline extends Stack {
         return stackPath;
     }
 
-    private void acknowledgeWildcardOn(String pathInPipeline, String reason) {
-        IConstruct role = descendant(pipeline, pathInPipeline);
-        Validations.of(role).acknowledge(Acknowledgment.builder()
-                .id("AwsSolutions-IAM5[Resource::*]").reason(reason).build());
+    private static void acknowledgeWildcardOn(Map<String, Map<String, String>> reasonsByPath, String pathInPipeline,
+            String reason) {
+        reasonsByPath.computeIfAbsent(PIPELINE_ID + "/" + pathInPipeline, path -> new LinkedHashMap<>())
+                .put("AwsSolutions-IAM5[Resource::*]", reason);
     }
 
     /** Findings on CDK Pipelines' own resources that are acceptable, by rule id pattern, with the reason. */
