@@ -1,5 +1,6 @@
 'use strict';
-// The jsii kernel of the CDK app's JVM in one Node process (scripts/synth sets JSII_RUNTIME to run this).
+// The jsii kernel of the CDK app's JVM in one Node process (run by scripts/lib/jsii-kernel, which scripts/synth sets
+// as JSII_RUNTIME).
 //
 // jsii's own launcher (bin/jsii-runtime.js) starts a host process that starts the kernel (lib/program.js) as its
 // child and relays every request and response between the JVM (the host's stdin and stdout) and the kernel (the

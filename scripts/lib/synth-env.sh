@@ -2,7 +2,7 @@
 # snapshots that decide whether its result stands for the CLI's own run of the app.
 
 # The variables the CLI added to the app's environment on the last synthesis (NAME=value lines, values quoted).
-EARLY_APP_RECORD="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/infra/target/cli-app.env"
+EARLY_APP_RECORD="${EARLY_APP_RECORD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/infra/target/cli-app.env}"
 
 # This process's exported environment, one NAME=value line per variable (values quoted with printf %q, so each is
 # one line and the file can be sourced), sorted. Left out: what every shell sets for itself, and the synthesis'

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Synthesis is deterministic and the tests see what the CLI deploys: the app run as its own process, as
- * {@code cdk synth} runs it ({@code java @infra/target/synth.args}, with the context in {@code CDK_CONTEXT_JSON};
- * the app's classes directory stands in for its jar when {@code package} has not built it),
- * writes templates byte-identical to this JVM's synthesis. A second JVM also catches order that depends on
+ * {@code scripts/synth} has {@code cdk synth} run it ({@code java @infra/target/synth.args}, with the context in
+ * {@code CDK_CONTEXT_JSON} and the jsii kernel in one Node process, {@code scripts/lib/jsii-kernel}; the app's
+ * classes directory stands in for its jar when {@code package} has not built it), writes templates byte-identical to
+ * this JVM's synthesis, whose kernel runs under jsii's own launcher. A second JVM also catches order that depends on
  * per-process hashing (such as {@code Map.of}), which two syntheses in one JVM cannot.
  */
 class DeterminismTest {
@@ -39,6 +40,8 @@ class DeterminismTest {
                 .redirectOutput(root.resolve("test/target/cli-synth.log").toFile());
         process.environment().put("CDK_OUTDIR", outdir.toString());
         process.environment().put("CDK_CONTEXT_JSON", new ObjectMapper().writeValueAsString(ServerlessKitApp.cliContext()));
+        // as scripts/synth sets it (the jsii Java runtime runs a JSII_RUNTIME with spaces through `sh -c`)
+        process.environment().put("JSII_RUNTIME", "exec '" + root.resolve("scripts/lib/jsii-kernel") + "'");
         Process synth = process.start();
         assertThat(synth.waitFor(5, TimeUnit.MINUTES)).as("synthesis finished").isTrue();
         assertThat(synth.exitValue()).as("exit code, see test/target/cli-synth.log").isZero();

@@ -1,0 +1,94 @@
+package dev.serverlesskit.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.serverlesskit.infra.ProjectFiles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * scripts/synth's early app (scripts/lib/synth-env.sh, scripts/lib/cli-app): its result stands for the CLI's run of
+ * the app only when the CLI gives the app exactly the environment the early app got; otherwise the early app is
+ * stopped and the app runs again. Driven through the scripts themselves, with a stand-in app that prints what it
+ * was given.
+ */
+class EarlyAppTest {
+    /** The stand-in app: prints its CDK_OUTDIR, then exits 3 (a status cli-app must pass on). */
+    private static final String APP = "sh -c 'sleep \"${APP_SECONDS:-0}\"; echo \"app ran with $CDK_OUTDIR\"; exit 3'";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theCliGivingTheRecordedEnvironmentTakesTheEarlyAppsResult() throws Exception {
+        Files.writeString(tmp.resolve("record"), "CDK_OUTDIR=cdk.out\n");
+
+        Result result = synth("CDK_OUTDIR=cdk.out", "0");
+
+        assertThat(result.output).contains("app ran with cdk.out").doesNotContain("another environment");
+        assertThat(result.exitCode).as("the early app's status").isEqualTo(3);
+        assertThat(result.appRuns).as("the app ran once, early").isEqualTo(1);
+    }
+
+    @Test
+    void anotherEnvironmentStopsTheEarlyAppAndRunsTheAppWithIt() throws Exception {
+        Files.writeString(tmp.resolve("record"), "CDK_OUTDIR=cdk.out\n");
+
+        // the early app would take 30 s: it must be stopped, not waited for
+        long start = System.nanoTime();
+        Result result = synth("CDK_OUTDIR=elsewhere", "30");
+
+        assertThat(result.output).contains("another environment than last time").contains("app ran with elsewhere")
+                .doesNotContain("app ran with cdk.out");
+        assertThat(result.exitCode).isEqualTo(3);
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(20);
+        assertThat(Files.readString(tmp.resolve("record"))).as("what the CLI added, for next time")
+                .isEqualTo("CDK_OUTDIR=elsewhere\n");
+    }
+
+    @Test
+    void withoutARecordTheAppRunsOnceAndTheCliEnvironmentIsRecorded() throws Exception {
+        Result result = synth("CDK_OUTDIR=cdk.out", "0");
+
+        assertThat(result.output).contains("app ran with cdk.out");
+        assertThat(result.appRuns).isEqualTo(1);
+        assertThat(Files.readString(tmp.resolve("record"))).isEqualTo("CDK_OUTDIR=cdk.out\n");
+    }
+
+    private record Result(String output, int exitCode, int appRuns) {
+    }
+
+    /**
+     * What scripts/synth does around the CLI: snapshot its environment, start the early app when there is a record,
+     * then run cli-app as the CLI would, with {@code cliVariable} added to the environment.
+     */
+    private Result synth(String cliVariable, String earlyAppSeconds) throws Exception {
+        Path root = ProjectFiles.root();
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        String script = String.join("\n",
+                "set -euo pipefail",
+                "source scripts/lib/synth-env.sh",
+                "dump_env > \"$WORK/synth.env\"",
+                "if [ -s \"$EARLY_APP_RECORD\" ]; then APP_SECONDS=" + earlyAppSeconds + " start_early_app \"$WORK\" "
+                        + APP + "; fi",
+                "status=0",
+                "env SERVERLESS_KIT_SYNTH_DIR=\"$WORK\" " + cliVariable + " scripts/lib/cli-app " + APP
+                        + " || status=$?",
+                "exit $status");
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", script)
+                .directory(root.toFile())
+                .redirectErrorStream(true);
+        builder.environment().put("WORK", work.toString());
+        builder.environment().put("EARLY_APP_RECORD", tmp.resolve("record").toString());
+        builder.environment().remove("CDK_OUTDIR");
+        Process process = builder.start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the scripts finished").isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int appRuns = output.split("app ran with", -1).length - 1;
+        return new Result(output, process.exitValue(), appRuns);
+    }
+}
