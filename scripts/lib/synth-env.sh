@@ -20,9 +20,11 @@ env_names() {
   cut -d= -f1 | LC_ALL=C sort
 }
 
-# Starts the app (its command as arguments) in the background with the recorded CLI variables, its output, error and
-# performance-counter files kept in $1 until scripts/lib/cli-app takes them. Writes $1/early.env (what it was
-# given), early.pid (the app), early.wrapper (the shell that waits for it) and, when it ends, early.exit.
+# Starts the app (its command as arguments) in the background with the recorded CLI variables. Until
+# scripts/lib/cli-app takes them, what it writes stays its own: the cloud assembly in a directory of its own inside
+# the CLI's output directory (early.outdir names it; the CLI's own lock covers the move into place), its output,
+# error and performance-counter files in $1. Writes $1/early.env (what it was given), early.pid (the app),
+# early.wrapper (the shell that waits for it) and, when it ends, early.exit.
 start_early_app() {
   local dir="$1"; shift
   cp "$EARLY_APP_RECORD" "$dir/early.env"
@@ -30,23 +32,45 @@ start_early_app() {
     set -a
     # shellcheck disable=SC1090,SC1091
     . "$dir/early.env"
+    CDK_OUTDIR="${CDK_OUTDIR:-cdk.out}/.early-app-${dir##*.}"
     CDK_ERROR_FILE="$dir/error.txt"
     CDK_PERF_COUNTERS_FILE="$dir/performance-counters.json"
     set +a
+    echo "$CDK_OUTDIR" > "$dir/early.outdir"
     "$@" > "$dir/early.out" 2> "$dir/early.err" &
     echo $! > "$dir/early.pid"
-    wait $!
-    echo $? > "$dir/early.exit.tmp" && mv "$dir/early.exit.tmp" "$dir/early.exit"
+    status=0
+    wait $! || status=$? # a failing app is a status to pass on, not the end of this shell (set -e)
+    echo "$status" > "$dir/early.exit.tmp" && mv "$dir/early.exit.tmp" "$dir/early.exit"
   ) &
   echo $! > "$dir/early.wrapper"
 }
 
-# Stops the early app in $1, if it still runs, and waits until it has.
+# Stops the early app in $1, if it still runs, waits until it has, and removes what it wrote.
 stop_early_app() {
   local dir="$1" pid
   # the wrapper writes early.pid right after it starts the app
   while [ ! -s "$dir/early.pid" ] && kill -0 "$(cat "$dir/early.wrapper")" 2>/dev/null; do sleep 0.02; done
-  pid="$(cat "$dir/early.pid" 2>/dev/null)" || return 0
-  kill "$pid" 2>/dev/null || return 0
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
+  if pid="$(cat "$dir/early.pid" 2>/dev/null)" && kill "$pid" 2>/dev/null; then
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
+  fi
+  [ ! -s "$dir/early.outdir" ] || rm -rf "$(cat "$dir/early.outdir")"
+}
+
+# Moves the cloud assembly in directory $1 into directory $2, replacing what it names there (a synthesis writes the
+# same names again: manifests, templates, nested assemblies). Assets keep their place: named by the hash of their
+# content, one already there is the same.
+move_assembly() {
+  local from="$1" to="$2" entry name
+  [ -d "$from" ] || return 0 # the app wrote none
+  for entry in "$from"/* "$from"/.[!.]*; do
+    [ -e "$entry" ] || continue
+    name="${entry##*/}"
+    case "$name" in
+      asset.*) if [ -e "$to/$name" ]; then rm -rf "$entry"; continue; fi ;;
+    esac
+    rm -rf "${to:?}/$name"
+    mv "$entry" "$to/$name"
+  done
+  rmdir "$from"
 }

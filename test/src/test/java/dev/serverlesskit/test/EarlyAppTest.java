@@ -7,56 +7,70 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * scripts/synth's early app (scripts/lib/synth-env.sh, scripts/lib/cli-app): its result stands for the CLI's run of
  * the app only when the CLI gives the app exactly the environment the early app got; otherwise the early app is
- * stopped and the app runs again. Driven through the scripts themselves, with a stand-in app that prints what it
- * was given.
+ * stopped and the app runs again. Driven through the scripts themselves, with a stand-in app that writes a manifest
+ * naming the output directory it was given and prints it.
  */
 class EarlyAppTest {
-    /** The stand-in app: prints its CDK_OUTDIR, then exits 3 (a status cli-app must pass on). */
-    private static final String APP = "sh -c 'sleep \"${APP_SECONDS:-0}\"; echo \"app ran with $CDK_OUTDIR\"; exit 3'";
+    /** The stand-in app: writes and prints its CDK_OUTDIR, then exits 3 (a status cli-app must pass on). */
+    private static final String APP = "sh -c 'sleep \"${APP_SECONDS:-0}\"; mkdir -p \"$CDK_OUTDIR\";"
+            + " echo \"$CDK_OUTDIR\" > \"$CDK_OUTDIR/manifest.json\"; echo \"app ran with $CDK_OUTDIR\"; exit 3'";
 
     @TempDir
     Path tmp;
 
     @Test
     void theCliGivingTheRecordedEnvironmentTakesTheEarlyAppsResult() throws Exception {
-        Files.writeString(tmp.resolve("record"), "CDK_OUTDIR=cdk.out\n");
+        Path out = tmp.resolve("out");
+        Files.writeString(tmp.resolve("record"), "CDK_OUTDIR=" + out + "\n");
 
-        Result result = synth("CDK_OUTDIR=cdk.out", "0");
+        Result result = synth("CDK_OUTDIR=" + out, "0");
 
-        assertThat(result.output).contains("app ran with cdk.out").doesNotContain("another environment");
+        assertThat(result.output).as("the early app wrote to a directory of its own")
+                .contains("app ran with " + out + "/.early-app-").doesNotContain("another environment");
         assertThat(result.exitCode).as("the early app's status").isEqualTo(3);
         assertThat(result.appRuns).as("the app ran once, early").isEqualTo(1);
+        assertThat(Files.readString(out.resolve("manifest.json"))).as("its assembly, moved into the CLI's outdir")
+                .startsWith(out + "/.early-app-");
+        try (Stream<Path> left = Files.list(out)) {
+            assertThat(left).as("nothing left of the early app's directory").containsExactly(out.resolve("manifest.json"));
+        }
     }
 
     @Test
     void anotherEnvironmentStopsTheEarlyAppAndRunsTheAppWithIt() throws Exception {
-        Files.writeString(tmp.resolve("record"), "CDK_OUTDIR=cdk.out\n");
+        Files.writeString(tmp.resolve("record"), "CDK_OUTDIR=" + tmp.resolve("out") + "\n");
+        Path elsewhere = tmp.resolve("elsewhere");
 
         // the early app would take 30 s: it must be stopped, not waited for
         long start = System.nanoTime();
-        Result result = synth("CDK_OUTDIR=elsewhere", "30");
+        Result result = synth("CDK_OUTDIR=" + elsewhere, "30");
 
-        assertThat(result.output).contains("another environment than last time").contains("app ran with elsewhere")
-                .doesNotContain("app ran with cdk.out");
+        assertThat(result.output).contains("another environment than last time")
+                .contains("app ran with " + elsewhere).doesNotContain(".early-app-");
         assertThat(result.exitCode).isEqualTo(3);
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(20);
+        assertThat(Files.readString(elsewhere.resolve("manifest.json"))).isEqualTo(elsewhere + "\n");
+        assertThat(tmp.resolve("out")).as("the stopped early app's directory, removed").doesNotExist();
         assertThat(Files.readString(tmp.resolve("record"))).as("what the CLI added, for next time")
-                .isEqualTo("CDK_OUTDIR=elsewhere\n");
+                .isEqualTo("CDK_OUTDIR=" + elsewhere + "\n");
     }
 
     @Test
     void withoutARecordTheAppRunsOnceAndTheCliEnvironmentIsRecorded() throws Exception {
-        Result result = synth("CDK_OUTDIR=cdk.out", "0");
+        Path out = tmp.resolve("out");
 
-        assertThat(result.output).contains("app ran with cdk.out");
+        Result result = synth("CDK_OUTDIR=" + out, "0");
+
+        assertThat(result.output).contains("app ran with " + out);
         assertThat(result.appRuns).isEqualTo(1);
-        assertThat(Files.readString(tmp.resolve("record"))).isEqualTo("CDK_OUTDIR=cdk.out\n");
+        assertThat(Files.readString(tmp.resolve("record"))).isEqualTo("CDK_OUTDIR=" + out + "\n");
     }
 
     private record Result(String output, int exitCode, int appRuns) {
@@ -64,11 +78,11 @@ class EarlyAppTest {
 
     /**
      * What scripts/synth does around the CLI: snapshot its environment, start the early app when there is a record,
-     * then run cli-app as the CLI would, with {@code cliVariable} added to the environment.
+     * then run cli-app as the CLI would, with {@code cliVariable} added to the environment, and clean up.
      */
     private Result synth(String cliVariable, String earlyAppSeconds) throws Exception {
         Path root = ProjectFiles.root();
-        Path work = Files.createDirectory(tmp.resolve("work"));
+        Path work = Files.createDirectory(tmp.resolve("work.early1"));
         String script = String.join("\n",
                 "set -euo pipefail",
                 "source scripts/lib/synth-env.sh",
@@ -78,6 +92,7 @@ class EarlyAppTest {
                 "status=0",
                 "env SERVERLESS_KIT_SYNTH_DIR=\"$WORK\" " + cliVariable + " scripts/lib/cli-app " + APP
                         + " || status=$?",
+                "[ ! -f \"$WORK/early.env\" ] || stop_early_app \"$WORK\"",
                 "exit $status");
         ProcessBuilder builder = new ProcessBuilder("bash", "-c", script)
                 .directory(root.toFile())
