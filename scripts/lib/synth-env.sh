@@ -22,12 +22,14 @@ env_names() {
 
 # Starts the app (its command as arguments) in the background with the recorded CLI variables. Until
 # scripts/lib/cli-app takes them, what it writes stays its own: the cloud assembly in a directory of its own inside
-# the CLI's output directory (early.outdir names it; the CLI's own lock covers the move into place), its output,
-# error and performance-counter files in $1. Writes $1/early.env (what it was given), early.pid (the app),
-# early.wrapper (the shell that waits for it) and, when it ends, early.exit.
+# the CLI's output directory (the CLI's own lock covers the move into place), its output, error and
+# performance-counter files in $1. Writes $1/early.env (the variables it was given), early.cmd (its command),
+# early.outdir (its assembly's directory), early.pid (the app), early.wrapper (the shell that waits for it) and, when
+# it ends, early.exit (its status).
 start_early_app() {
   local dir="$1"; shift
   cp "$EARLY_APP_RECORD" "$dir/early.env"
+  echo "$*" > "$dir/early.cmd"
   (
     set -a
     # shellcheck disable=SC1090,SC1091
@@ -51,8 +53,9 @@ stop_early_app() {
   local dir="$1" pid
   # the wrapper writes early.pid right after it starts the app
   while [ ! -s "$dir/early.pid" ] && kill -0 "$(cat "$dir/early.wrapper")" 2>/dev/null; do sleep 0.02; done
-  if pid="$(cat "$dir/early.pid" 2>/dev/null)" && kill "$pid" 2>/dev/null; then
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
+  # once early.exit is written the app is gone (and its process number may be another process's by now)
+  if [ ! -f "$dir/early.exit" ] && pid="$(cat "$dir/early.pid" 2>/dev/null)" && kill "$pid" 2>/dev/null; then
+    while kill -0 "$pid" 2>/dev/null && [ ! -f "$dir/early.exit" ]; do sleep 0.02; done
   fi
   [ ! -s "$dir/early.outdir" ] || rm -rf "$(cat "$dir/early.outdir")"
 }
@@ -67,10 +70,9 @@ move_assembly() {
     [ -e "$entry" ] || continue
     name="${entry##*/}"
     case "$name" in
-      asset.*) if [ -e "$to/$name" ]; then rm -rf "$entry"; continue; fi ;;
+      asset.*) if [ -e "$to/$name" ]; then rm -rf "$entry" || return 1; continue; fi ;;
     esac
-    rm -rf "${to:?}/$name"
-    mv "$entry" "$to/$name"
+    rm -rf "${to:?}/$name" && mv "$entry" "$to/$name" || return 1
   done
   rmdir "$from"
 }

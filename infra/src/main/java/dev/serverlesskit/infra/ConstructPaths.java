@@ -14,7 +14,10 @@ final class ConstructPaths {
     private final Map<String, IConstruct> constructs = new HashMap<>();
     private final Map<String, Node> nodes = new HashMap<>();
 
-    /** Finds constructs below {@code root}, looking each path prefix up once however many paths share it. */
+    /**
+     * Finds constructs below {@code root}, looking each path prefix up once however many paths share it: for a tree
+     * that no longer grows where it is looked up (a construct added after a lookup that missed it stays missed).
+     */
     ConstructPaths(IConstruct root) {
         constructs.put("", root);
     }

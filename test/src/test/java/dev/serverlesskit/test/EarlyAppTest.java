@@ -63,6 +63,20 @@ class EarlyAppTest {
     }
 
     @Test
+    void theCliRunningTheAppAgainAfterContextLookupsGetsTheAppItself() throws Exception {
+        Path out = tmp.resolve("out");
+        Files.writeString(tmp.resolve("record"), "CDK_OUTDIR=" + out + "\n");
+
+        Result result = synth("CDK_OUTDIR=" + out, "0", 2);
+
+        assertThat(result.appRuns).as("the early app once, then the app itself").isEqualTo(2);
+        assertThat(result.output).contains("app ran with " + out + "/.early-app-")
+                .contains("app ran with " + out + "\n");
+        assertThat(Files.readString(out.resolve("manifest.json"))).as("the second run's assembly")
+                .isEqualTo(out + "\n");
+    }
+
+    @Test
     void withoutARecordTheAppRunsOnceAndTheCliEnvironmentIsRecorded() throws Exception {
         Path out = tmp.resolve("out");
 
@@ -78,9 +92,14 @@ class EarlyAppTest {
 
     /**
      * What scripts/synth does around the CLI: snapshot its environment, start the early app when there is a record,
-     * then run cli-app as the CLI would, with {@code cliVariable} added to the environment, and clean up.
+     * then run cli-app as the CLI would ({@code cliRuns} times: the CLI runs the app again after context lookups),
+     * with {@code cliVariable} added to the environment, and clean up.
      */
     private Result synth(String cliVariable, String earlyAppSeconds) throws Exception {
+        return synth(cliVariable, earlyAppSeconds, 1);
+    }
+
+    private Result synth(String cliVariable, String earlyAppSeconds, int cliRuns) throws Exception {
         Path root = ProjectFiles.root();
         Path work = Files.createDirectory(tmp.resolve("work.early1"));
         String script = String.join("\n",
@@ -90,8 +109,10 @@ class EarlyAppTest {
                 "if [ -s \"$EARLY_APP_RECORD\" ]; then APP_SECONDS=" + earlyAppSeconds + " start_early_app \"$WORK\" "
                         + APP + "; fi",
                 "status=0",
-                "env SERVERLESS_KIT_SYNTH_DIR=\"$WORK\" " + cliVariable + " scripts/lib/cli-app " + APP
+                "for run in $(seq " + cliRuns + "); do",
+                "  env SERVERLESS_KIT_SYNTH_DIR=\"$WORK\" " + cliVariable + " scripts/lib/cli-app " + APP
                         + " || status=$?",
+                "done",
                 "[ ! -f \"$WORK/early.env\" ] || stop_early_app \"$WORK\"",
                 "exit $status");
         ProcessBuilder builder = new ProcessBuilder("bash", "-c", script)
