@@ -20,11 +20,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -44,8 +48,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  *
  * <p>Per batch, with single conditional writes only (no transactions, which dynalite lacks):
  * <ol>
- *   <li>each click claims its marker {@code pk=CLICK#<clickId>, sk=MARKER} through {@link IdempotencyStore}, up to
- *       {@link #CLAIM_THREADS} claims at once (each is a round trip; one after the other, 250 clicks took 250)
+ *   <li>each distinct clickId claims its marker {@code pk=CLICK#<clickId>, sk=MARKER} through
+ *       {@link IdempotencyStore}, up to {@link #CLAIM_THREADS} claims at once (a batch of 25 messages of ten clicks
+ *       is 250 claims, each a round trip or more)
  *       (expiresAt 7 days, checked on read); a COMPLETED marker means the click was already counted (duplicate,
  *       skipped), a marker of another campaign or ad means the clickId was reused (poison);</li>
  *   <li>the claimed clicks are summed per counter, and each counter gets one {@code ADD clicks :n} on
@@ -82,19 +87,19 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
     static final int STOP_CLAIMING_MS = 3_000;
     /** Below this much time left, no more counter updates: the handler returns its response instead of timing out. */
     static final int FINISH_RESERVE_MS = 500;
-    /** Marker claims in flight at once per invocation (each a round trip to DynamoDB). */
-    static final int CLAIM_THREADS = 8;
+    /**
+     * Marker claims in flight at once per invocation (each one to three round trips to DynamoDB): as many as the
+     * url-connection HTTP client keeps idle connections per host ({@code http.maxConnections}, 5), so that no burst
+     * of claims opens and closes connections.
+     */
+    static final int CLAIM_THREADS = 5;
     private static final AtomicBoolean COLD_START = new AtomicBoolean(true);
 
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final IdempotencyStore markers;
     private final DynamoPriming priming;
-    private final ExecutorService claimExecutor = Executors.newFixedThreadPool(CLAIM_THREADS, r -> {
-        Thread thread = new Thread(r, "marker-claims");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ThreadPoolExecutor claimExecutor = claimPool();
 
     public ClickProcessorHandler() {
         this(AwsClients.dynamoDb(), Env.required("CLICKS_TABLE"), Clock.systemUTC());
@@ -139,7 +144,7 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
         List<List<Result>> results = new ArrayList<>();
         List<Claimed> claimed = new ArrayList<>();
         // the clicks claimed in this invocation (marker key -> request hash): a clickId twice in one batch is
-        // counted once, without its second claim finding the first in progress
+        // claimed once, for its first click, and counted once
         Map<String, String> claimedHere = new HashMap<>();
         int deferredMessages = 0;
         // every click to claim, in batch order; the claims themselves run in parallel (claimAll)
@@ -247,6 +252,19 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
         return context == null ? Long.MAX_VALUE : context.getRemainingTimeInMillis();
     }
 
+    /** The claims' threads: daemons, gone after a minute without claims. */
+    private static ThreadPoolExecutor claimPool() {
+        AtomicInteger threads = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(CLAIM_THREADS, CLAIM_THREADS, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread thread = new Thread(r, "marker-claims-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
     /** A click of the batch to claim. */
     private record Pending(String messageId, Click click, List<Result> messageResults, String markerKey,
                            String requestHash) {
@@ -256,7 +274,7 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
     private enum ClaimOutcome { STARTED, COMPLETED, IN_PROGRESS, HASH_MISMATCH, FAILED, DEFERRED }
 
     /** A claim's outcome, with what failed it (logged on the handler's thread, where the log context is). */
-    private record Claim(ClaimOutcome outcome, Pending first, Exception failure) {
+    private record Claim(ClaimOutcome outcome, Pending first, Throwable failure) {
     }
 
     /**
@@ -269,12 +287,13 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
         Map<String, Pending> firsts = new LinkedHashMap<>();
         pending.forEach(p -> firsts.putIfAbsent(p.markerKey(), p));
         Map<String, Claim> claims = new HashMap<>();
+        Set<String> startedMessages = ConcurrentHashMap.newKeySet();
         if (firsts.size() <= 1) {
-            firsts.forEach((key, p) -> claims.put(key, claim(p, context)));
+            firsts.forEach((key, p) -> claims.put(key, claim(p, context, startedMessages)));
             return claims;
         }
         Map<String, Future<Claim>> running = new LinkedHashMap<>();
-        firsts.forEach((key, p) -> running.put(key, claimExecutor.submit(() -> claim(p, context))));
+        firsts.forEach((key, p) -> running.put(key, claimExecutor.submit(() -> claim(p, context, startedMessages))));
         running.forEach((key, future) -> {
             try {
                 claims.put(key, future.get());
@@ -282,40 +301,57 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
                 Thread.currentThread().interrupt();
                 claims.put(key, new Claim(ClaimOutcome.FAILED, firsts.get(key), e));
             } catch (ExecutionException e) {
-                claims.put(key, new Claim(ClaimOutcome.FAILED, firsts.get(key), e));
+                claims.put(key, new Claim(ClaimOutcome.FAILED, firsts.get(key), e.getCause()));
             }
         });
         return claims;
     }
 
-    private Claim claim(Pending p, Context context) {
-        if (remainingMs(context) < STOP_CLAIMING_MS / 2) {
-            // a batch that started in time but runs late: the rest of its clicks go to the retry
+    /**
+     * One claim, unless time is short: less than {@link #STOP_CLAIMING_MS} left, no click of a message none of whose
+     * clicks is claimed yet (the message goes to the retry whole); less than half of it, no click at all.
+     */
+    private Claim claim(Pending p, Context context, Set<String> startedMessages) {
+        long remaining = remainingMs(context);
+        if (remaining < STOP_CLAIMING_MS / 2
+                || remaining < STOP_CLAIMING_MS && !startedMessages.contains(p.messageId())) {
             return new Claim(ClaimOutcome.DEFERRED, p, null);
         }
+        startedMessages.add(p.messageId());
         try {
             return new Claim(ClaimOutcome.valueOf(markers.begin(p.markerKey(), p.requestHash()).kind().name()), p,
                     null);
-        } catch (SdkException e) {
+        } catch (RuntimeException e) {
             return new Claim(ClaimOutcome.FAILED, p, e);
         }
     }
 
     /**
      * Records what became of one click given its marker's claim: the click to count, or null (with its result
-     * recorded). A clickId twice in the batch was claimed once, for its first click: a later one is counted with it
-     * (DUPLICATE) when it names the same campaign and ad, and rejected when not.
+     * recorded). A clickId twice in the batch was claimed once, for its first click: a later one naming the same
+     * campaign and ad follows the first's outcome (counted with it: DUPLICATE); one naming another is rejected when
+     * the marker is the first's, and retried when the first's claim did not happen.
      */
     private static Claimed record(Pending p, Claim claim, Map<String, String> claimedHere) {
         List<Result> messageResults = p.messageResults();
         String earlier = claimedHere.get(p.markerKey());
-        if (earlier != null || (claim.first() != p && !claim.first().requestHash().equals(p.requestHash()))) {
-            // the same clickId earlier in this batch: counted (or retried) with that one when it names the same
-            // campaign and ad
-            if (earlier != null && earlier.equals(p.requestHash())) {
+        if (earlier != null) {
+            // the same clickId earlier in this batch, claimed for it: counted (or retried) with that one
+            if (earlier.equals(p.requestHash())) {
                 messageResults.add(Result.DUPLICATE);
             } else {
                 rejectReusedClickId(p.messageId(), p.click(), messageResults);
+            }
+            return null;
+        }
+        if (claim.first() != p && !claim.first().requestHash().equals(p.requestHash())) {
+            // the same clickId earlier in this batch for another campaign or ad, whose claim did not start: a counted
+            // marker of the earlier one's (COMPLETED, IN_PROGRESS) makes this one a reuse; otherwise it claims for
+            // itself on the retry
+            if (claim.outcome() == ClaimOutcome.COMPLETED || claim.outcome() == ClaimOutcome.IN_PROGRESS) {
+                rejectReusedClickId(p.messageId(), p.click(), messageResults);
+            } else {
+                messageResults.add(Result.RETRY);
             }
             return null;
         }

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A Lambda context with a fresh request id. */
 public final class FakeContext implements Context {
@@ -13,7 +14,8 @@ public final class FakeContext implements Context {
     private int remainingMillis = 30_000;
     private int readsBeforeLate = Integer.MAX_VALUE;
     private int lateMillis;
-    private int reads;
+    /** Reads of the time left so far: the click processor reads it from several threads at once. */
+    private final AtomicInteger reads = new AtomicInteger();
 
     public FakeContext() {
         this("req-" + UUID.randomUUID());
@@ -33,7 +35,7 @@ public final class FakeContext implements Context {
     }
     @Override public CognitoIdentity getIdentity() { return null; }
     @Override public ClientContext getClientContext() { return null; }
-    @Override public int getRemainingTimeInMillis() { return reads++ < readsBeforeLate ? remainingMillis : lateMillis; }
+    @Override public int getRemainingTimeInMillis() { return reads.getAndIncrement() < readsBeforeLate ? remainingMillis : lateMillis; }
 
     /** The time left of the invocation, as Lambda reports it (30 s unless set). */
     public FakeContext remaining(int millis) {
