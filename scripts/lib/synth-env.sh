@@ -34,11 +34,18 @@ start_early_app() {
     set -a
     # shellcheck disable=SC1090,SC1091
     . "$dir/early.env"
-    CDK_OUTDIR="${CDK_OUTDIR:-cdk.out}/.early-app-${dir##*.}"
+    outdir="${CDK_OUTDIR:-cdk.out}"
+    CDK_OUTDIR="$outdir/.early-app-${dir##*.}"
     CDK_ERROR_FILE="$dir/error.txt"
     CDK_PERF_COUNTERS_FILE="$dir/performance-counters.json"
     set +a
     echo "$CDK_OUTDIR" > "$dir/early.outdir"
+    # The assets already staged, linked in (same file system): CDK copies an asset (the function jars, ~7 MB each)
+    # into its output directory only when it is not there yet, as in cdk.out itself.
+    mkdir -p "$CDK_OUTDIR"
+    for asset in "$outdir"/asset.*; do
+      [ ! -f "$asset" ] || ln "$asset" "$CDK_OUTDIR/" 2>/dev/null || true
+    done
     "$@" > "$dir/early.out" 2> "$dir/early.err" &
     echo $! > "$dir/early.pid"
     status=0

@@ -20,15 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
 class EarlyAppTest {
     /** The stand-in app: writes and prints its CDK_OUTDIR, then exits 3 (a status cli-app must pass on). */
     private static final String APP = "sh -c 'sleep \"${APP_SECONDS:-0}\"; mkdir -p \"$CDK_OUTDIR\";"
-            + " echo \"$CDK_OUTDIR\" > \"$CDK_OUTDIR/manifest.json\"; echo \"app ran with $CDK_OUTDIR\"; exit 3'";
+            + " echo \"$CDK_OUTDIR\" > \"$CDK_OUTDIR/manifest.json\"; echo \"app ran with $CDK_OUTDIR\";"
+            + " [ ! -f \"$CDK_OUTDIR/asset.1.jar\" ] || echo \"staged asset found\"; exit 3'";
 
     @TempDir
     Path tmp;
 
     @Test
     void theCliGivingTheRecordedEnvironmentTakesTheEarlyAppsResult() throws Exception {
-        Path out = tmp.resolve("out");
+        Path out = Files.createDirectory(tmp.resolve("out"));
         Files.writeString(tmp.resolve("record"), "CDK_OUTDIR=" + out + "\n");
+        Files.writeString(out.resolve("asset.1.jar"), "a function jar staged by an earlier synthesis");
 
         Result result = synth("CDK_OUTDIR=" + out, "0");
 
@@ -38,9 +40,14 @@ class EarlyAppTest {
         assertThat(result.appRuns).as("the app ran once, early").isEqualTo(1);
         assertThat(Files.readString(out.resolve("manifest.json"))).as("its assembly, moved into the CLI's outdir")
                 .startsWith(out + "/.early-app-");
+        assertThat(result.output).as("the staged asset, linked into the early app's directory (CDK copies no asset"
+                + " that is there)").contains("staged asset found");
         try (Stream<Path> left = Files.list(out)) {
-            assertThat(left).as("nothing left of the early app's directory").containsExactly(out.resolve("manifest.json"));
+            assertThat(left).as("nothing left of the early app's directory")
+                    .containsExactlyInAnyOrder(out.resolve("manifest.json"), out.resolve("asset.1.jar"));
         }
+        assertThat(Files.readString(out.resolve("asset.1.jar"))).isEqualTo("a function jar staged by an earlier"
+                + " synthesis");
     }
 
     @Test
@@ -57,7 +64,9 @@ class EarlyAppTest {
         assertThat(result.exitCode).isEqualTo(3);
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(20);
         assertThat(Files.readString(elsewhere.resolve("manifest.json"))).isEqualTo(elsewhere + "\n");
-        assertThat(tmp.resolve("out")).as("the stopped early app's directory, removed").doesNotExist();
+        try (Stream<Path> left = Files.list(tmp.resolve("out"))) {
+            assertThat(left).as("the stopped early app's directory, removed").isEmpty();
+        }
         assertThat(Files.readString(tmp.resolve("record"))).as("what the CLI added, for next time")
                 .isEqualTo("CDK_OUTDIR=" + elsewhere + "\n");
     }
