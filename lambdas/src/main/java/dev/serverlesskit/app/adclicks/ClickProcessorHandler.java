@@ -144,11 +144,9 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
         // per message, what became of each of its clicks
         List<List<Result>> results = new ArrayList<>();
         List<Claimed> claimed = new ArrayList<>();
-        // the clicks claimed in this invocation (marker key -> request hash): a clickId twice in one batch is
-        // claimed once, for its first click, and counted once
-        Map<String, String> claimedHere = new HashMap<>();
         int deferredMessages = 0;
-        // every click to claim, in batch order; the claims themselves run in parallel (claimAll)
+        // every click to claim, in batch order; the claims themselves run in parallel (claimAll), a clickId twice in
+        // the batch claimed once, for its first click, and counted once
         List<Pending> pending = new ArrayList<>();
         for (SQSEvent.SQSMessage message : records) {
             List<Result> messageResults = new ArrayList<>();
@@ -172,14 +170,14 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
             if (claim.outcome() == ClaimOutcome.DEFERRED) {
                 deferredClicks++;
             }
-            Claimed c = record(p, claim, claimedHere);
+            Claimed c = record(p, claim);
             if (c != null) {
                 claimed.add(c);
             }
         }
         if (deferredMessages > 0 || deferredClicks > 0) {
             JsonLog.warn("time running out: left for the retry", Map.of("messages", deferredMessages,
-                    "clicksOfStartedMessages", deferredClicks));
+                    "clicksNotClaimed", deferredClicks));
         }
         int counterWrites = aggregate(claimed, context);
 
@@ -333,26 +331,15 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
      * campaign and ad follows the first's outcome (counted with it: DUPLICATE); one naming another is rejected when
      * the marker is the first's, and retried when the first's claim did not happen.
      */
-    private static Claimed record(Pending p, Claim claim, Map<String, String> claimedHere) {
+    private static Claimed record(Pending p, Claim claim) {
         List<Result> messageResults = p.messageResults();
-        String earlier = claimedHere.get(p.markerKey());
-        if (earlier != null) {
-            // the same clickId earlier in this batch, claimed for it: counted (or retried) with that one
-            if (earlier.equals(p.requestHash())) {
-                messageResults.add(Result.DUPLICATE);
-            } else {
-                rejectReusedClickId(p.messageId(), p.click(), messageResults);
-            }
-            return null;
-        }
-        if (claim.first() != p && !claim.first().requestHash().equals(p.requestHash())) {
-            // the same clickId earlier in this batch for another campaign or ad, whose claim did not start: a counted
-            // marker of the earlier one's (COMPLETED, IN_PROGRESS) makes this one a reuse; otherwise it claims for
-            // itself on the retry
-            if (claim.outcome() == ClaimOutcome.COMPLETED || claim.outcome() == ClaimOutcome.IN_PROGRESS) {
-                rejectReusedClickId(p.messageId(), p.click(), messageResults);
-            } else {
-                messageResults.add(Result.RETRY);
+        boolean first = claim.first() == p;
+        if (!first && !claim.first().requestHash().equals(p.requestHash())) {
+            // the same clickId earlier in this batch for another campaign or ad: a marker of the earlier one's
+            // (claimed here, COMPLETED, IN_PROGRESS) makes this one a reuse; otherwise it claims for itself on the retry
+            switch (claim.outcome()) {
+                case STARTED, COMPLETED, IN_PROGRESS -> rejectReusedClickId(p.messageId(), p.click(), messageResults);
+                default -> messageResults.add(Result.RETRY);
             }
             return null;
         }
@@ -369,7 +356,7 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
                 rejectReusedClickId(p.messageId(), p.click(), messageResults);
                 return null;
             case FAILED:
-                if (claim.first() == p) {
+                if (first) {
                     JsonLog.error("marker could not be claimed", Map.of("messageId", String.valueOf(p.messageId())),
                             claim.failure());
                 }
@@ -380,7 +367,11 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
                 return null;
             case STARTED:
             default:
-                claimedHere.put(p.markerKey(), p.requestHash());
+                if (!first) {
+                    // claimed for the same click earlier in this batch: counted with that one
+                    messageResults.add(Result.DUPLICATE);
+                    return null;
+                }
                 return new Claimed(messageResults, p.click(), p.markerKey(), p.requestHash());
         }
     }
