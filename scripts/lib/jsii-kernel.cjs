@@ -4,18 +4,76 @@
 //
 // jsii's own launcher (bin/jsii-runtime.js) starts a host process that starts the kernel (lib/program.js) as its
 // child and relays every request and response between the JVM (the host's stdin and stdout) and the kernel (the
-// child's fd 3, one socket both ways). A synthesis of this app makes ~4 300 of those round trips; relaying each
+// child's fd 3, one socket both ways). A synthesis of this app makes ~3 000 of those round trips; relaying each
 // through a second process cost ~0.6-0.9 s of it (bench/synth). Here the kernel runs in this process: it reads its
 // requests from fd 3 as it always does, and its writes to fd 3 go to fd 4. What the JavaScript prints goes to stderr
 // as plain lines (the host would wrap them as JSON; the jsii Java runtime prints plain lines as they are).
 //
-// Usage: node --preserve-symlinks jsii-kernel.cjs <the kernel's lib/program.js>   (fds 3 and 4 open as above)
+// Compiled JavaScript is cached between runs: compiling aws-cdk-lib's modules took ~0.6 s of each synthesis, ~0.2 s
+// with the cache (bench/README.md). Node keys its compile cache by each module's path, and the kernel loads its
+// packages through a fresh temporary directory per run (jsii-kernel-XXXXXX, module paths kept as linked), so it never
+// hit. With a work directory given, the kernel gets that one directory instead, while this process holds its lock
+// (another kernel running at the same time gets a temporary directory, as before, and no cache).
+//
+// Usage: node --preserve-symlinks jsii-kernel.cjs <the kernel's lib/program.js> [<work directory> <compile cache>]
+//        (fds 3 and 4 open as above)
 const fs = require('fs');
+const path = require('path');
 
 const KERNEL_FD = 3;
 const RESPONSES_FD = 4;
+const [program, workDir, compileCacheDir] = process.argv.slice(2);
+
+/** Takes the lock of the work directory (a directory holding our pid); a lock whose process is gone is taken over. */
+function lockWorkDir(lock) {
+  try {
+    fs.mkdirSync(path.dirname(lock), { recursive: true });
+  } catch (e) {
+    return false;
+  }
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.mkdirSync(lock, { recursive: false });
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      process.on('exit', () => fs.rmSync(lock, { recursive: true, force: true }));
+      return true;
+    } catch (e) {
+      if (e.code !== 'EEXIST') return false;
+    }
+    let owner = NaN;
+    try {
+      owner = parseInt(fs.readFileSync(path.join(lock, 'pid'), 'utf8'), 10);
+    } catch (e) {
+      // being written by its owner, or left half-written: treated as held once, then as stale
+      if (attempt === 0) return false;
+    }
+    if (Number.isInteger(owner) && owner > 0) {
+      try {
+        process.kill(owner, 0);
+        return false; // held by a running kernel
+      } catch (e) {
+        if (e.code === 'EPERM') return false;
+      }
+    }
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+  return false;
+}
+
+if (workDir && compileCacheDir && typeof require('module').enableCompileCache === 'function'
+    && lockWorkDir(`${workDir}.lock`)) {
+  const { mkdtempSync } = fs;
+  fs.mkdtempSync = function kernelMkdtempSync(prefix, ...rest) {
+    if (path.basename(String(prefix)) !== 'jsii-kernel-') return mkdtempSync.call(fs, prefix, ...rest);
+    fs.rmSync(workDir, { recursive: true, force: true }); // the links of the last run
+    fs.mkdirSync(workDir, { recursive: true });
+    return workDir;
+  };
+  require('module').enableCompileCache(compileCacheDir);
+}
+
 const { writeSync } = fs;
 fs.writeSync = function kernelWriteSync(fd, ...rest) {
   return writeSync.call(fs, fd === KERNEL_FD ? RESPONSES_FD : fd, ...rest);
 };
-require(process.argv[2]);
+require(program);
