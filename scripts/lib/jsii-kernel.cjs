@@ -24,7 +24,30 @@ const KERNEL_FD = 3;
 const RESPONSES_FD = 4;
 const [program, workDir, compileCacheDir] = process.argv.slice(2);
 
-/** Takes the lock of the work directory (a directory holding our pid); a lock whose process is gone is taken over. */
+/** Whether the lock is held: by a process still running, or being taken (created, its pid not yet written). */
+function lockHeld(lock) {
+  let owner = NaN;
+  try {
+    owner = parseInt(fs.readFileSync(path.join(lock, 'pid'), 'utf8'), 10);
+  } catch (e) {
+    // no pid file yet
+  }
+  if (!Number.isInteger(owner) || owner <= 0) {
+    try {
+      return Date.now() - fs.statSync(lock).mtimeMs < 10000; // left without a pid long ago: stale
+    } catch (gone) {
+      return false;
+    }
+  }
+  try {
+    process.kill(owner, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM'; // running, as another user
+  }
+}
+
+/** Takes the work directory's lock (a directory holding our pid); a stale lock is taken over. */
 function lockWorkDir(lock) {
   try {
     fs.mkdirSync(path.dirname(lock), { recursive: true });
@@ -33,38 +56,42 @@ function lockWorkDir(lock) {
   }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fs.mkdirSync(lock, { recursive: false });
-      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
-      process.on('exit', () => fs.rmSync(lock, { recursive: true, force: true }));
-      return true;
+      fs.mkdirSync(lock);
     } catch (e) {
-      if (e.code !== 'EEXIST') return false;
+      if (e.code !== 'EEXIST' || attempt > 0 || lockHeld(lock)) return false;
+      fs.rmSync(lock, { recursive: true, force: true });
+      continue;
     }
-    let owner = NaN;
     try {
-      owner = parseInt(fs.readFileSync(path.join(lock, 'pid'), 'utf8'), 10);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
     } catch (e) {
-      // being written by its owner, or left half-written: treated as held once, then as stale
-      if (attempt === 0) return false;
+      fs.rmSync(lock, { recursive: true, force: true });
+      return false;
     }
-    if (Number.isInteger(owner) && owner > 0) {
-      try {
-        process.kill(owner, 0);
-        return false; // held by a running kernel
-      } catch (e) {
-        if (e.code === 'EPERM') return false;
-      }
-    }
-    fs.rmSync(lock, { recursive: true, force: true });
+    process.on('exit', () => {
+      if (ownsLock(lock)) fs.rmSync(lock, { recursive: true, force: true });
+    });
+    return true;
   }
   return false;
+}
+
+function ownsLock(lock) {
+  try {
+    return fs.readFileSync(path.join(lock, 'pid'), 'utf8') === String(process.pid);
+  } catch (e) {
+    return false;
+  }
 }
 
 if (workDir && compileCacheDir && typeof require('module').enableCompileCache === 'function'
     && lockWorkDir(`${workDir}.lock`)) {
   const { mkdtempSync } = fs;
   fs.mkdtempSync = function kernelMkdtempSync(prefix, ...rest) {
-    if (path.basename(String(prefix)) !== 'jsii-kernel-') return mkdtempSync.call(fs, prefix, ...rest);
+    // still ours (two kernels taking over the same stale lock at once: the one whose pid stayed keeps it)
+    if (path.basename(String(prefix)) !== 'jsii-kernel-' || !ownsLock(`${workDir}.lock`)) {
+      return mkdtempSync.call(fs, prefix, ...rest);
+    }
     fs.rmSync(workDir, { recursive: true, force: true }); // the links of the last run
     fs.mkdirSync(workDir, { recursive: true });
     return workDir;

@@ -6,6 +6,8 @@ import dev.serverlesskit.infra.ProjectFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * scripts/lib/jsii-kernel.cjs gives the jsii kernel one reused work directory (so that Node's compile cache, keyed by
  * module path, hits) only while it holds that directory's lock: a second kernel running at the same time keeps a
- * temporary directory of its own, and a lock left by a kernel that is gone is taken over. Driven with a stand-in
- * kernel program that asks for its work directory as jsii's kernel does.
+ * temporary directory of its own, and a lock left by a kernel that is gone (or left without its pid) is taken over.
+ * Driven with a stand-in kernel program that asks for its work directory as jsii's kernel does.
  */
 class JsiiKernelWorkDirTest {
     /** What jsii's kernel does for its modules directory, then printed. */
@@ -58,6 +60,19 @@ class JsiiKernelWorkDirTest {
         String dir = runKernel(work);
 
         assertThat(dir).isEqualTo(work.toString());
+        assertThat(Files.exists(lock)).isFalse();
+    }
+
+    @Test
+    void aLockBeingTakenIsLeftAloneButOneLeftWithoutAPidIsTakenOver() throws Exception {
+        Path work = tmp.resolve("kernel/work");
+        Path lock = Files.createDirectories(tmp.resolve("kernel/work.lock"));
+
+        assertThat(runKernel(work)).as("just created, its pid not written yet").isNotEqualTo(work.toString());
+        assertThat(Files.exists(lock)).isTrue();
+
+        Files.setLastModifiedTime(lock, FileTime.from(Instant.now().minusSeconds(60)));
+        assertThat(runKernel(work)).as("left without a pid a minute ago").isEqualTo(work.toString());
         assertThat(Files.exists(lock)).isFalse();
     }
 
