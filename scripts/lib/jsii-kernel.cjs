@@ -13,90 +13,109 @@
 // with the cache (bench/README.md). Node keys its compile cache by each module's path, and the kernel loads its
 // packages through a fresh temporary directory per run (jsii-kernel-XXXXXX, module paths kept as linked), so it never
 // hit. With a work directory given, the kernel gets that one directory instead, while this process holds its lock
-// (another kernel running at the same time gets a temporary directory, as before, and no cache).
+// (another kernel running at the same time gets a temporary directory, as before, and no cache). The lock is a
+// directory holding "<host> <pid>"; it is stale when that process is gone (or is this one), when it has no owner 10 s
+// after it was made, or after 15 minutes (a kernel lives as long as one synthesis). Anything that goes wrong with the
+// work directory leaves the kernel with jsii's temporary one.
 //
 // Usage: node --preserve-symlinks jsii-kernel.cjs <the kernel's lib/program.js> [<work directory> <compile cache>]
 //        (fds 3 and 4 open as above)
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
 const KERNEL_FD = 3;
 const RESPONSES_FD = 4;
 const [program, workDir, compileCacheDir] = process.argv.slice(2);
+const OWNER = `${os.hostname()} ${process.pid}`;
+const UNOWNED_STALE_MS = 10_000;
+const STALE_MS = 15 * 60_000;
 
-/** Whether the lock is held: by a process still running, or being taken (created, its pid not yet written). */
-function lockHeld(lock) {
-  let owner = NaN;
+function readOwner(lock) {
   try {
-    owner = parseInt(fs.readFileSync(path.join(lock, 'pid'), 'utf8'), 10);
+    return fs.readFileSync(path.join(lock, 'owner'), 'utf8');
   } catch (e) {
-    // no pid file yet
+    return '';
   }
-  if (!Number.isInteger(owner) || owner <= 0) {
-    try {
-      return Date.now() - fs.statSync(lock).mtimeMs < 10000; // left without a pid long ago: stale
-    } catch (gone) {
-      return false;
-    }
-  }
+}
+
+/** Whether a lock is held: by a running process, or being taken (made, its owner not written yet). */
+function lockHeld(lock) {
+  let age;
   try {
-    process.kill(owner, 0);
+    age = Date.now() - fs.statSync(lock).mtimeMs;
+  } catch (gone) {
+    return false;
+  }
+  const [host, pidText] = readOwner(lock).split(' ');
+  const pid = parseInt(pidText, 10);
+  if (!Number.isInteger(pid) || pid <= 0) return age < UNOWNED_STALE_MS;
+  if (age >= STALE_MS || pid === process.pid) return false;
+  if (host !== os.hostname()) return true; // another machine's (a shared checkout): cannot tell, so until STALE_MS
+  try {
+    process.kill(pid, 0);
     return true;
   } catch (e) {
     return e.code === 'EPERM'; // running, as another user
   }
 }
 
-/** Takes the work directory's lock (a directory holding our pid); a stale lock is taken over. */
+function ownsLock(lock) {
+  return readOwner(lock) === OWNER;
+}
+
+/** Takes the work directory's lock; a stale one is taken over. Exits leave the work directory and then the lock. */
 function lockWorkDir(lock) {
   try {
     fs.mkdirSync(path.dirname(lock), { recursive: true });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        fs.mkdirSync(lock);
+      } catch (e) {
+        if (e.code !== 'EEXIST' || attempt > 0 || lockHeld(lock)) return false;
+        fs.rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      fs.writeFileSync(path.join(lock, 'owner'), OWNER);
+      // jsii removes its work directory at exit too, but after this handler: a kernel taking the lock in between
+      // would lose its directory under it
+      process.on('exit', () => {
+        if (!ownsLock(lock)) return;
+        try {
+          fs.rmSync(workDir, { recursive: true, force: true });
+        } finally {
+          fs.rmSync(lock, { recursive: true, force: true });
+        }
+      });
+      return true;
+    }
   } catch (e) {
-    return false;
-  }
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.mkdirSync(lock);
-    } catch (e) {
-      if (e.code !== 'EEXIST' || attempt > 0 || lockHeld(lock)) return false;
-      fs.rmSync(lock, { recursive: true, force: true });
-      continue;
-    }
-    try {
-      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
-    } catch (e) {
-      fs.rmSync(lock, { recursive: true, force: true });
-      return false;
-    }
-    process.on('exit', () => {
-      if (ownsLock(lock)) fs.rmSync(lock, { recursive: true, force: true });
-    });
-    return true;
+    // a directory this process may not write or remove: no cache
   }
   return false;
-}
-
-function ownsLock(lock) {
-  try {
-    return fs.readFileSync(path.join(lock, 'pid'), 'utf8') === String(process.pid);
-  } catch (e) {
-    return false;
-  }
 }
 
 if (workDir && compileCacheDir && typeof require('module').enableCompileCache === 'function'
     && lockWorkDir(`${workDir}.lock`)) {
   const { mkdtempSync } = fs;
   fs.mkdtempSync = function kernelMkdtempSync(prefix, ...rest) {
-    // still ours (two kernels taking over the same stale lock at once: the one whose pid stayed keeps it)
-    if (path.basename(String(prefix)) !== 'jsii-kernel-' || !ownsLock(`${workDir}.lock`)) {
-      return mkdtempSync.call(fs, prefix, ...rest);
+    // and still ours (two kernels taking over the same stale lock at once: the one whose owner line stayed keeps it)
+    if (path.basename(String(prefix)) === 'jsii-kernel-' && ownsLock(`${workDir}.lock`)) {
+      try {
+        fs.rmSync(workDir, { recursive: true, force: true }); // what a killed kernel left
+        fs.mkdirSync(workDir, { recursive: true });
+        return workDir;
+      } catch (e) {
+        // not ours to clear: a temporary directory, as jsii would make
+      }
     }
-    fs.rmSync(workDir, { recursive: true, force: true }); // the links of the last run
-    fs.mkdirSync(workDir, { recursive: true });
-    return workDir;
+    return mkdtempSync.call(fs, prefix, ...rest);
   };
-  require('module').enableCompileCache(compileCacheDir);
+  try {
+    require('module').enableCompileCache(compileCacheDir);
+  } catch (e) {
+    // no cache: slower, not wrong
+  }
 }
 
 const { writeSync } = fs;
