@@ -51,7 +51,7 @@ public final class ClickThroughput {
             // start interpreted; a long-running local runtime (or a warm Lambda fleet) does not pay that per click.
             // One round of the measured size: with C1 compiling every function's own SDK copy, a 2 000-click round
             // ran at ~180 clicks/s and a 6 000-click one at ~300, and a measured round after 2 000 was still warming
-            // up (400-525 clicks/s where the same round after 6 000 gave 545-636; bench/README.md)
+            // up (400 and 525 clicks/s where the same round after 6 000 gave 618 and 636; bench/README.md)
             int warmupClicks = Integer.getInteger("bench.warmupClicks", clicks);
             if (warmupClicks > 0) {
                 Round warm = round(http, uri, dynamo, table, warmupClicks, clients, batch, deadlineSeconds);
