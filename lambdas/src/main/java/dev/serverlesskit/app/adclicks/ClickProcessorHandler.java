@@ -126,13 +126,6 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
     /** What became of one click (or of an unreadable message). */
     private enum Result { AGGREGATED, DUPLICATE, REJECTED, RETRY }
 
-    /** A click whose marker this invocation claimed, waiting to be counted. */
-    private record Claimed(List<Result> messageResults, Click click, String markerKey, String requestHash) {
-        String counter() {
-            return click.campaignId() + "\n" + click.hour() + "\n" + click.adId();
-        }
-    }
-
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         long started = System.nanoTime();
@@ -143,7 +136,7 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
         List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
         // per message, what became of each of its clicks
         List<List<Result>> results = new ArrayList<>();
-        List<Claimed> claimed = new ArrayList<>();
+        List<Pending> claimed = new ArrayList<>();
         int deferredMessages = 0;
         // every click to claim, in batch order; the claims themselves run in parallel (claimAll), a clickId twice in
         // the batch claimed once, for its first click, and counted once
@@ -170,7 +163,7 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
             if (claim.outcome() == ClaimOutcome.DEFERRED) {
                 deferredClicks++;
             }
-            Claimed c = record(p, claim);
+            Pending c = record(p, claim);
             if (c != null) {
                 claimed.add(c);
             }
@@ -264,9 +257,12 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
         return pool;
     }
 
-    /** A click of the batch to claim. */
+    /** A click of the batch: to claim, then (once claimed here) to count. */
     private record Pending(String messageId, Click click, List<Result> messageResults, String markerKey,
                            String requestHash) {
+        String counter() {
+            return click.campaignId() + "\n" + click.hour() + "\n" + click.adId();
+        }
     }
 
     /** How the claim of a marker went: {@link IdempotencyStore.Kind}'s outcomes, failed, or not attempted. */
@@ -326,12 +322,12 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
     }
 
     /**
-     * Records what became of one click given its marker's claim: the click to count, or null (with its result
-     * recorded). A clickId twice in the batch was claimed once, for its first click: a later one naming the same
+     * Records what became of one click given its marker's claim: the click itself when it is to be counted, or null
+     * (with its result recorded). A clickId twice in the batch was claimed once, for its first click: a later one naming the same
      * campaign and ad follows the first's outcome (counted with it: DUPLICATE); one naming another is rejected when
      * the marker is the first's, and retried when the first's claim did not happen.
      */
-    private static Claimed record(Pending p, Claim claim) {
+    private static Pending record(Pending p, Claim claim) {
         List<Result> messageResults = p.messageResults();
         boolean first = claim.first() == p;
         if (!first && !claim.first().requestHash().equals(p.requestHash())) {
@@ -372,7 +368,7 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
                     messageResults.add(Result.DUPLICATE);
                     return null;
                 }
-                return new Claimed(messageResults, p.click(), p.markerKey(), p.requestHash());
+                return p;
         }
     }
 
@@ -388,15 +384,15 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
      *
      * @return the number of counter updates attempted
      */
-    private int aggregate(List<Claimed> claimed, Context context) {
-        Map<String, List<Claimed>> byCounter = new LinkedHashMap<>();
-        for (Claimed c : claimed) {
+    private int aggregate(List<Pending> claimed, Context context) {
+        Map<String, List<Pending>> byCounter = new LinkedHashMap<>();
+        for (Pending c : claimed) {
             byCounter.computeIfAbsent(c.counter(), k -> new ArrayList<>()).add(c);
         }
         Map<String, String> counted = new LinkedHashMap<>();
         int counterWrites = 0;
-        List<Claimed> outOfTime = new ArrayList<>();
-        for (List<Claimed> clicks : byCounter.values()) {
+        List<Pending> outOfTime = new ArrayList<>();
+        for (List<Pending> clicks : byCounter.values()) {
             if (remainingMs(context) < FINISH_RESERVE_MS) {
                 outOfTime.addAll(clicks);
                 continue;
@@ -407,7 +403,7 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
             } catch (RuntimeException e) {
                 JsonLog.error("counter update failed, its clicks will be retried",
                         Map.of("clicks", clicks.size(), "clickId", clicks.get(0).click().clickId()), e);
-                for (Claimed c : clicks) {
+                for (Pending c : clicks) {
                     c.messageResults().add(Result.RETRY);
                     try {
                         markers.release(c.markerKey());
@@ -418,7 +414,7 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
                 }
                 continue;
             }
-            for (Claimed c : clicks) {
+            for (Pending c : clicks) {
                 c.messageResults().add(Result.AGGREGATED);
                 counted.put(c.markerKey(), c.requestHash());
             }
@@ -428,9 +424,9 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
             outOfTime.forEach(c -> c.messageResults().add(Result.RETRY));
             List<String> kept;
             try {
-                kept = markers.releaseAll(outOfTime.stream().map(Claimed::markerKey).toList());
+                kept = markers.releaseAll(outOfTime.stream().map(Pending::markerKey).toList());
             } catch (RuntimeException e) {
-                kept = outOfTime.stream().map(Claimed::markerKey).toList();
+                kept = outOfTime.stream().map(Pending::markerKey).toList();
             }
             JsonLog.warn("out of time before their counters: clicks left for the retry", Map.of("clicks",
                     outOfTime.size(), "markersKeptUntilInProgressUntil", kept.size()));
