@@ -1,19 +1,13 @@
 package dev.serverlesskit.infra;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
-import io.github.cdklabs.cdknag.NagPack;
 import io.github.cdklabs.cdknag.ServerlessChecks;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
-import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
-import software.amazon.awscdk.PolicyViolatingResource;
-import software.amazon.awscdk.PolicyViolation;
+import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.Environment;
-import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.pipelines.AddStageOpts;
@@ -34,7 +28,6 @@ import software.amazon.awscdk.services.iam.CfnRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Function;
 import software.constructs.Construct;
-import software.constructs.IConstruct;
 
 /**
  * The delivery pipeline, in the tools account: source, build and test, synthesis, then each stage in order.
@@ -45,7 +38,6 @@ import software.constructs.IConstruct;
 public class DeliveryPipeline extends Stack {
     private static final String PIPELINE_ID = "Pipeline";
     private final CodePipeline pipeline;
-    private String stackPath;
 
     public DeliveryPipeline(Construct scope, String id, PipelineConfig config, List<ServerlessKitStage> stages) {
         super(scope, id, StackProps.builder()
@@ -91,19 +83,19 @@ public class DeliveryPipeline extends Stack {
                                     .build()))))
                     .build());
         }
-        reviewGeneratedResources();
+        reviewGeneratedResources(config);
     }
 
     /**
      * What CDK Pipelines generates is reviewed here, finding by finding: the auto-approve function of the security
-     * check gets an inline logging policy instead of the AWS managed one, and every remaining cdk-nag finding must
-     * match one of {@link #GENERATED_GRANTS}, each with the reason it is acceptable. A finding that matches none
-     * stays and fails synthesis.
+     * check gets an inline logging policy instead of the AWS managed one, and each remaining cdk-nag finding is
+     * acknowledged exactly, on the resource it names, by its full finding id ({@link #reviewedFindings}). A finding
+     * the table does not list, or an entry that matches no finding, fails synthesis ({@link ReviewedFindings}).
      */
-    private void reviewGeneratedResources() {
+    private void reviewGeneratedResources(PipelineConfig config) {
         pipeline.buildPipeline();
         ConstructPaths generated = new ConstructPaths(this);
-        Function autoApprove = (Function) descendant(generated,
+        Function autoApprove = (Function) ReviewedFindings.descendant(generated,
                 PIPELINE_ID + "/PipelinesSecurityCheck/CDKPipelinesAutoApprove");
         ((CfnRole) autoApprove.getRole().getNode().getDefaultChild()).setManagedPolicyArns(null);
         autoApprove.addToRolePolicy(PolicyStatement.Builder.create()
@@ -111,104 +103,91 @@ public class DeliveryPipeline extends Stack {
                 .resources(List.of(formatArn(ArnComponents.builder().service("logs").resource("log-group")
                         .resourceName("/aws/lambda/*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build())))
                 .build());
+        ReviewedFindings.acknowledge(this, generated, reviewedFindings(generated, config),
+                List.of(new AwsSolutionsChecks(), new ServerlessChecks()));
+    }
 
-        // Statements on resource "*" that CDK Pipelines adds while it synthesizes, each narrowed by its action or a
-        // condition; acknowledged on the role they belong to.
-        Map<String, Map<String, String>> reasonsByPath = new LinkedHashMap<>();
-        acknowledgeWildcardOn(reasonsByPath, "Assets/FileRole", "Asset publishing starts and watches the"
-                + " pipeline's own asset CodeBuild projects, whose names CDK Pipelines generates.");
-        acknowledgeWildcardOn(reasonsByPath, "PipelinesSecurityCheck/CDKPipelinesAutoApprove/ServiceRole",
-                "Approval is limited by condition to pipelines tagged SECURITY_CHECK=ALLOW_APPROVE.");
-        acknowledgeWildcardOn(reasonsByPath, "PipelinesSecurityCheck/CDKSecurityCheck/Role", "The security diff"
-                + " assumes only roles tagged aws-cdk:bootstrap-role=deploy by cdk bootstrap (condition), to read"
-                + " prod's deployed stack.");
-        acknowledge(generated, reasonsByPath);
+    /**
+     * Every cdk-nag finding on what CDK Pipelines generates, by construct path (below this stack) and full finding
+     * id, with the reason it is acceptable. Logical ids, account and region are those of this synthesis.
+     */
+    private List<ReviewedFindings.Entry> reviewedFindings(ConstructPaths generated, PipelineConfig config) {
+        String p = PIPELINE_ID + "/";
+        String inner = p + "Pipeline/";
+        String bucket = "<" + logicalId(generated, inner + "ArtifactsBucket/Resource") + ".Arn>";
+        String buildProject = logicalId(generated, inner + "Build/BuildTestSynth/CdkBuildProject/Resource");
+        String securityCheck = logicalId(generated, p + "PipelinesSecurityCheck/CDKSecurityCheck/Resource");
+        String autoApprove = logicalId(generated, p + "PipelinesSecurityCheck/CDKPipelinesAutoApprove/Resource");
+        String accountRegion = config.region() + ":" + config.account();
+        String codeBuildLogs = "arn:aws:logs:" + accountRegion + ":log-group:/aws/codebuild/";
+        String reportGroups = "arn:aws:codebuild:" + accountRegion + ":report-group/";
 
-        // cdk-nag's findings on the rest, each acknowledged on the resource it names when it is one of
-        // GENERATED_GRANTS; all acknowledgments of one resource in one call.
-        reasonsByPath.clear();
-        for (NagPack pack : List.of(new AwsSolutionsChecks(), new ServerlessChecks())) {
-            for (PolicyViolation violation : pack.validateScope(this).getViolations()) {
-                String reason = GENERATED_GRANTS.entrySet().stream()
-                        .filter(e -> e.getKey().matcher(violation.getRuleName()).matches())
-                        .map(Map.Entry::getValue).findFirst().orElse(null);
-                if (reason == null) {
-                    continue;
-                }
-                for (PolicyViolatingResource resource : violation.getViolatingResources()) {
-                    reasonsByPath.computeIfAbsent(relativePath(resource.getConstructPath()),
-                            path -> new LinkedHashMap<>()).putIfAbsent(violation.getRuleName(), reason);
-                }
-            }
+        String artifactActions = "CDK's standard artifact grant: these action groups apply only to the pipeline's own"
+                + " artifact bucket and KMS key.";
+        String artifactObjects = "Pipeline steps read and write the objects of the pipeline's own artifact bucket.";
+        String buildLogs = "CodeBuild creates its log streams and test report groups at build time, under its"
+                + " project's name.";
+        List<ReviewedFindings.Entry> entries = new ArrayList<>();
+        ReviewedFindings.Builder b = new ReviewedFindings.Builder(entries);
+
+        String pipelineRole = inner + "Role/DefaultPolicy/Resource";
+        String sourceRole = inner + "Source/" + sourceActionName(config)
+                + "/CodePipelineActionRole/DefaultPolicy/Resource";
+        String buildRole = inner + "Build/BuildTestSynth/CdkBuildProject/Role/DefaultPolicy/Resource";
+        String checkRole = p + "PipelinesSecurityCheck/CDKSecurityCheck/Role/DefaultPolicy/Resource";
+        for (String role : List.of(pipelineRole, sourceRole, buildRole)) {
+            b.actions(role, artifactActions, "s3:GetObject*", "s3:GetBucket*", "s3:List*", "s3:DeleteObject*",
+                    "s3:Abort*", "kms:ReEncrypt*", "kms:GenerateDataKey*");
+            b.resource(role, bucket + "/*", artifactObjects);
         }
-        acknowledge(generated, reasonsByPath);
+        b.resource(buildRole, codeBuildLogs + "<" + buildProject + ">:*", buildLogs);
+        b.resource(buildRole, reportGroups + "<" + buildProject + ">-*", buildLogs);
+
+        String assets = p + "Assets/FileRole/DefaultPolicy/Resource";
+        b.actions(assets, artifactActions, "s3:GetObject*", "s3:GetBucket*", "s3:List*");
+        b.resource(assets, bucket + "/*", artifactObjects);
+        b.resource(assets, codeBuildLogs + "*", "Asset publishing writes the logs of the asset CodeBuild"
+                + " projects CDK Pipelines generates (one per asset, named at build time).");
+        b.resource(assets, reportGroups + "*", "Asset publishing may write test reports of the asset CodeBuild"
+                + " projects CDK Pipelines generates.");
+        b.resource(assets, "*", "Asset publishing starts and watches the pipeline's own asset CodeBuild projects,"
+                + " whose names CDK Pipelines generates.");
+
+        b.actions(checkRole, artifactActions, "s3:GetObject*", "s3:GetBucket*", "s3:List*", "kms:ReEncrypt*",
+                "kms:GenerateDataKey*");
+        b.resource(checkRole, bucket + "/*", artifactObjects);
+        b.resource(checkRole, codeBuildLogs + "<" + securityCheck + ">:*", buildLogs);
+        b.resource(checkRole, reportGroups + "<" + securityCheck + ">-*", buildLogs);
+        b.resource(checkRole, "<" + autoApprove + ".Arn>:*",
+                "The security check invokes the versions of its own auto-approve function.");
+        b.resource(checkRole, "*", "The security diff assumes only roles tagged aws-cdk:bootstrap-role=deploy by"
+                + " cdk bootstrap (condition), to read prod's deployed stack.");
+
+        String approveRole = p + "PipelinesSecurityCheck/CDKPipelinesAutoApprove/ServiceRole/DefaultPolicy/Resource";
+        b.resource(approveRole, "arn:aws:logs:" + accountRegion + ":log-group:/aws/lambda/*", "The auto-approve"
+                + " function's log group: its name is generated with the function, which depends on this policy,"
+                + " so the literal prefix is the narrowest scope.");
+        b.resource(approveRole, "*", "Approval is limited by condition to pipelines tagged"
+                + " SECURITY_CHECK=ALLOW_APPROVE.");
+
+        String function = p + "PipelinesSecurityCheck/CDKPipelinesAutoApprove/Resource";
+        String functionReason = "CDK Pipelines' auto-approve function: invoked synchronously by the security check a"
+                + " few times per release, its settings are CDK's.";
+        b.rule(function, "Serverless-LambdaDLQ", functionReason);
+        b.rule(function, "Serverless-LambdaDefaultMemorySize", functionReason);
+        b.rule(function, "Serverless-LambdaTracing", functionReason);
+        b.rule(inner + "ArtifactsBucket/Resource", "AwsSolutions-S1", "The artifact bucket holds build"
+                + " outputs only; CloudTrail covers access auditing in the tools account.");
+        return entries;
     }
 
-    /** Acknowledges, on each construct (by its path below this stack), its findings with their reasons. */
-    private static void acknowledge(ConstructPaths generated, Map<String, Map<String, String>> reasonsByPath) {
-        reasonsByPath.forEach((path, reasons) -> Validations.of(descendant(generated, path)).acknowledge(
-                reasons.entrySet().stream()
-                        .map(e -> Acknowledgment.builder().id(e.getKey()).reason(e.getValue()).build())
-                        .toArray(Acknowledgment[]::new)));
+    /** The source action's construct id, as CDK Pipelines names it: the repository with '/' as '_'. */
+    private static String sourceActionName(PipelineConfig config) {
+        return config.repository().replace('/', '_');
     }
 
-    /** The construct CDK Pipelines generated at {@code relativePath} below this stack. */
-    private static IConstruct descendant(ConstructPaths generated, String relativePath) {
-        IConstruct found = generated.tryFind(relativePath);
-        if (found == null) {
-            throw new IllegalStateException("CDK Pipelines has no " + relativePath);
-        }
-        return found;
-    }
-
-    /** A construct path of this stack's, relative to the stack. */
-    private String relativePath(String constructPath) {
-        String prefix = stackPath() + "/";
-        if (!constructPath.startsWith(prefix)) {
-            throw new IllegalStateException("cdk-nag reported " + constructPath + ", outside " + stackPath());
-        }
-        return constructPath.substring(prefix.length());
-    }
-
-    private String stackPath() {
-        if (stackPath == null) {
-            stackPath = getNode().getPath();
-        }
-        return stackPath;
-    }
-
-    private static void acknowledgeWildcardOn(Map<String, Map<String, String>> reasonsByPath, String pathInPipeline,
-            String reason) {
-        reasonsByPath.computeIfAbsent(PIPELINE_ID + "/" + pathInPipeline, path -> new LinkedHashMap<>())
-                .put("AwsSolutions-IAM5[Resource::*]", reason);
-    }
-
-    /** Findings on CDK Pipelines' own resources that are acceptable, by rule id pattern, with the reason. */
-    private static final Map<Pattern, String> GENERATED_GRANTS = orderedMap(
-            Pattern.compile("AwsSolutions-IAM5\\[Action::(s3:(GetObject|GetBucket|List|DeleteObject|Abort)|kms:(GenerateDataKey|ReEncrypt))\\*]"),
-            "CDK's standard artifact grant: these action groups apply only to the pipeline's own artifact bucket"
-                    + " and KMS key.",
-            Pattern.compile("AwsSolutions-IAM5\\[Resource::<PipelineArtifactsBucket\\w+\\.Arn>/\\*]"),
-            "Pipeline steps read and write the objects of the pipeline's own artifact bucket.",
-            Pattern.compile("AwsSolutions-IAM5\\[Resource::arn:aws:(logs:[\\w-]+:\\d{12}:log-group:/aws/codebuild/|codebuild:[\\w-]+:\\d{12}:report-group/).*]"),
-            "CodeBuild creates its log streams and test report groups at build time, under its project's name.",
-            Pattern.compile("AwsSolutions-IAM5\\[Resource::arn:aws:logs:[\\w-]+:\\d{12}:log-group:/aws/lambda/\\*]"),
-            "The auto-approve function's log group: its name is generated with the function, which depends on"
-                    + " this policy, so the literal prefix is the narrowest scope.",
-            Pattern.compile("AwsSolutions-IAM5\\[Resource::<\\w*CDKPipelinesAutoApprove\\w*\\.Arn>:\\*]"),
-            "The security check invokes the versions of its own auto-approve function.",
-            Pattern.compile("AwsSolutions-S1"),
-            "The artifact bucket holds build outputs only; CloudTrail covers access auditing in the tools account.",
-            Pattern.compile("AwsSolutions-L1|Serverless-Lambda(DLQ|DefaultMemorySize|Tracing|LatestVersion)"),
-            "CDK Pipelines' auto-approve function: invoked synchronously by the security check a few times per"
-                    + " release, its runtime and settings are CDK's.");
-
-    private static Map<Pattern, String> orderedMap(Object... patternsAndReasons) {
-        Map<Pattern, String> map = new LinkedHashMap<>();
-        for (int i = 0; i < patternsAndReasons.length; i += 2) {
-            map.put((Pattern) patternsAndReasons[i], (String) patternsAndReasons[i + 1]);
-        }
-        return map;
+    private String logicalId(ConstructPaths generated, String relativePath) {
+        return getLogicalId((CfnElement) ReviewedFindings.descendant(generated, relativePath));
     }
 
     public CodePipeline getPipeline() {

@@ -18,11 +18,15 @@ import org.junit.jupiter.api.TestFactory;
  * Every stage's and stack's whole template, asset hashes normalized, against the snapshot committed under
  * {@code test/snapshots/}. A difference fails with the resources and properties that changed.
  *
- * <p>Update after an intended infrastructure change: {@code ./mvnw verify -Dsnapshot.update=true}, then review
- * and commit the snapshot files. A missing snapshot is written locally but fails under CI ({@code CI=true}).
+ * <p>A missing or changed snapshot fails, locally as in CI and in the pipeline's build. Snapshots are written only
+ * when asked for: {@code ./scripts/test -Dsnapshot.update=true} after an intended infrastructure change, then
+ * review {@code git diff test/snapshots} and commit.
  */
 class SnapshotTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String UPDATE_PROPERTY = "snapshot.update";
+    private static final String UPDATE_HINT = "./scripts/test -Dsnapshot.update=true (or -Dtest=SnapshotTest with"
+            + " it), review git diff test/snapshots, commit.";
 
     static Path snapshotDir() {
         return ProjectFiles.root().resolve("test/snapshots");
@@ -39,24 +43,34 @@ class SnapshotTest {
     }
 
     private static void check(String key, String actual) throws IOException {
-        Path file = snapshotFile(key);
-        boolean update = Boolean.getBoolean("snapshot.update");
-        if (update || !Files.exists(file)) {
-            if (!update && "true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail("No snapshot " + ProjectFiles.root().relativize(file) + " for " + key
-                        + ": run ./mvnw verify -Dsnapshot.update=true and commit it");
-            }
+        check(snapshotFile(key), key, actual, Boolean.getBoolean(UPDATE_PROPERTY));
+    }
+
+    /**
+     * Compares {@code actual} with the snapshot in {@code file}; writes it only when {@code update} (the explicit
+     * {@code -Dsnapshot.update=true}). A missing or different snapshot fails everywhere else, CI or not.
+     */
+    static void check(Path file, String key, String actual, boolean update) throws IOException {
+        if (update) {
             Files.createDirectories(file.getParent());
             Files.writeString(file, actual);
             return;
         }
+        if (!Files.exists(file)) {
+            fail("No snapshot " + display(file) + " for " + key + ". If the stack is new: " + UPDATE_HINT);
+        }
         JsonNode expected = JSON.readTree(Files.readString(file));
         List<String> diff = TemplateDiff.diff(expected, JSON.readTree(actual));
         if (!diff.isEmpty()) {
-            fail("Template " + key + " differs from " + ProjectFiles.root().relativize(file) + ":\n"
-                    + String.join("\n", diff)
-                    + "\nIf the change is intended: ./mvnw verify -Dsnapshot.update=true, review, commit.");
+            fail("Template " + key + " differs from " + display(file) + ":\n" + String.join("\n", diff)
+                    + "\nIf the change is intended: " + UPDATE_HINT);
         }
         assertThat(JSON.readTree(actual)).isEqualTo(expected);
+    }
+
+    private static String display(Path file) {
+        Path root = ProjectFiles.root();
+        return file.toAbsolutePath().startsWith(root) ? root.relativize(file.toAbsolutePath()).toString()
+                : file.toString();
     }
 }

@@ -1,6 +1,7 @@
 package dev.serverlesskit.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.serverlesskit.infra.FunctionJars;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The snapshot machinery itself: normalization and a readable diff. */
 class SnapshotToolingTest {
@@ -44,6 +46,25 @@ class SnapshotToolingTest {
             assertThat(after).as(template).isNotEqualTo(before);
             assertThat(SnapshotNormalizer.normalize(after)).as(template).isEqualTo(SnapshotNormalizer.normalize(before));
         }
+    }
+
+    @Test
+    void aMissingOrChangedSnapshotFailsAndIsNotWrittenUnlessAnUpdateIsAsked(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("dev-Stack.template.json");
+        String template = "{\"Resources\":{\"Fn\":{\"Type\":\"AWS::Lambda::Function\"}}}";
+
+        assertThatThrownBy(() -> SnapshotTest.check(file, "dev/Stack", template, false))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("No snapshot");
+        assertThat(file).doesNotExist();
+
+        SnapshotTest.check(file, "dev/Stack", template, true); // -Dsnapshot.update=true
+        assertThat(file).hasContent(template);
+        SnapshotTest.check(file, "dev/Stack", template, false);
+
+        String changed = template.replace("Function", "Alias");
+        assertThatThrownBy(() -> SnapshotTest.check(file, "dev/Stack", changed, false))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("differs");
+        assertThat(file).hasContent(template);
     }
 
     @Test
