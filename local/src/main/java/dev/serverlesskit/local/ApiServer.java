@@ -2,15 +2,13 @@ package dev.serverlesskit.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import dev.serverlesskit.local.StageModel.Api;
 import dev.serverlesskit.local.StageModel.GatewayResponse;
 import dev.serverlesskit.local.StageModel.Route;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -27,8 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TimeZone;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
@@ -37,7 +33,9 @@ import java.util.function.Consumer;
  * per-method throttling from the stage's MethodSettings (429), the Cognito user pool authorizer on the methods that
  * have it (401), MOCK integrations (CORS preflight) answered from their integration response, and Lambda proxy
  * integrations invoked with a REST API proxy event (v1). Errors produced by the gateway itself use the template's
- * gateway responses.
+ * gateway responses. Bodies are validated against the method's request model as API Gateway selects it: the model
+ * of the request's media type ({@code application/json} when it sends none), else the {@code $default} model, else
+ * none. The HTTP edge (limits, timeouts, malformed requests) is {@link HttpFront}'s.
  */
 public final class ApiServer implements AutoCloseable {
     /** API Gateway's integration timeout. */
@@ -54,17 +52,8 @@ public final class ApiServer implements AutoCloseable {
     private final JwtVerifier verifier = new JwtVerifier();
     private final Map<String, TokenBucket> buckets = new HashMap<>();
     private final Consumer<String> log;
-    private final HttpServer server;
-    private final ExecutorService executor;
-
-    static {
-        // Answer without Nagle's algorithm: with it, the JDK server held every small response ~50 ms waiting for
-        // the client's delayed ACK (bench/local-runtime: p99 64.6 ms vs 15.7 ms with TCP_NODELAY). Must be set
-        // before the JDK's HTTP server classes load; an explicit -Dsun.net.httpserver.nodelay still wins.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
+    private final HttpFront server;
+    private final Map<String, Map<String, Schema>> modelsByRoute = new HashMap<>();
 
     public ApiServer(Api api, Map<String, FunctionHost> functionsByLogicalId, AuthorizerPools pools, int port,
                      Consumer<String> log) throws IOException {
@@ -76,19 +65,19 @@ public final class ApiServer implements AutoCloseable {
             StageModel.Throttle t = api.throttleOf(r);
             buckets.put(r.key(), new TokenBucket(t.rateLimit(), t.burstLimit()));
         }
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 128);
-        this.executor = Executors.newFixedThreadPool(64, r -> {
-            Thread t = new Thread(r, "api");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        SchemaRegistry schemas = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4);
+        for (Route r : api.routes()) {
+            Map<String, Schema> models = new HashMap<>();
+            r.requestModels().forEach((contentType, schema) -> models.put(contentType.toLowerCase(Locale.ROOT),
+                    schemas.getSchema(schema)));
+            modelsByRoute.put(r.key(), models);
+        }
+        this.server = new HttpFront(port, this::handle, (type, status, message) ->
+                gatewayError(UUID.randomUUID().toString(), type, status, message, "BadRequestException"));
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     public String baseUrl() {
@@ -98,20 +87,19 @@ public final class ApiServer implements AutoCloseable {
     private record Match(Route route, Map<String, String> pathParameters) {
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
+    private HttpFront.Response handle(HttpFront.Request request) {
         long started = System.nanoTime();
         String requestId = UUID.randomUUID().toString();
-        String method = exchange.getRequestMethod();
-        String rawPath = exchange.getRequestURI().getRawPath();
+        String method = request.method();
+        String rawPath = request.rawPath();
         String label = method + " " + rawPath;
-        try (exchange; InputStream body = exchange.getRequestBody()) {
-            byte[] bodyBytes = body.readAllBytes();
+        try {
+            byte[] bodyBytes = request.body();
             String prefix = "/" + api.stageName();
             if (!(rawPath.equals(prefix) || rawPath.startsWith(prefix + "/"))) {
-                gatewayError(exchange, requestId, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token",
-                        "MissingAuthenticationTokenException");
                 log(label, "-", 403, started, "no such stage (the API is served under " + prefix + "/)");
-                return;
+                return gatewayError(requestId, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token",
+                        "MissingAuthenticationTokenException");
             }
             String path = rawPath.substring(prefix.length());
             if (path.isEmpty()) {
@@ -119,75 +107,109 @@ public final class ApiServer implements AutoCloseable {
             }
             Match match = match(method, path);
             if (match == null) {
-                gatewayError(exchange, requestId, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token",
-                        "MissingAuthenticationTokenException");
                 log(label, "-", 403, started, "no route");
-                return;
+                return gatewayError(requestId, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token",
+                        "MissingAuthenticationTokenException");
             }
             Route route = match.route();
             label = method + " " + route.resourcePath();
             if (!buckets.get(route.key()).tryTake()) {
-                gatewayError(exchange, requestId, "THROTTLED", 429, "Too Many Requests", "TooManyRequestsException");
                 log(label, "-", 429, started, "throttled (stage MethodSettings)");
-                return;
+                return gatewayError(requestId, "THROTTLED", 429, "Too Many Requests", "TooManyRequestsException");
             }
             if (route.mock() != null) {
-                mock(exchange, route);
-                log(label, "MOCK", exchange.getResponseCode(), started, "");
-                return;
+                HttpFront.Response mocked = mock(request, route);
+                log(label, "MOCK", mocked.status(), started, "");
+                return mocked;
             }
             JsonNode claims = null;
             if (route.needsCognito()) {
                 StageModel.Authorizer authorizer = api.authorizers().get(route.authorizer());
-                String token = exchange.getRequestHeaders().getFirst(authorizer.identityHeader());
+                String token = request.header(authorizer.identityHeader());
                 claims = token == null ? null : verifier.verify(stripBearer(token), pools.poolsOf(authorizer),
                         route.authorizationScopes()).orElse(null);
                 if (claims == null) {
-                    gatewayError(exchange, requestId, "UNAUTHORIZED", 401, "Unauthorized", "UnauthorizedException");
                     log(label, "-", 401, started, token == null ? "no token" : "token rejected");
-                    return;
+                    return gatewayError(requestId, "UNAUTHORIZED", 401, "Unauthorized", "UnauthorizedException");
                 }
             }
+            if (route.validateRequestBody() && !bodyMatchesModel(route, request)) {
+                log(label, "-", 400, started, "body does not match the request model");
+                return gatewayError(requestId, "BAD_REQUEST_BODY", 400, "Invalid request body",
+                        "BadRequestException");
+            }
             FunctionHost host = functions.get(route.function());
-            String event = Json.write(event(exchange, route, match.pathParameters(), path, bodyBytes, claims,
+            String event = Json.write(event(request, route, match.pathParameters(), path, bodyBytes, claims,
                     requestId));
             FunctionHost.Invocation result = host.invoke(event);
             String fn = host.function().shortName();
             String temperature = result.cold() ? "cold" : "warm";
             switch (result.status()) {
                 case THROTTLED -> {
-                    gatewayError(exchange, requestId, "INTEGRATION_FAILURE", 500, "Internal server error",
-                            "InternalServerErrorException");
                     log(label, fn, 500, started, "throttled: reserved concurrency "
                             + host.function().reservedConcurrency());
+                    return gatewayError(requestId, "INTEGRATION_FAILURE", 500, "Internal server error",
+                            "InternalServerErrorException");
                 }
                 case TIMEOUT -> {
                     boolean gatewayTimeout = host.function().timeoutSeconds() > INTEGRATION_TIMEOUT_SECONDS;
-                    gatewayError(exchange, requestId, gatewayTimeout ? "INTEGRATION_TIMEOUT" : "DEFAULT_5XX",
+                    log(label, fn, gatewayTimeout ? 504 : 502, started, temperature + " " + result.errorMessage());
+                    return gatewayError(requestId, gatewayTimeout ? "INTEGRATION_TIMEOUT" : "DEFAULT_5XX",
                             gatewayTimeout ? 504 : 502, gatewayTimeout ? "Endpoint request timed out"
                                     : "Internal server error", "InternalServerErrorException");
-                    log(label, fn, gatewayTimeout ? 504 : 502, started, temperature + " " + result.errorMessage());
                 }
                 case FUNCTION_ERROR -> {
-                    gatewayError(exchange, requestId, "DEFAULT_5XX", 502, "Internal server error",
-                            "InternalServerErrorException");
                     log(label, fn, 502, started, temperature + " function error " + result.errorType() + ": "
                             + result.errorMessage());
+                    return gatewayError(requestId, "DEFAULT_5XX", 502, "Internal server error",
+                            "InternalServerErrorException");
                 }
-                case OK -> {
-                    int status = proxyResponse(exchange, requestId, result.payload());
-                    log(label, fn, status, started, temperature);
+                default -> {
+                    HttpFront.Response response = proxyResponse(requestId, result.payload());
+                    log(label, fn, response.status(), started, temperature);
+                    return response;
                 }
             }
+        } catch (MalformedRequest e) {
+            log(label, "-", 400, started, e.getMessage());
+            return gatewayError(requestId, "DEFAULT_4XX", 400, "Bad Request: " + e.getMessage(),
+                    "BadRequestException");
         } catch (RuntimeException e) {
-            try {
-                gatewayError(exchange, requestId, "DEFAULT_5XX", 500, "Internal server error",
-                        "InternalServerErrorException");
-            } catch (IOException | RuntimeException ignored) {
-                // the client went away
-            }
             log(label, "-", 500, started, "local runtime error: " + e);
+            return gatewayError(requestId, "DEFAULT_5XX", 500, "Internal server error",
+                    "InternalServerErrorException");
         }
+    }
+
+    /** A request API Gateway would refuse before routing it (an undecodable path or query). */
+    private static final class MalformedRequest extends RuntimeException {
+        MalformedRequest(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * The method's request model as API Gateway selects it, checked against the body: the model of the request's
+     * media type (parameters such as charset ignored, case-insensitive; {@code application/json} when the request
+     * has no Content-Type), else the {@code $default} model; without either the body is not validated. An empty
+     * body is validated as {@code {}}; a body that is not JSON does not match.
+     */
+    boolean bodyMatchesModel(Route route, HttpFront.Request request) {
+        Map<String, Schema> models = modelsByRoute.getOrDefault(route.key(), Map.of());
+        String contentType = request.header("Content-Type");
+        String mediaType = contentType == null || contentType.isBlank() ? "application/json"
+                : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        Schema schema = models.getOrDefault(mediaType, models.get("$default"));
+        if (schema == null) {
+            return true;
+        }
+        JsonNode body;
+        try {
+            body = request.body().length == 0 ? Json.object() : Json.parse(utf8(request.body()));
+        } catch (RuntimeException e) {
+            return false;
+        }
+        return body != null && schema.validate(body).isEmpty();
     }
 
     private static String stripBearer(String token) {
@@ -251,38 +273,59 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        return urlDecode(s.replace("+", "%2B"), "path");
     }
 
-    private void mock(HttpExchange exchange, Route route) throws IOException {
+    private static String urlDecode(String s, String where) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedRequest("malformed percent-encoding in the " + where);
+        }
+    }
+
+    /** A MOCK integration's first response: its static headers, then those its template overrides. */
+    private HttpFront.Response mock(HttpFront.Request request, Route route) {
         JsonNode response = route.mock().path("IntegrationResponses").path(0);
         int status = response.path("StatusCode").asInt(200);
+        Map<String, String> headers = new LinkedHashMap<>();
         response.path("ResponseParameters").fields().forEachRemaining(e -> {
             String key = e.getKey();
             if (key.startsWith("method.response.header.")) {
-                exchange.getResponseHeaders().add(key.substring("method.response.header.".length()),
+                headers.put(key.substring("method.response.header.".length()),
                         TemplateReader.unquote(e.getValue().asText()));
             }
         });
-        exchange.sendResponseHeaders(status, -1);
+        JsonNode template = response.path("ResponseTemplates").path("application/json");
+        if (template.isTextual()) {
+            headers.putAll(MockTemplate.headerOverrides(template.asText(), name -> {
+                for (Map.Entry<String, String> h : request.headers()) {
+                    if (h.getKey().equals(name)) {
+                        return h.getValue();
+                    }
+                }
+                return null;
+            }));
+        }
+        return new HttpFront.Response(status, new ArrayList<>(headers.entrySet()), new byte[0]);
     }
 
-    private ObjectNode event(HttpExchange exchange, Route route, Map<String, String> pathParameters, String path,
+    private ObjectNode event(HttpFront.Request request, Route route, Map<String, String> pathParameters, String path,
                              byte[] body, JsonNode claims, String requestId) {
         ObjectNode e = Json.object();
         e.put("resource", route.resourcePath());
         e.put("path", path);
-        e.put("httpMethod", exchange.getRequestMethod());
+        e.put("httpMethod", request.method());
         ObjectNode headers = Json.object();
         ObjectNode multiHeaders = Json.object();
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            headers.put(name, values.get(values.size() - 1));
-            var arr = multiHeaders.putArray(name);
-            values.forEach(arr::add);
-        });
+        for (Map.Entry<String, String> h : request.headers()) {
+            headers.put(h.getKey(), h.getValue());
+            (multiHeaders.has(h.getKey()) ? (com.fasterxml.jackson.databind.node.ArrayNode) multiHeaders.get(h.getKey())
+                    : multiHeaders.putArray(h.getKey())).add(h.getValue());
+        }
         e.set("headers", headers.isEmpty() ? null : headers);
         e.set("multiValueHeaders", multiHeaders.isEmpty() ? null : multiHeaders);
-        String rawQuery = exchange.getRequestURI().getRawQuery();
+        String rawQuery = request.rawQuery();
         if (rawQuery != null && !rawQuery.isEmpty()) {
             ObjectNode query = Json.object();
             ObjectNode multiQuery = Json.object();
@@ -291,8 +334,8 @@ public final class ApiServer implements AutoCloseable {
                     continue;
                 }
                 int eq = pair.indexOf('=');
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                String name = urlDecode(eq < 0 ? pair : pair.substring(0, eq), "query string");
+                String value = eq < 0 ? "" : urlDecode(pair.substring(eq + 1), "query string");
                 query.put(name, value);
                 (multiQuery.has(name) ? (com.fasterxml.jackson.databind.node.ArrayNode) multiQuery.get(name)
                         : multiQuery.putArray(name)).add(value);
@@ -316,18 +359,18 @@ public final class ApiServer implements AutoCloseable {
         ctx.put("apiId", "local");
         ctx.put("resourceId", route.methodLogicalId());
         ctx.put("resourcePath", route.resourcePath());
-        ctx.put("httpMethod", exchange.getRequestMethod());
+        ctx.put("httpMethod", request.method());
         ctx.put("path", "/" + api.stageName() + path);
         ctx.put("stage", api.stageName());
         ctx.put("requestId", requestId);
         ctx.put("extendedRequestId", requestId);
-        ctx.put("protocol", exchange.getProtocol());
+        ctx.put("protocol", request.protocol());
         ctx.put("requestTime", new SimpleDateFormat("dd/MMM/yyyy:HH:mm:ss Z", Locale.US).format(new Date(now)));
         ctx.put("requestTimeEpoch", now);
         ctx.put("domainName", "127.0.0.1");
         ObjectNode identity = ctx.putObject("identity");
-        identity.put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress());
-        identity.put("userAgent", exchange.getRequestHeaders().getFirst("User-Agent"));
+        identity.put("sourceIp", request.remoteAddress());
+        identity.put("userAgent", request.header("User-Agent"));
         if (claims != null) {
             ObjectNode c = ctx.putObject("authorizer").putObject("claims");
             claims.fields().forEachRemaining(f -> c.put(f.getKey(), claimValue(f.getKey(), f.getValue())));
@@ -371,7 +414,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Maps the function's proxy result to the HTTP response; a malformed result is API Gateway's 502. */
-    private int proxyResponse(HttpExchange exchange, String requestId, String payload) throws IOException {
+    private HttpFront.Response proxyResponse(String requestId, String payload) {
         JsonNode r;
         try {
             r = Json.parse(payload);
@@ -379,16 +422,16 @@ public final class ApiServer implements AutoCloseable {
             r = null;
         }
         if (r == null || !r.isObject() || !r.path("statusCode").canConvertToInt()) {
-            gatewayError(exchange, requestId, "DEFAULT_5XX", 502, "Internal server error",
+            return gatewayError(requestId, "DEFAULT_5XX", 502, "Internal server error",
                     "InternalServerErrorException");
-            return 502;
         }
         int status = r.path("statusCode").asInt();
-        var h = exchange.getResponseHeaders();
-        r.path("multiValueHeaders").fields().forEachRemaining(f -> f.getValue().forEach(v -> h.add(f.getKey(),
-                v.asText())));
-        r.path("headers").fields().forEachRemaining(f -> h.set(f.getKey(), f.getValue().asText()));
-        h.set("x-amzn-RequestId", requestId);
+        Map<String, List<String>> h = new LinkedHashMap<>();
+        r.path("multiValueHeaders").fields().forEachRemaining(f -> f.getValue().forEach(v ->
+                h.computeIfAbsent(f.getKey(), k -> new ArrayList<>()).add(v.asText())));
+        r.path("headers").fields().forEachRemaining(f -> h.put(f.getKey(), new ArrayList<>(List.of(f.getValue()
+                .asText()))));
+        h.put("x-amzn-RequestId", List.of(requestId));
         byte[] body;
         JsonNode b = r.get("body");
         if (b == null || b.isNull()) {
@@ -398,30 +441,22 @@ public final class ApiServer implements AutoCloseable {
         } else {
             body = b.asText().getBytes(StandardCharsets.UTF_8);
         }
-        send(exchange, status, body);
-        return status;
-    }
-
-    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-        if (body.length == 0 || "HEAD".equals(exchange.getRequestMethod())) {
-            exchange.sendResponseHeaders(status, -1);
-        } else {
-            exchange.sendResponseHeaders(status, body.length);
-            exchange.getResponseBody().write(body);
-        }
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        h.forEach((name, values) -> values.forEach(v -> headers.add(Map.entry(name, v))));
+        return new HttpFront.Response(status, headers, body);
     }
 
     /** A response API Gateway itself produces, rendered with the template's gateway response if it has one. */
-    private void gatewayError(HttpExchange exchange, String requestId, String type, int status, String message,
-                              String errorType) throws IOException {
+    private HttpFront.Response gatewayError(String requestId, String type, int status, String message,
+                                            String errorType) {
         GatewayResponse response = api.gatewayResponses().get(type);
         if (response == null) {
             response = api.gatewayResponses().get(status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX");
         }
         String body = Json.write(Map.of("message", message));
-        var h = exchange.getResponseHeaders();
+        Map<String, String> h = new LinkedHashMap<>();
         if (response != null) {
-            response.headers().forEach(h::set);
+            h.putAll(response.headers());
             if (response.statusCode() != null) {
                 status = response.statusCode();
             }
@@ -433,15 +468,14 @@ public final class ApiServer implements AutoCloseable {
                         .replace("$context.requestId", requestId);
             }
         }
-        h.set("Content-Type", "application/json");
-        h.set("x-amzn-RequestId", requestId);
-        h.set("x-amzn-ErrorType", errorType);
-        send(exchange, status, body.getBytes(StandardCharsets.UTF_8));
+        h.put("Content-Type", "application/json");
+        h.put("x-amzn-RequestId", requestId);
+        h.put("x-amzn-ErrorType", errorType);
+        return new HttpFront.Response(status, new ArrayList<>(h.entrySet()), body.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

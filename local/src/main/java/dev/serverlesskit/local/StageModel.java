@@ -75,10 +75,15 @@ public record StageModel(
     public record Throttle(double rateLimit, int burstLimit) {
     }
 
-    /** A method of the REST API. {@code function} is set for AWS_PROXY integrations, {@code mock} for MOCK ones. */
+    /**
+     * A method of the REST API. {@code function} is set for AWS_PROXY integrations, {@code mock} for MOCK ones.
+     * {@code requestModels} maps a content type ({@code $default} included) to the JSON schema of its model;
+     * {@code validateRequestBody} is its request validator's setting.
+     */
     public record Route(String httpMethod, String resourcePath, String methodLogicalId, String access,
                         String authorizationType, String authorizer, List<String> authorizationScopes,
-                        String function, JsonNode mock) {
+                        String function, JsonNode mock, Map<String, JsonNode> requestModels,
+                        boolean validateRequestBody) {
         public boolean needsCognito() {
             return "COGNITO_USER_POOLS".equals(authorizationType);
         }

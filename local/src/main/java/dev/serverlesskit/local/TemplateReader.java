@@ -297,8 +297,21 @@ public final class TemplateReader {
                         + ": the local runtime honours NONE and COGNITO_USER_POOLS");
             }
             String access = r.path("Metadata").path(ACCESS_METADATA).asText(null);
+            Map<String, JsonNode> models = new LinkedHashMap<>();
+            p.path("RequestModels").fields().forEachRemaining(e -> {
+                String model = referenced(e.getValue(), Set.of("AWS::ApiGateway::Model"));
+                JsonNode schema = model == null ? null : resources.get(model).path("Properties").get("Schema");
+                if (schema == null) {
+                    throw new IllegalStateException("Method " + id + " names a request model for " + e.getKey()
+                            + " that the template does not define with a schema");
+                }
+                models.put(e.getKey(), schema);
+            });
+            String validator = referenced(p.get("RequestValidatorId"), Set.of("AWS::ApiGateway::RequestValidator"));
+            boolean validateBody = validator != null
+                    && resources.get(validator).path("Properties").path("ValidateRequestBody").asBoolean(false);
             routes.add(new Route(p.path("HttpMethod").asText(), path, id, access, authType, authorizer,
-                    Json.strings(p.path("AuthorizationScopes")), function, mock));
+                    Json.strings(p.path("AuthorizationScopes")), function, mock, Map.copyOf(models), validateBody));
         });
         routes.sort(Comparator.comparing(Route::resourcePath).thenComparing(Route::httpMethod));
 
