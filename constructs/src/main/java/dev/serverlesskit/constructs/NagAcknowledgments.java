@@ -1,5 +1,6 @@
 package dev.serverlesskit.constructs;
 
+import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Stack;
@@ -31,18 +32,42 @@ final class NagAcknowledgments {
     }
 
     /**
-     * Acknowledges an IAM5 wildcard-resource finding. A finding id may hold only one {@code ::}, so an ARN that
-     * still holds pseudo parameters ({@code <AWS::Region>}: an environment-agnostic stack) cannot be acknowledged;
-     * in an environment-specific stack the ARN is a literal and can.
-     *
-     * @return whether the finding could be acknowledged
+     * Acknowledges an IAM5 wildcard-resource finding on exactly this resource, by the finding id cdk-nag prints
+     * ({@code AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:...]} in an environment-agnostic stack).
+     * aws-cdk-lib's {@code acknowledge} refuses an id holding more than one {@code ::} (cdk-nag issue 2351), which
+     * every ARN built from pseudo parameters does; such an id is recorded under the metadata key that
+     * {@code acknowledge} itself writes and cdk-nag reads ({@link Validations#ACKNOWLEDGED_RULES_METADATA_KEY}).
+     * The construct tests synthesize such a stack and fail if cdk-nag stops honouring it.
      */
-    static boolean acknowledgeWildcardResource(IConstruct scope, String arn, String reason) {
-        Object resolved = Stack.of(scope).resolve(arn);
-        if (!(resolved instanceof String literal) || literal.contains("::")) {
-            return false;
+    static void acknowledgeWildcardResource(IConstruct resource, String arn, String reason) {
+        String id = "AwsSolutions-IAM5[Resource::" + flatten(Stack.of(resource).resolve(arn)) + "]";
+        if (id.indexOf("::") == id.lastIndexOf("::")) {
+            acknowledge(resource, id, reason);
+        } else {
+            resource.getNode().addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, Map.of(id, reason));
         }
-        acknowledge(scope, "AwsSolutions-IAM5[Resource::" + literal + "]", reason);
-        return true;
+    }
+
+    /** A resolved CloudFormation value as cdk-nag writes it in a finding id: references as {@code <Id>}. */
+    @SuppressWarnings("unchecked")
+    private static String flatten(Object value) {
+        if (value instanceof String s) {
+            return s;
+        }
+        if (value instanceof Map<?, ?> map && map.size() == 1) {
+            Object ref = map.get("Ref");
+            if (ref instanceof String r) {
+                return "<" + r + ">";
+            }
+            Object join = map.get("Fn::Join");
+            if (join instanceof List<?> args && args.size() == 2 && args.get(1) instanceof List<?> parts) {
+                StringBuilder joined = new StringBuilder();
+                for (int i = 0; i < parts.size(); i++) {
+                    joined.append(i == 0 ? "" : (String) args.get(0)).append(flatten(parts.get(i)));
+                }
+                return joined.toString();
+            }
+        }
+        throw new IllegalArgumentException("cannot name the IAM5 finding of resource " + value);
     }
 }

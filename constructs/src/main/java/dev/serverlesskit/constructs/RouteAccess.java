@@ -12,14 +12,32 @@ import java.util.regex.Pattern;
  *       the cdk-nag acknowledgment.</li>
  *   <li>{@link #authenticated()}: a valid token of the API's user pool (the Cognito authorizer).</li>
  *   <li>{@link #groups(String...)}: a valid token whose {@code cognito:groups} claim holds one of the groups.
- *       API Gateway's Cognito authorizer checks the token; the handler must check the claim (API Gateway has no
- *       native group check). The requirement is recorded on the method in the template so that tools and
- *       reviewers can see it.</li>
+ *       API Gateway's Cognito authorizer checks the token; API Gateway has no native group check, so the function
+ *       checks the claim: {@link ServerlessApi} gives each function the access of every route it serves in its
+ *       {@value #ENVIRONMENT_VARIABLE} environment variable (no default: a function must refuse a route it does not
+ *       find there). Each group must exist in the API's user directory, or synthesis fails.</li>
  * </ul>
+ *
+ * <p>Each method records its access in its template metadata: {@value #METADATA_KEY} holds the short form
+ * ({@link #describe()}), {@value #DETAILS_METADATA_KEY} who enforces what ({@link #details(String)}).
  */
 public final class RouteAccess {
     /** The CloudFormation metadata key on each {@code AWS::ApiGateway::Method} that records its access. */
     public static final String METADATA_KEY = "serverlesskit:access";
+    /**
+     * The CloudFormation metadata key on each {@code AWS::ApiGateway::Method} that records who enforces its access:
+     * {@code access}, the public route's {@code reason}, {@code tokenCheckedBy}, {@code groups} and
+     * {@code groupsCheckedBy}.
+     */
+    public static final String DETAILS_METADATA_KEY = "serverlesskit:accessDetails";
+    /**
+     * The environment variable through which {@link ServerlessApi} tells a function the access of each route it
+     * serves: a JSON object from {@code "METHOD /resource/{param}"} to {@link #describe()}.
+     */
+    public static final String ENVIRONMENT_VARIABLE = "SERVERLESSKIT_ROUTE_ACCESS";
+    static final String TOKEN_CHECKED_BY = "API Gateway: Cognito user pool authorizer";
+    static final String GROUPS_CHECKED_BY = "the function, from its " + ENVIRONMENT_VARIABLE
+            + " environment variable (API Gateway has no group check)";
 
     private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9_+=,.@-]{1,128}");
 
@@ -86,6 +104,30 @@ public final class RouteAccess {
             default:
                 return "groups:" + String.join(",", groups);
         }
+    }
+
+    /**
+     * Who enforces what, as recorded under {@value #DETAILS_METADATA_KEY}: sorted keys, so the template is stable.
+     *
+     * @param authorizer the construct path of the authorizer that checks the token (ignored for public routes)
+     */
+    public java.util.Map<String, Object> details(String authorizer) {
+        java.util.Map<String, Object> details = new java.util.TreeMap<>();
+        details.put("access", kind.name().toLowerCase(java.util.Locale.ROOT));
+        switch (kind) {
+            case PUBLIC:
+                details.put("reason", justification);
+                details.put("tokenCheckedBy", "nobody: the route is public");
+                break;
+            case AUTHENTICATED:
+                details.put("tokenCheckedBy", TOKEN_CHECKED_BY + " " + authorizer);
+                break;
+            default:
+                details.put("tokenCheckedBy", TOKEN_CHECKED_BY + " " + authorizer);
+                details.put("groups", groups);
+                details.put("groupsCheckedBy", GROUPS_CHECKED_BY);
+        }
+        return details;
     }
 
     @Override

@@ -19,8 +19,8 @@ public final class RouteOptions {
     }
 
     /**
-     * A JSON schema API Gateway validates the request body against, refusing invalid bodies with a 400 before
-     * the function runs.
+     * A JSON schema (draft 4) API Gateway validates the request body against, whatever its Content-Type (the model
+     * is the method's {@code $default} one), refusing invalid bodies with a 400 before the function runs.
      *
      * @default no body validation (the handler validates)
      */

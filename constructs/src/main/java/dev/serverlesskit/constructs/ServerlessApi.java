@@ -7,20 +7,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
-import software.amazon.awscdk.ArnComponents;
-import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
 import software.amazon.awscdk.services.apigateway.AuthorizationType;
-import software.amazon.awscdk.services.apigateway.CfnAccount;
 import software.amazon.awscdk.services.apigateway.CfnMethod;
 import software.amazon.awscdk.services.apigateway.CfnStage;
 import software.amazon.awscdk.services.apigateway.CognitoUserPoolsAuthorizer;
 import software.amazon.awscdk.services.apigateway.Cors;
-import software.amazon.awscdk.services.apigateway.CorsOptions;
+import software.amazon.awscdk.services.apigateway.IResource;
+import software.amazon.awscdk.services.apigateway.IntegrationResponse;
+import software.amazon.awscdk.services.apigateway.MethodResponse;
+import software.amazon.awscdk.services.apigateway.MockIntegration;
 import software.amazon.awscdk.services.apigateway.EndpointType;
 import software.amazon.awscdk.services.apigateway.GatewayResponseOptions;
 import software.amazon.awscdk.services.apigateway.JsonWithStandardFieldProps;
@@ -37,14 +40,18 @@ import software.amazon.awscdk.services.apigateway.RestApi;
 import software.amazon.awscdk.services.apigateway.StageOptions;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
-import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.cognito.CfnUserPoolGroup;
+import software.amazon.awscdk.services.cognito.IUserPool;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.lambda.Version;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.wafv2.CfnWebACLAssociation;
 import software.constructs.Construct;
+import software.constructs.IConstruct;
 
 /**
  * A regional REST API whose routes invoke Lambda functions, authenticated by a Cognito user pool unless a route
@@ -63,8 +70,8 @@ import software.constructs.Construct;
 public class ServerlessApi extends Construct {
     private static final Pattern PATH = Pattern.compile("/|(/([A-Za-z0-9._-]+|\\{[A-Za-z0-9_]+\\+?}))+");
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "ANY");
-    private static final List<String> CORS_HEADERS = List.of(
-            "Content-Type", "Authorization", "Idempotency-Key", "X-Correlation-Id");
+    private static final List<String> DEFAULT_CORS_HEADERS = List.of("Content-Type", "Authorization");
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
 
     private final RestApi api;
     private final LogGroup accessLogs;
@@ -77,6 +84,12 @@ public class ServerlessApi extends Construct {
     private final List<Alarm> alarms;
     private CognitoUserPoolsAuthorizer authorizer;
     private final ServerlessApiProps props;
+    private final IUserPool userPool;
+    /** Route access of each function's routes, by the function's construct path ("METHOD /path" to access). */
+    private final Map<String, Map<String, String>> accessByFunction = new LinkedHashMap<>();
+    private final List<String> corsOrigins;
+    private final List<String> corsHeaders;
+    private final Set<String> preflights = new TreeSet<>();
 
     /** A route as declared, for inspection. */
     public static final class Route {
@@ -118,7 +131,10 @@ public class ServerlessApi extends Construct {
     public ServerlessApi(Construct scope, String id, ServerlessApiProps props) {
         super(scope, id);
         Check.required("ServerlessApiProps", props);
-        Check.required("ServerlessApiProps.userPool", props.getUserPool());
+        Check.that(props.getUserPool() == null || props.getUserDirectory() == null,
+                "ServerlessApiProps: give userPool or userDirectory, not both");
+        this.userPool = props.getUserDirectory() != null ? props.getUserDirectory().getUserPool()
+                : Check.required("ServerlessApiProps.userPool (or userDirectory)", props.getUserPool());
         this.props = props;
         this.stageName = Check.matches("ServerlessApiProps.stageName",
                 Check.or(props.getStageName(), "v1"),
@@ -138,6 +154,12 @@ public class ServerlessApi extends Construct {
         for (String origin : origins) {
             Check.matches("ServerlessApiProps.corsAllowOrigins", origin,
                     Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d+)?"), "must hold origins like https://app.example.com");
+        }
+        this.corsOrigins = List.copyOf(origins);
+        this.corsHeaders = List.copyOf(Check.or(props.getCorsAllowHeaders(), DEFAULT_CORS_HEADERS));
+        Check.that(!corsHeaders.isEmpty(), "ServerlessApiProps.corsAllowHeaders must not be empty");
+        for (String header : corsHeaders) {
+            Check.matches("ServerlessApiProps.corsAllowHeaders", header, HEADER_NAME, "must hold header names");
         }
 
         this.api = RestApi.Builder.create(this, "Api")
@@ -159,16 +181,13 @@ public class ServerlessApi extends Construct {
                                 .resourcePath(true).responseLength(true).status(true).user(true)
                                 .build()))
                         .build())
-                .defaultCorsPreflightOptions(origins.isEmpty() ? null : CorsOptions.builder()
-                        .allowOrigins(origins)
-                        .allowMethods(Cors.ALL_METHODS)
-                        .allowHeaders(CORS_HEADERS)
-                        .maxAge(Duration.hours(1))
-                        .build())
                 .build();
 
-        Map<String, String> errorHeaders = origins.isEmpty() ? null
-                : Map.of("Access-Control-Allow-Origin", "'" + origins.get(0) + "'");
+        // API Gateway's own error responses cannot choose a header value per request: with one origin they name
+        // it; with several they name none (a browser then reports a CORS error instead of the 401/429/5xx body)
+        // rather than name an origin that may not be the caller's.
+        Map<String, String> errorHeaders = origins.size() == 1
+                ? Map.of("Access-Control-Allow-Origin", "'" + origins.get(0) + "'") : null;
         String errorBody = "{\"error\":{\"code\":\"$context.error.responseType\",\"message\":$context.error.messageString}}";
         api.addGatewayResponse("Default4xx", GatewayResponseOptions.builder()
                 .type(ResponseType.DEFAULT_4_XX).responseHeaders(errorHeaders)
@@ -183,26 +202,12 @@ public class ServerlessApi extends Construct {
                 .validateRequestParameters(true)
                 .build();
 
-        if (props.getConfigureAccountLogging() == null || props.getConfigureAccountLogging()) {
-            this.accountLoggingRole = Role.Builder.create(this, "AccountLoggingRole")
-                    .assumedBy(new ServicePrincipal("apigateway.amazonaws.com"))
-                    .description("Lets API Gateway write execution and access logs in this account and region")
-                    .build();
-            String logGroups = Stack.of(this).formatArn(ArnComponents.builder()
-                    .service("logs").resource("log-group").resourceName("*")
-                    .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
-            accountLoggingRole.addToPolicy(PolicyStatement.Builder.create()
-                    .actions(List.of("logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups",
-                            "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents"))
-                    .resources(List.of(logGroups))
-                    .build());
-            NagAcknowledgments.acknowledgeWildcardResource(accountLoggingRole, logGroups,
-                    "The API Gateway CloudWatch role is account-wide: API Gateway creates and writes execution log"
-                            + " groups named after each API at runtime, so the role cannot name them.");
-            CfnAccount account = CfnAccount.Builder.create(this, "Account")
-                    .cloudWatchRoleArn(accountLoggingRole.getRoleArn())
-                    .build();
-            api.getDeploymentStage().getNode().addDependency(account);
+        if (Check.or(props.getCloudWatchRole(), true)) {
+            // One per stack, shared by its APIs: the setting is account and region wide (see cloudWatchRole)
+            ApiGatewayAccount account = ApiGatewayAccount.of(Stack.of(this),
+                    Check.or(props.getCloudWatchRoleRemovalPolicy(), RemovalPolicy.RETAIN));
+            this.accountLoggingRole = account.getRole();
+            api.getDeploymentStage().getNode().addDependency(account.getAccount());
         } else {
             this.accountLoggingRole = null;
         }
@@ -262,6 +267,12 @@ public class ServerlessApi extends Construct {
         RouteOptions opts = options == null ? RouteOptions.builder().build() : options;
         String key = verb + " " + path;
         Check.that(!routes.containsKey(key), "ServerlessApi.addRoute: route " + key + " is declared twice");
+        checkGroupsExist(key, access);
+        Function function = functionOf(handler);
+        Check.that(function != null || access.getKind() != RouteAccess.Kind.GROUPS, "ServerlessApi.addRoute: " + key
+                + " is restricted to groups " + access.getGroups() + ", which its function must check, but the API"
+                + " cannot set the environment of " + handler.getNode().getPath() + ": give a Function or an Alias of"
+                + " one (JavaFunction.getAlias())");
 
         MethodOptions.Builder methodOptions = MethodOptions.builder()
                 .requestValidator(requestValidator)
@@ -276,14 +287,26 @@ public class ServerlessApi extends Construct {
                     .contentType("application/json")
                     .schema(opts.getRequestSchema())
                     .build());
-            methodOptions.requestModels(Map.of("application/json", model));
+            // "$default": API Gateway validates a body only against the model of its Content-Type, so a model for
+            // application/json alone lets any other Content-Type skip validation; $default applies it to all.
+            methodOptions.requestModels(Map.of("$default", model));
         }
 
-        Method method = api.getRoot().resourceForPath(path).addMethod(verb,
+        IResource resource = api.getRoot().resourceForPath(path);
+        addPreflight(resource);
+        Method method = resource.addMethod(verb,
                 LambdaIntegration.Builder.create(handler).proxy(true).allowTestInvoke(false).build(),
                 methodOptions.build());
         CfnMethod cfnMethod = (CfnMethod) method.getNode().getDefaultChild();
         cfnMethod.addMetadata(RouteAccess.METADATA_KEY, access.describe());
+        cfnMethod.addMetadata(RouteAccess.DETAILS_METADATA_KEY,
+                access.details(access.requiresToken() ? authorizer().getNode().getPath() : null));
+        if (function != null) {
+            Map<String, String> served = accessByFunction.computeIfAbsent(function.getNode().getPath(),
+                    p -> new TreeMap<>());
+            served.put(key, access.describe());
+            function.addEnvironment(RouteAccess.ENVIRONMENT_VARIABLE, routeAccessJson(served));
+        }
         if (!access.requiresToken()) {
             String reason = "Deliberately public route " + key + ": " + access.getJustification();
             Map<String, String> acknowledgments = new LinkedHashMap<>();
@@ -298,10 +321,104 @@ public class ServerlessApi extends Construct {
         return method;
     }
 
+    /**
+     * CORS preflight ({@code OPTIONS}) on a resource with routes, answered by API Gateway itself (a mock
+     * integration): the allowed methods and headers, and {@code Access-Control-Allow-Origin} set to the request's
+     * {@code Origin} only when it is one of the allowed origins (none otherwise), with {@code Vary: Origin}.
+     */
+    private void addPreflight(IResource resource) {
+        if (corsOrigins.isEmpty() || !preflights.add(resource.getPath())) {
+            return;
+        }
+        Map<String, String> headers = new TreeMap<>();
+        headers.put("Access-Control-Allow-Headers", "'" + String.join(",", corsHeaders) + "'");
+        headers.put("Access-Control-Allow-Methods", "'" + String.join(",", Cors.ALL_METHODS) + "'");
+        headers.put("Access-Control-Max-Age", "'3600'");
+        headers.put("Vary", "'Origin'");
+        Map<String, String> integrationHeaders = new TreeMap<>();
+        Map<String, Boolean> methodHeaders = new TreeMap<>();
+        headers.forEach((name, value) -> integrationHeaders.put("method.response.header." + name, value));
+        headers.keySet().forEach(name -> methodHeaders.put("method.response.header." + name, true));
+        methodHeaders.put("method.response.header.Access-Control-Allow-Origin", true);
+        StringBuilder condition = new StringBuilder();
+        for (String origin : corsOrigins) {
+            condition.append(condition.length() == 0 ? "" : " || ").append("$origin == \"").append(origin)
+                    .append('"');
+        }
+        String template = String.join("\n",
+                "#set($origin = $input.params().header.get(\"Origin\"))",
+                "#if($origin == \"\")",
+                "  #set($origin = $input.params().header.get(\"origin\"))",
+                "#end",
+                "#if(" + condition + ")",
+                "  #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)",
+                "#end");
+        resource.addMethod("OPTIONS", MockIntegration.Builder.create()
+                        .requestTemplates(Map.of("application/json", "{ \"statusCode\": 200 }"))
+                        .integrationResponses(List.of(IntegrationResponse.builder()
+                                .statusCode("204")
+                                .responseParameters(integrationHeaders)
+                                .responseTemplates(Map.of("application/json", template))
+                                .build()))
+                        .build(),
+                MethodOptions.builder()
+                        .authorizationType(AuthorizationType.NONE)
+                        .methodResponses(List.of(MethodResponse.builder().statusCode("204")
+                                .responseParameters(methodHeaders).build()))
+                        .build());
+    }
+
+    /** Fails synthesis when a group route names a group the user directory (or pool) does not have. */
+    private void checkGroupsExist(String route, RouteAccess access) {
+        if (access.getKind() != RouteAccess.Kind.GROUPS) {
+            return;
+        }
+        Set<String> known = new TreeSet<>();
+        String directory;
+        if (props.getUserDirectory() != null) {
+            known.addAll(props.getUserDirectory().getGroups().keySet());
+            directory = "user directory " + props.getUserDirectory().getNode().getPath();
+        } else {
+            for (IConstruct c : userPool.getNode().findAll()) {
+                if (c instanceof CfnUserPoolGroup group && group.getGroupName() != null
+                        && !Token.isUnresolved(group.getGroupName())) {
+                    known.add(group.getGroupName());
+                }
+            }
+            directory = "user pool " + userPool.getNode().getPath();
+        }
+        for (String group : access.getGroups()) {
+            Check.that(known.contains(group), "ServerlessApi.addRoute: " + route + " requires group '" + group
+                    + "', which " + directory + " does not have (groups: " + known + ")");
+        }
+    }
+
+    /** The function behind a route's handler: itself, or the function of an alias or version; null otherwise. */
+    private static Function functionOf(IFunction handler) {
+        if (handler instanceof Function f) {
+            return f;
+        }
+        IFunction lambda = handler instanceof Alias a ? a.getVersion().getLambda()
+                : handler instanceof Version v ? v.getLambda() : null;
+        return lambda instanceof Function f ? f : null;
+    }
+
+    /** {"METHOD /path":"access",...}, keys sorted: the value of {@value RouteAccess#ENVIRONMENT_VARIABLE}. */
+    static String routeAccessJson(Map<String, String> accessByRoute) {
+        StringBuilder json = new StringBuilder("{");
+        new TreeMap<>(accessByRoute).forEach((route, access) -> {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append('"').append(route).append("\":\"").append(access).append('"');
+        });
+        return json.append('}').toString();
+    }
+
     private CognitoUserPoolsAuthorizer authorizer() {
         if (authorizer == null) {
             authorizer = CognitoUserPoolsAuthorizer.Builder.create(this, "Authorizer")
-                    .cognitoUserPools(List.of(props.getUserPool()))
+                    .cognitoUserPools(List.of(userPool))
                     .identitySource("method.request.header.Authorization")
                     .resultsCacheTtl(Duration.minutes(5))
                     .build();
@@ -377,7 +494,10 @@ public class ServerlessApi extends Construct {
         return authorizer;
     }
 
-    /** The account-level CloudWatch role, or null when {@code configureAccountLogging} is false. */
+    /**
+     * The API Gateway CloudWatch role of the account setting this API depends on (shared by the stack's APIs), or
+     * null when {@code cloudWatchRole} is false.
+     */
     public Role getAccountLoggingRole() {
         return accountLoggingRole;
     }

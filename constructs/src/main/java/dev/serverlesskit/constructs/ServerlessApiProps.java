@@ -9,14 +9,17 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 /** Properties of {@link ServerlessApi}. */
 public final class ServerlessApiProps {
     private final IUserPool userPool;
+    private final UserDirectory userDirectory;
     private final String apiName;
     private final String stageName;
     private final Number throttlingRateLimit;
     private final Number throttlingBurstLimit;
     private final List<String> corsAllowOrigins;
+    private final List<String> corsAllowHeaders;
     private final RetentionDays accessLogRetention;
     private final RemovalPolicy logRemovalPolicy;
-    private final Boolean configureAccountLogging;
+    private final Boolean cloudWatchRole;
+    private final RemovalPolicy cloudWatchRoleRemovalPolicy;
     private final String webAclArn;
     private final Operations operations;
     private final Double serverErrorAlarmThreshold;
@@ -25,14 +28,17 @@ public final class ServerlessApiProps {
 
     private ServerlessApiProps(Builder b) {
         this.userPool = b.userPool;
+        this.userDirectory = b.userDirectory;
         this.apiName = b.apiName;
         this.stageName = b.stageName;
         this.throttlingRateLimit = b.throttlingRateLimit;
         this.throttlingBurstLimit = b.throttlingBurstLimit;
         this.corsAllowOrigins = b.corsAllowOrigins == null ? null : List.copyOf(b.corsAllowOrigins);
+        this.corsAllowHeaders = b.corsAllowHeaders == null ? null : List.copyOf(b.corsAllowHeaders);
         this.accessLogRetention = b.accessLogRetention;
         this.logRemovalPolicy = b.logRemovalPolicy;
-        this.configureAccountLogging = b.configureAccountLogging;
+        this.cloudWatchRole = b.cloudWatchRole;
+        this.cloudWatchRoleRemovalPolicy = b.cloudWatchRoleRemovalPolicy;
         this.webAclArn = b.webAclArn;
         this.operations = b.operations;
         this.serverErrorAlarmThreshold = b.serverErrorAlarmThreshold;
@@ -44,9 +50,24 @@ public final class ServerlessApiProps {
         return new Builder();
     }
 
-    /** The user pool whose tokens the Cognito authorizer accepts. Required: routes are authenticated by default. */
+    /**
+     * The user pool whose tokens the Cognito authorizer accepts, when it is not a {@link UserDirectory}'s. Routes
+     * restricted to groups then need groups added to this pool in the app ({@code UserPool.addGroup}).
+     *
+     * @default the user pool of {@link #getUserDirectory()}; one of the two is required
+     */
     public IUserPool getUserPool() {
         return userPool;
+    }
+
+    /**
+     * The user directory whose tokens the Cognito authorizer accepts; {@code RouteAccess.groups(...)} may name only
+     * its groups.
+     *
+     * @default none: {@link #getUserPool()} is required
+     */
+    public UserDirectory getUserDirectory() {
+        return userDirectory;
     }
 
     /**
@@ -86,13 +107,25 @@ public final class ServerlessApiProps {
     }
 
     /**
-     * Origins of browser clients allowed by CORS (preflight, and the headers on gateway error responses).
-     * Handlers must add {@code Access-Control-Allow-Origin} to their own responses.
+     * Origins of browser clients allowed by CORS. The preflight on every resource with routes answers
+     * {@code Access-Control-Allow-Origin} with the request's origin when it is one of these, and none otherwise
+     * ({@code Vary: Origin}). API Gateway's own error responses (authorizer, throttling, validation, 5XX) cannot
+     * choose a value per request: with one origin they name it, with several they name none, so a browser on
+     * any origin reports them as CORS errors. Handlers must add the header to their own responses the same way.
      *
      * @default no CORS
      */
     public List<String> getCorsAllowOrigins() {
         return corsAllowOrigins;
+    }
+
+    /**
+     * Request headers browsers may send (the preflight's {@code Access-Control-Allow-Headers}).
+     *
+     * @default Content-Type and Authorization
+     */
+    public List<String> getCorsAllowHeaders() {
+        return corsAllowHeaders;
     }
 
     /**
@@ -114,13 +147,26 @@ public final class ServerlessApiProps {
     }
 
     /**
-     * Whether to set the account's API Gateway CloudWatch role (an account and region wide setting that API
-     * Gateway needs to write logs). Keep it true on exactly one API per account and region.
+     * Whether to set the account's API Gateway CloudWatch role ({@code AWS::ApiGateway::Account}, an account and
+     * region wide setting) to a role of this stack. API Gateway writes execution and access logs only when that role
+     * is set, and a stage with logging fails to deploy in an account without it, so the default sets it. One role
+     * and one setting per stack, shared by all its APIs. Set {@code false} where the account already has it (set by
+     * another stack, or by the organisation's baseline): with several stacks in one account, keep it in one.
      *
      * @default true
      */
-    public Boolean getConfigureAccountLogging() {
-        return configureAccountLogging;
+    public Boolean getCloudWatchRole() {
+        return cloudWatchRole;
+    }
+
+    /**
+     * What happens to the CloudWatch role when the stack is deleted. The account setting outlives the stack and
+     * every API in the account logs through that role, so by default it is kept.
+     *
+     * @default RemovalPolicy.RETAIN
+     */
+    public RemovalPolicy getCloudWatchRoleRemovalPolicy() {
+        return cloudWatchRoleRemovalPolicy;
     }
 
     /**
@@ -171,14 +217,17 @@ public final class ServerlessApiProps {
     /** Builder of {@link ServerlessApiProps}. */
     public static final class Builder {
         private IUserPool userPool;
+        private UserDirectory userDirectory;
         private String apiName;
         private String stageName;
         private Number throttlingRateLimit;
         private Number throttlingBurstLimit;
         private List<String> corsAllowOrigins;
+        private List<String> corsAllowHeaders;
         private RetentionDays accessLogRetention;
         private RemovalPolicy logRemovalPolicy;
-        private Boolean configureAccountLogging;
+        private Boolean cloudWatchRole;
+        private RemovalPolicy cloudWatchRoleRemovalPolicy;
         private String webAclArn;
         private Operations operations;
         private Double serverErrorAlarmThreshold;
@@ -187,6 +236,11 @@ public final class ServerlessApiProps {
 
         public Builder userPool(IUserPool userPool) {
             this.userPool = userPool;
+            return this;
+        }
+
+        public Builder userDirectory(UserDirectory userDirectory) {
+            this.userDirectory = userDirectory;
             return this;
         }
 
@@ -215,6 +269,11 @@ public final class ServerlessApiProps {
             return this;
         }
 
+        public Builder corsAllowHeaders(List<String> corsAllowHeaders) {
+            this.corsAllowHeaders = corsAllowHeaders;
+            return this;
+        }
+
         public Builder accessLogRetention(RetentionDays accessLogRetention) {
             this.accessLogRetention = accessLogRetention;
             return this;
@@ -225,8 +284,13 @@ public final class ServerlessApiProps {
             return this;
         }
 
-        public Builder configureAccountLogging(Boolean configureAccountLogging) {
-            this.configureAccountLogging = configureAccountLogging;
+        public Builder cloudWatchRole(Boolean cloudWatchRole) {
+            this.cloudWatchRole = cloudWatchRole;
+            return this;
+        }
+
+        public Builder cloudWatchRoleRemovalPolicy(RemovalPolicy cloudWatchRoleRemovalPolicy) {
+            this.cloudWatchRoleRemovalPolicy = cloudWatchRoleRemovalPolicy;
             return this;
         }
 

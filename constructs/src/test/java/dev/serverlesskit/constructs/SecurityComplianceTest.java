@@ -36,7 +36,7 @@ class SecurityComplianceTest {
                 .consumer(TestStacks.function().build()).operations(ops).build());
         worker.getQueue().grantSendMessages(fn);
         ServerlessApi api = new ServerlessApi(stack, "Api", ServerlessApiProps.builder()
-                .userPool(users.getUserPool()).operations(ops).build());
+                .userDirectory(users).operations(ops).build());
         api.addRoute("GET", "/items", fn.getAlias(), RouteAccess.publicAccess("a public catalog"));
         api.addRoute("POST", "/items", fn.getAlias(), RouteAccess.groups("admins"));
     }

@@ -11,16 +11,20 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.apigateway.JsonSchema;
 import software.amazon.awscdk.services.apigateway.JsonSchemaType;
+import software.amazon.awscdk.services.cognito.UserPool;
+import software.amazon.awscdk.services.cognito.UserPoolGroupOptions;
+import software.amazon.awscdk.services.lambda.IFunction;
 
 class ServerlessApiTest {
 
     private static final class Fixture {
         final Stack stack = TestStacks.stack();
-        final UserDirectory users = new UserDirectory(stack, "Users", UserDirectoryProps.builder().build());
+        final UserDirectory users = new UserDirectory(stack, "Users", UserDirectoryProps.builder()
+                .groups(List.of("admins", "auditors")).build());
         final JavaFunction fn = new JavaFunction(stack, "Fn", TestStacks.function().build());
 
         ServerlessApi api(ServerlessApiProps.Builder props) {
-            return new ServerlessApi(stack, "Api", props.userPool(users.getUserPool()).build());
+            return new ServerlessApi(stack, "Api", props.userDirectory(users).build());
         }
 
         ServerlessApi api() {
@@ -51,6 +55,70 @@ class ServerlessApiTest {
                 "Properties", Map.of("HttpMethod", "DELETE", "AuthorizationType", "COGNITO_USER_POOLS"),
                 "Metadata", Map.of(RouteAccess.METADATA_KEY, "groups:admins")));
         assertThat(api.getRoutes()).containsOnlyKeys("GET /things", "POST /things", "DELETE /things/{id}");
+    }
+
+    @Test
+    void aGroupTheDirectoryDoesNotHaveFailsSynthesisNamingTheRouteAndTheDirectorysGroups() {
+        Fixture f = new Fixture();
+        ServerlessApi api = f.api();
+        assertThatThrownBy(() -> api.addRoute("DELETE", "/things/{id}", f.fn.getAlias(), RouteAccess.groups("admin")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("DELETE /things/{id}")
+                .hasMessageContaining("'admin'")
+                .hasMessageContaining("[admins, auditors]");
+        assertThat(api.getRoutes()).isEmpty();
+
+        // a bare user pool: its groups are those added to it in the app
+        Stack stack = TestStacks.stack();
+        UserPool pool = new UserPool(stack, "Pool");
+        pool.addGroup("Auditors", UserPoolGroupOptions.builder().groupName("auditors").build());
+        JavaFunction fn = new JavaFunction(stack, "Fn", TestStacks.function().build());
+        ServerlessApi bare = new ServerlessApi(stack, "Api", ServerlessApiProps.builder().userPool(pool).build());
+        bare.addRoute("GET", "/audit", fn.getAlias(), RouteAccess.groups("auditors"));
+        assertThatThrownBy(() -> bare.addRoute("GET", "/admin", fn.getAlias(), RouteAccess.groups("admins")))
+                .hasMessageContaining("GET /admin").hasMessageContaining("[auditors]");
+    }
+
+    @Test
+    void eachFunctionIsToldTheAccessOfEveryRouteItServesAndTheTemplateSaysWhoChecksWhat() {
+        Fixture f = new Fixture();
+        JavaFunction other = new JavaFunction(f.stack, "Other", TestStacks.function().build());
+        ServerlessApi api = f.api();
+        api.addRoute("GET", "/things", f.fn.getAlias(), RouteAccess.publicAccess("a public catalog"));
+        api.addRoute("DELETE", "/things/{id}", f.fn.getAlias(), RouteAccess.groups("admins", "auditors"));
+        api.addRoute("POST", "/things", other.getAlias(), RouteAccess.authenticated());
+        Template template = Template.fromStack(f.stack);
+
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables",
+                Match.objectLike(Map.of(RouteAccess.ENVIRONMENT_VARIABLE,
+                        "{\"DELETE /things/{id}\":\"groups:admins,auditors\",\"GET /things\":\"public\"}")))));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables",
+                Match.objectLike(Map.of(RouteAccess.ENVIRONMENT_VARIABLE, "{\"POST /things\":\"authenticated\"}")))));
+
+        template.hasResource("AWS::ApiGateway::Method", Map.of(
+                "Properties", Map.of("HttpMethod", "DELETE"),
+                "Metadata", Map.of(RouteAccess.METADATA_KEY, "groups:admins,auditors",
+                        RouteAccess.DETAILS_METADATA_KEY, Map.of("access", "groups",
+                                "groups", List.of("admins", "auditors"),
+                                "tokenCheckedBy", Match.stringLikeRegexp("API Gateway: Cognito.*Test/Api/Authorizer"),
+                                "groupsCheckedBy", Match.stringLikeRegexp(
+                                        "the function.*" + RouteAccess.ENVIRONMENT_VARIABLE + ".*")))));
+        template.hasResource("AWS::ApiGateway::Method", Map.of(
+                "Properties", Map.of("HttpMethod", "GET"),
+                "Metadata", Map.of(RouteAccess.METADATA_KEY, "public",
+                        RouteAccess.DETAILS_METADATA_KEY, Map.of("access", "public", "reason", "a public catalog",
+                                "tokenCheckedBy", "nobody: the route is public"))));
+    }
+
+    @Test
+    void groupRoutesNeedAFunctionWhoseEnvironmentTheApiCanSet() {
+        Fixture f = new Fixture();
+        IFunction imported = software.amazon.awscdk.services.lambda.Function.fromFunctionArn(f.stack, "Imported",
+                "arn:aws:lambda:eu-west-1:123456789012:function:elsewhere");
+        ServerlessApi api = f.api();
+        api.addRoute("GET", "/open", imported, RouteAccess.authenticated());
+        assertThatThrownBy(() -> api.addRoute("DELETE", "/things", imported, RouteAccess.groups("admins")))
+                .hasMessageContaining("DELETE /things").hasMessageContaining("cannot set the environment");
     }
 
     @Test
@@ -101,7 +169,7 @@ class ServerlessApiTest {
         template.hasResourceProperties("AWS::ApiGateway::RequestValidator", Map.of(
                 "ValidateRequestBody", true, "ValidateRequestParameters", true));
         template.hasResourceProperties("AWS::ApiGateway::Method", Map.of(
-                "RequestModels", Map.of("application/json", Match.anyValue()),
+                "RequestModels", Map.of("$default", Match.anyValue()),
                 "RequestValidatorId", Match.anyValue()));
     }
 
@@ -118,6 +186,35 @@ class ServerlessApiTest {
                         "gatewayresponse.header.Access-Control-Allow-Origin", "'https://app.example.com'")));
         template.hasResourceProperties("AWS::ApiGateway::Method", Map.of(
                 "HttpMethod", "OPTIONS", "AuthorizationType", "NONE"));
+    }
+
+    @Test
+    void withSeveralOriginsThePreflightEchoesOnlyAnAllowedOriginAndGatewayErrorsNameNone() {
+        Fixture f = new Fixture();
+        ServerlessApi api = f.api(ServerlessApiProps.builder()
+                .corsAllowOrigins(List.of("https://app.example.com", "https://admin.example.com"))
+                .corsAllowHeaders(List.of("Content-Type", "Authorization", "X-Trace")));
+        api.addRoute("GET", "/things/{id}", f.fn.getAlias(), RouteAccess.authenticated());
+        Template template = Template.fromStack(f.stack);
+
+        Map<String, Map<String, Object>> errors = template.findResources("AWS::ApiGateway::GatewayResponse");
+        assertThat(errors).hasSize(2);
+        assertThat(errors.toString()).doesNotContain("Access-Control-Allow-Origin");
+
+        Map<String, Map<String, Object>> preflights = template.findResources("AWS::ApiGateway::Method",
+                Map.of("Properties", Map.of("HttpMethod", "OPTIONS")));
+        assertThat(preflights).hasSize(1); // only the resource with a route, not /things
+        String preflight = preflights.values().iterator().next().toString();
+        assertThat(preflight)
+                .contains("'Content-Type,Authorization,X-Trace'")
+                .contains("$origin == \"https://app.example.com\" || $origin == \"https://admin.example.com\"")
+                .contains("#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)")
+                .contains("method.response.header.Vary=true")
+                // no static origin: a request from another origin gets none
+                .doesNotContain("method.response.header.Access-Control-Allow-Origin='");
+        assertThatThrownBy(() -> new Fixture().api(ServerlessApiProps.builder()
+                .corsAllowOrigins(List.of("https://a.example")).corsAllowHeaders(List.of("Bad Header"))))
+                .hasMessageContaining("ServerlessApiProps.corsAllowHeaders");
     }
 
     @Test
@@ -148,6 +245,6 @@ class ServerlessApiTest {
         assertThatThrownBy(() -> api.addRoute("GET", "/things", f.fn.getAlias(), RouteAccess.authenticated()))
                 .hasMessageContaining("route GET /things is declared twice");
         assertThatThrownBy(() -> new ServerlessApi(TestStacks.stack(), "Api", ServerlessApiProps.builder().build()))
-                .hasMessage("ServerlessApiProps.userPool is required");
+                .hasMessage("ServerlessApiProps.userPool (or userDirectory) is required");
     }
 }

@@ -50,20 +50,21 @@ public class ServerlessKitStack extends Stack {
                 .build());
 
         this.api = new ServerlessApi(this, "Api", ServerlessApiProps.builder()
-                .userPool(users.getUserPool())
+                .userDirectory(users)
                 .apiName(config.name() + "-serverless-kit")
                 .throttlingRateLimit(config.apiRateLimit())
                 .throttlingBurstLimit(config.apiBurstLimit())
                 .corsAllowOrigins(config.corsAllowOrigins())
+                .corsAllowHeaders(List.of("Content-Type", "Authorization", "Idempotency-Key", "X-Correlation-Id"))
                 .accessLogRetention(config.logRetention())
                 .logRemovalPolicy(config.removalPolicy())
                 .operations(operations)
                 .build());
 
         Map<String, String> common = new TreeMap<>();
-        common.put("ADMIN_GROUP", ADMIN_GROUP);
         if (!config.corsAllowOrigins().isEmpty()) {
-            common.put("CORS_ALLOW_ORIGIN", config.corsAllowOrigins().get(0));
+            // every allowed origin: a response names the request's own origin when it is one of them
+            common.put("CORS_ALLOW_ORIGINS", String.join(",", config.corsAllowOrigins()));
         }
         FunctionFactory functions = new FunctionFactory(functionsCode, config, operations, common);
 

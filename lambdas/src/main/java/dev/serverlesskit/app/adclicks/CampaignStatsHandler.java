@@ -46,7 +46,6 @@ public class CampaignStatsHandler extends ApiHandler {
 
     @Override
     protected ApiResponse handle(ApiRequest request) {
-        request.requireAdmin();
         String campaignId = request.pathParameter("campaignId");
         if (!Click.ID.matcher(campaignId).matches()) {
             throw ApiException.validation("path parameter 'campaignId' must be 1..64 characters of letters, "

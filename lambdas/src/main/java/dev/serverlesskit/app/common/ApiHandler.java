@@ -29,13 +29,36 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
     /** The route named in logs when the event names none (tests, direct invocations). */
     private final String defaultRoute;
     private final Set<String> allowedQueryParameters;
-    private final String adminGroup = Env.optional("ADMIN_GROUP", "admins");
-    private final String corsAllowOrigin = Env.optional("CORS_ALLOW_ORIGIN").orElse(null);
+    private final RouteAccess routeAccess;
+    private final Set<String> corsAllowOrigins;
 
+    /**
+     * @param route                  the route named in logs when the event names none
+     * @param allowedQueryParameters the only query parameters the route accepts
+     */
     protected ApiHandler(String route, Set<String> allowedQueryParameters) {
+        this(route, allowedQueryParameters, RouteAccess.fromEnvironment());
+    }
+
+    ApiHandler(String route, Set<String> allowedQueryParameters, RouteAccess routeAccess) {
         AppMetrics.requireConfiguration();
         this.defaultRoute = route;
         this.allowedQueryParameters = Set.copyOf(allowedQueryParameters);
+        this.routeAccess = routeAccess;
+        this.corsAllowOrigins = corsOrigins(Env.optional(CORS_ORIGINS_VARIABLE).orElse(""));
+    }
+
+    /** Browser origins allowed by CORS, comma-separated; a response names the request's origin when it is one. */
+    public static final String CORS_ORIGINS_VARIABLE = "CORS_ALLOW_ORIGINS";
+
+    static Set<String> corsOrigins(String value) {
+        Set<String> origins = new java.util.LinkedHashSet<>();
+        for (String origin : value.split(",")) {
+            if (!origin.isBlank()) {
+                origins.add(origin.trim());
+            }
+        }
+        return Set.copyOf(origins);
     }
 
     protected abstract ApiResponse handle(ApiRequest request);
@@ -62,8 +85,11 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
         ApiResponse response;
         String errorCode = null;
         try {
+            ApiRequest request = new ApiRequest(safeEvent, context, correlationId, metrics);
+            // the declared access first: a caller who may not call the route learns nothing else about it
+            routeAccess.check(safeEvent.getHttpMethod() + " " + safeEvent.getResource(), request);
             checkQueryParameters(safeEvent);
-            response = handle(new ApiRequest(safeEvent, context, correlationId, metrics, adminGroup));
+            response = handle(request);
         } catch (ApiException e) {
             errorCode = e.code();
             response = ApiResponse.error(e.status(), e.code(), e.getMessage());
@@ -76,7 +102,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
             JsonLog.error("unexpected error", Map.of("route", route), e);
             response = ApiResponse.error(500, errorCode, "internal error");
         }
-        APIGatewayProxyResponseEvent out = toEvent(response, correlationId);
+        APIGatewayProxyResponseEvent out = toEvent(response, correlationId, ApiRequest.headerOf(safeEvent, "Origin"));
         Map<String, Object> access = new LinkedHashMap<>();
         access.put("route", route);
         access.put("method", safeEvent.getHttpMethod());
@@ -90,13 +116,17 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
         return out;
     }
 
-    private APIGatewayProxyResponseEvent toEvent(ApiResponse response, String correlationId) {
+    private APIGatewayProxyResponseEvent toEvent(ApiResponse response, String correlationId, String origin) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put(CORRELATION_HEADER, correlationId);
-        if (corsAllowOrigin != null) {
-            headers.put("Access-Control-Allow-Origin", corsAllowOrigin);
-            headers.put("Access-Control-Expose-Headers", CORRELATION_HEADER + ", Idempotent-Replayed");
+        if (!corsAllowOrigins.isEmpty()) {
+            // the request's own origin when it is allowed, none otherwise; caches must key on it
+            headers.put("Vary", "Origin");
+            if (origin != null && corsAllowOrigins.contains(origin)) {
+                headers.put("Access-Control-Allow-Origin", origin);
+                headers.put("Access-Control-Expose-Headers", CORRELATION_HEADER + ", Idempotent-Replayed");
+            }
         }
         headers.putAll(response.headers());
         return new APIGatewayProxyResponseEvent()

@@ -15,15 +15,12 @@ public final class ApiRequest {
     private final Context context;
     private final String correlationId;
     private final AppMetrics metrics;
-    private final String adminGroup;
 
-    ApiRequest(APIGatewayProxyRequestEvent event, Context context, String correlationId, AppMetrics metrics,
-               String adminGroup) {
+    ApiRequest(APIGatewayProxyRequestEvent event, Context context, String correlationId, AppMetrics metrics) {
         this.event = event;
         this.context = context;
         this.correlationId = correlationId;
         this.metrics = metrics;
-        this.adminGroup = adminGroup;
     }
 
     public APIGatewayProxyRequestEvent event() {
@@ -114,15 +111,6 @@ public final class ApiRequest {
                 event.getRequestContext() == null ? null : event.getRequestContext().getAuthorizer());
         if (caller == null) {
             throw new ApiException(401, "UNAUTHENTICATED", "sign-in required: no caller identity (sub) in the request");
-        }
-        return caller;
-    }
-
-    /** The signed-in caller if they belong to the admin group ({@code ADMIN_GROUP}); 401 / 403 otherwise. */
-    public Caller requireAdmin() {
-        Caller caller = requireCaller();
-        if (!caller.inGroup(adminGroup)) {
-            throw new ApiException(403, "FORBIDDEN", "caller is not a member of group '" + adminGroup + "'");
         }
         return caller;
     }

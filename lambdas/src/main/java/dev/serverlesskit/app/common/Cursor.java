@@ -1,7 +1,6 @@
 package dev.serverlesskit.app.common;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -74,13 +73,13 @@ public final class Cursor {
                 throw invalid();
             }
             Object value = t.get(String.valueOf(expected.getValue()));
-            if (!(value instanceof String s) || s.isEmpty() || s.length() > MAX_VALUE_LENGTH) {
+            // a key value DynamoDB accepts: at most 1024 bytes (a sort key's limit, half a partition key's)
+            if (!(value instanceof String s) || s.isEmpty() || s.length() > MAX_VALUE_LENGTH
+                    || s.getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_LENGTH) {
                 throw invalid();
             }
             if (expected.getValue() == 'N') {
-                try {
-                    new BigDecimal(s);
-                } catch (NumberFormatException e) {
+                if (!DynamoNumbers.storable(s)) {
                     throw invalid();
                 }
                 key.put(expected.getKey(), AttributeValue.fromN(s));

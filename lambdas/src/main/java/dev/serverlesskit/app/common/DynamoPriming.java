@@ -41,8 +41,8 @@ public final class DynamoPriming implements Resource {
         prime();
     }
 
-    /** Public so a test can check that priming is harmless. */
-    public void prime() {
+    /** One GetItem on a key that never exists, after the warm-up; a failure is logged and ignored. */
+    void prime() {
         try {
             warmUp.get();
             dynamoDb.getItem(GetItemRequest.builder().tableName(table).key(missingKey).build());

@@ -95,24 +95,26 @@ public final class JsonBody {
         return items;
     }
 
+    /** A required number DynamoDB can store ({@link DynamoNumbers}). */
     public BigDecimal requiredNumber(String field) {
         Object value = values.get(field);
         if (value == null) {
             throw ApiException.validation("field '" + field + "' is required");
         }
+        BigDecimal number;
         if (value instanceof BigDecimal d) {
-            return d;
+            number = d;
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short
+                || value instanceof Byte) {
+            number = BigDecimal.valueOf(((Number) value).longValue());
+        } else if (value instanceof BigInteger i) {
+            number = new BigDecimal(i);
+        } else if (value instanceof Number n) {
+            number = new BigDecimal(n.toString());
+        } else {
+            throw ApiException.validation("field '" + field + "' must be a number");
         }
-        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-            return BigDecimal.valueOf(((Number) value).longValue());
-        }
-        if (value instanceof BigInteger i) {
-            return new BigDecimal(i);
-        }
-        if (value instanceof Number n) {
-            return new BigDecimal(n.toString());
-        }
-        throw ApiException.validation("field '" + field + "' must be a number");
+        return DynamoNumbers.check("field '" + field + "'", number);
     }
 
     private static String checkPattern(String field, String value, Pattern pattern, String rule) {

@@ -6,6 +6,7 @@ import dev.serverlesskit.app.common.ApiRequest;
 import dev.serverlesskit.app.common.ApiResponse;
 import dev.serverlesskit.app.common.AwsClients;
 import dev.serverlesskit.app.common.Cursor;
+import dev.serverlesskit.app.common.DynamoNumbers;
 import dev.serverlesskit.app.common.DynamoPriming;
 import dev.serverlesskit.app.common.Env;
 import dev.serverlesskit.app.common.Pages;
@@ -33,6 +34,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 public class ListPetsHandler extends ApiHandler {
     private static final Cursor.Shape TABLE_CURSOR = Cursor.Shape.of("petId", 'S');
     private static final Cursor.Shape SPECIES_CURSOR = Cursor.Shape.of("petId", 'S', "species", 'S', "price", 'N');
+
+    private static final BigDecimal MAX_PRICE_FILTER = new BigDecimal("1000000000");
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -127,14 +130,10 @@ public class ListPetsHandler extends ApiHandler {
         if (value == null) {
             return null;
         }
-        try {
-            BigDecimal max = new BigDecimal(value);
-            if (max.signum() >= 0 && max.compareTo(new BigDecimal("1000000000")) <= 0) {
-                return max;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
+        BigDecimal max = DynamoNumbers.parse("query parameter 'maxPrice'", value);
+        if (max.signum() < 0 || max.compareTo(MAX_PRICE_FILTER) > 0) {
+            throw ApiException.validation("query parameter 'maxPrice' must be a number >= 0 and <= 1000000000");
         }
-        throw ApiException.validation("query parameter 'maxPrice' must be a number >= 0");
+        return max;
     }
 }

@@ -62,17 +62,83 @@ class ApiHandlerTest {
     }
 
     @Test
-    void everyResponseIsJsonWithCorsOriginFromTheEnvironment() {
-        APIGatewayProxyResponseEvent response = OK.handleRequest(Requests.get("/test").build(), new FakeContext());
-        assertThat(response.getStatusCode()).isEqualTo(200);
-        assertThat(response.getHeaders())
-                .containsEntry("Content-Type", "application/json")
-                .containsEntry("Access-Control-Allow-Origin", "https://app.example.com");
-        APIGatewayProxyResponseEvent error = OK.handleRequest(Requests.get("/test").query("zzz", "1").build(),
+    void everyResponseIsJsonAndNamesTheRequestsOriginOnlyWhenItIsAllowed() {
+        // CORS_ALLOW_ORIGINS (surefire): https://app.example.com,https://admin.example.com
+        for (String origin : List.of("https://app.example.com", "https://admin.example.com")) {
+            APIGatewayProxyResponseEvent response = OK.handleRequest(Requests.get("/test").header("origin", origin)
+                    .build(), new FakeContext());
+            assertThat(response.getStatusCode()).isEqualTo(200);
+            assertThat(response.getHeaders()).containsEntry("Content-Type", "application/json")
+                    .containsEntry("Access-Control-Allow-Origin", origin).containsEntry("Vary", "Origin");
+            APIGatewayProxyResponseEvent error = OK.handleRequest(Requests.get("/test").header("Origin", origin)
+                    .query("zzz", "1").build(), new FakeContext());
+            assertThat(error.getHeaders()).containsEntry("Content-Type", "application/json")
+                    .containsEntry("Access-Control-Allow-Origin", origin);
+        }
+        for (String other : List.of("https://evil.example.com", "https://app.example.com.evil.example", "null")) {
+            APIGatewayProxyResponseEvent response = OK.handleRequest(Requests.get("/test").header("Origin", other)
+                    .build(), new FakeContext());
+            assertThat(response.getHeaders()).doesNotContainKey("Access-Control-Allow-Origin")
+                    .containsEntry("Vary", "Origin");
+        }
+        assertThat(OK.handleRequest(Requests.get("/test").build(), new FakeContext()).getHeaders())
+                .doesNotContainKey("Access-Control-Allow-Origin");
+    }
+
+    /** A handler told its routes' access as ServerlessApi tells it, through SERVERLESSKIT_ROUTE_ACCESS. */
+    private static ApiHandler withAccess(String json) {
+        return new ApiHandler("GET /x", Set.of(), RouteAccess.parse(json)) {
+            @Override
+            protected ApiResponse handle(ApiRequest request) {
+                return ApiResponse.json(200, Map.of("ok", true));
+            }
+        };
+    }
+
+    /** DELETE /things/{id} by a caller with this cognito:groups claim (null: no groups; no sub: anonymous). */
+    private static APIGatewayProxyRequestEvent delete(String sub, String groups) {
+        Requests r = Requests.get("/things/{id}");
+        if (sub != null) {
+            r.user(sub, groups);
+        }
+        APIGatewayProxyRequestEvent event = r.build();
+        event.setHttpMethod("DELETE");
+        return event;
+    }
+
+    @Test
+    void groupRoutesAdmitOnlyMembersOfTheGroupsTheRouteDeclares() {
+        ApiHandler handler = withAccess("{\"DELETE /things/{id}\":\"groups:auditors,owners\",\"GET /things\":\"public\"}");
+        assertThat(handler.handleRequest(Requests.get("/things").build(), new FakeContext()).getStatusCode())
+                .isEqualTo(200);
+        assertThat(handler.handleRequest(delete("u1", "owners"), new FakeContext()).getStatusCode()).isEqualTo(200);
+        assertThat(handler.handleRequest(delete("u2", "[auditors users]"), new FakeContext()).getStatusCode())
+                .isEqualTo(200);
+        APIGatewayProxyResponseEvent admin = handler.handleRequest(delete("u3", "admins"), new FakeContext());
+        assertThat(admin.getStatusCode()).isEqualTo(403); // no default "admins": only the declared groups
+        assertThat(errorMessage(admin)).contains("[auditors, owners]");
+        assertThat(handler.handleRequest(delete("u4", null), new FakeContext()).getStatusCode()).isEqualTo(403);
+        assertThat(handler.handleRequest(delete(null, null), new FakeContext()).getStatusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aRouteTheFunctionWasNotToldAboutIsRefused() {
+        ApiHandler handler = withAccess("{\"GET /things\":\"public\"}");
+        APIGatewayProxyResponseEvent other = handler.handleRequest(Requests.get("/admin/things").build(),
                 new FakeContext());
-        assertThat(error.getHeaders())
-                .containsEntry("Content-Type", "application/json")
-                .containsEntry("Access-Control-Allow-Origin", "https://app.example.com");
+        assertThat(other.getStatusCode()).isEqualTo(403);
+        assertThat(errorMessage(other)).contains("'GET /admin/things' is not declared");
+        APIGatewayProxyRequestEvent direct = Requests.get("/things").build();
+        direct.setResource(null); // a direct invocation names no route
+        assertThat(handler.handleRequest(direct, new FakeContext()).getStatusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aMissingOrMalformedRouteAccessFailsTheColdStartNamingTheVariable() {
+        for (String bad : List.of("", "{}", "[]", "{\"GET /x\":\"admins\"}", "{\"GET /x\":\"groups:\"}", "{")) {
+            assertThatThrownBy(() -> RouteAccess.parse(bad)).as(bad)
+                    .hasMessageContaining(RouteAccess.ENVIRONMENT_VARIABLE);
+        }
     }
 
     @Test

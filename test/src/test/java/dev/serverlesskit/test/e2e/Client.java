@@ -53,7 +53,7 @@ final class Client {
             b.header("Authorization", token);
         }
         for (int i = 0; i + 1 < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
+            b.setHeader(headers[i], headers[i + 1]);
         }
         return b.build();
     }

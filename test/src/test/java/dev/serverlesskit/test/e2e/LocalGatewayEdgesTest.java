@@ -1,0 +1,92 @@
+package dev.serverlesskit.test.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.serverlesskit.local.LocalRuntime;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dev stage's API at its edges, as a client can reach them: malformed requests, many headers, bodies with any
+ * Content-Type (API Gateway applies the method's model to all of them: the library declares it as $default) and CORS
+ * origins. Every answer is JSON in the app's error shape.
+ */
+class LocalGatewayEdgesTest {
+    private static LocalRuntime runtime;
+    private static Client api;
+
+    @BeforeAll
+    static void start() {
+        runtime = LocalStage.runtime();
+        api = new Client(runtime.apiUrl());
+    }
+
+    private static String raw(String request) throws IOException {
+        URI base = URI.create(runtime.apiUrl());
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void aMalformedEscapeGetsTheAppsJsonError() throws IOException {
+        String response = raw("GET /v1/pets?cursor=%%% HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 400").contains("Content-Type: application/json")
+                .contains("{\"error\":{\"code\":\"DEFAULT_4XX\"");
+    }
+
+    @Test
+    void twoHundredRequestHeadersAreServed() throws IOException {
+        StringBuilder headers = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            headers.append("X-Extra-").append(i).append(": v\r\n");
+        }
+        String response = raw("GET /v1/pets HTTP/1.1\r\nHost: localhost\r\n" + headers + "Connection: close\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 200").contains("\"items\"");
+    }
+
+    @Test
+    void theRequestModelAppliesWhateverTheContentType() {
+        String invalid = "{\"campaignId\":\"spring sale!\",\"adId\":\"banner-1\"}";
+        for (String type : new String[] {"application/json", "text/plain", "application/json; charset=utf-8"}) {
+            Client.Response refused = api.send("POST", "/clicks", null, invalid, "Content-Type", type);
+            assertThat(refused.status()).as(type + ": " + refused).isEqualTo(400);
+            assertThat(refused.fromGateway()).as(type + " refused by the gateway's model: " + refused).isTrue();
+            assertThat(refused.errorCode()).isEqualTo("BAD_REQUEST_BODY");
+        }
+        Client.Response notJson = api.send("POST", "/clicks", null, "campaignId=x", "Content-Type",
+                "application/x-www-form-urlencoded");
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(notJson.errorCode()).isEqualTo("BAD_REQUEST_BODY");
+        Client.Response accepted = api.send("POST", "/clicks", null, "{\"campaignId\":\"c1\",\"adId\":\"a1\"}",
+                "Content-Type", "text/plain");
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+    }
+
+    @Test
+    void onlyAnAllowedOriginIsNamedInPreflightAndResponses() {
+        String allowed = "http://localhost:5173"; // dev's corsAllowOrigins
+        Client.Response preflight = api.send("OPTIONS", "/pets", null, null, "Origin", allowed);
+        assertThat(preflight.status()).isEqualTo(204);
+        assertThat(preflight.header("Access-Control-Allow-Origin")).isEqualTo(allowed);
+        assertThat(preflight.header("Access-Control-Allow-Headers")).contains("Idempotency-Key");
+        Client.Response other = api.send("OPTIONS", "/pets", null, null, "Origin", "https://evil.example");
+        assertThat(other.status()).isEqualTo(204);
+        assertThat(other.header("Access-Control-Allow-Origin")).isNull();
+
+        Client.Response get = api.send("GET", "/pets", null, null, "Origin", allowed);
+        assertThat(get.header("Access-Control-Allow-Origin")).isEqualTo(allowed);
+        assertThat(get.header("Vary")).isEqualTo("Origin");
+        Client.Response evil = api.send("GET", "/pets", null, null, "Origin", "https://evil.example");
+        assertThat(evil.status()).isEqualTo(200);
+        assertThat(evil.header("Access-Control-Allow-Origin")).isNull();
+    }
+}
