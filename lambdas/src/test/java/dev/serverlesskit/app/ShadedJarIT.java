@@ -104,17 +104,23 @@ class ShadedJarIT {
     @Test
     void apiHandlersAnswerFromTheJar() throws Exception {
         Object event = newInstance("dynamodb", "com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent");
+        // the route, as API Gateway names it: a function refuses a route its SERVERLESSKIT_ROUTE_ACCESS does not list
+        call(event, "setHttpMethod", "GET");
+        call(event, "setResource", "/pets/{petId}");
         call(event, "setPathParameters", Map.of("petId", "pet-not-there"));
         Object response = invoke("dev.serverlesskit.app.petstore.GetPetHandler", event);
         assertThat(call(response, "getStatusCode")).isEqualTo(404);
         assertThat((String) call(response, "getBody")).contains("NOT_FOUND");
 
         Object click = newInstance("sqs", "com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent");
+        call(click, "setHttpMethod", "POST");
+        call(click, "setResource", "/clicks");
         call(click, "setBody", "{\"campaignId\":\"jar-test\",\"adId\":\"ad-1\"}");
         Object accepted = invoke("dev.serverlesskit.app.adclicks.RecordClickHandler", click);
         assertThat(call(accepted, "getStatusCode")).isEqualTo(202);
 
         Object batch = newInstance("sqs", "com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent");
+        call(batch, "setHttpMethod", "POST");
         call(batch, "setResource", "/clicks/batch");
         call(batch, "setBody", "{\"clicks\":[{\"campaignId\":\"jar-test\",\"adId\":\"ad-1\"},"
                 + "{\"campaignId\":\"jar-test\",\"adId\":\"ad-2\"}]}");
