@@ -140,7 +140,7 @@ class ClicksIT {
         assertThat(marker(clickId).get("status").s()).isEqualTo("COMPLETED");
     }
 
-    private static Map<String, AttributeValue> marker(String clickId) {
+    static Map<String, AttributeValue> marker(String clickId) {
         return LocalAws.dynamoDb().getItem(b -> b.tableName(LocalAws.env("CLICKS_TABLE"))
                 .key(Map.of("pk", AttributeValue.fromS("CLICK#" + clickId), "sk", AttributeValue.fromS("MARKER")))
                 .consistentRead(true)).item();

@@ -149,18 +149,59 @@ class ClicksUnderFaultsIT {
     }
 
     @Test
-    void aTakeOverFencesTheUpdateOfTheInvocationItTookTheClicksFrom() {
+    void aCopyOfTheCounterUpdateArrivingLateCannotCountAgain() {
         String c = campaign();
         String body = threeClicks(c);
-        // the update is stuck in DynamoDB and its outcome cannot be settled now: the claims stay in progress
-        faults.on(counterAdd(c), Fault.DELAYED, 1).on(tokenFence(c), Fault.REJECTED, 1);
+        // the update's first attempt is held up in the network, the client sees a connection reset; were the SDK
+        // to retry, the retry would count, the markers be completed, the token removed, and the held-up copy
+        // would count again when it arrives
+        faults.on(counterAdd(c), Fault.DELAYED_THEN_RETRIED, 1);
 
-        int acknowledgedAt = deliver(body);
-        // the first invocation's update lands at last: its token was fenced by the take-over
-        List<Exception> late = faults.applyLate();
+        int acknowledgedAt = deliver(body, Duration.ZERO, faults::applyLate);
         assertThat(total(c)).isEqualTo(3);
+        assertThat(acknowledgedAt).isEqualTo(2);
+    }
+
+    @Test
+    void takeOversFenceTheUpdateOfTheInvocationTheyTookTheClicksFrom() {
+        String c = campaign();
+        String first = click(c, "ad-1", UUID.randomUUID().toString(), HOUR);
+        String second = click(c, "ad-1", UUID.randomUUID().toString(), HOUR);
+        // one invocation claims both clicks (two messages); its update is stuck in DynamoDB and cannot be settled
+        // now: the claims stay in progress
+        faults.on(counterAdd(c), Fault.DELAYED, 1).on(tokenFence(c), Fault.REJECTED, 1);
+        Instant start = clock.instant();
+        assertThat(failed(processor.handleRequest(batch(message("m-1", first), message("m-2", second)),
+                new FakeContext()))).containsExactly("m-1", "m-2");
+        clock.set(start.plus(VISIBILITY));
+        assertThat(failed(processor.handleRequest(batch(message("m-1", first), message("m-2", second)),
+                new FakeContext()))).as("still in progress").containsExactly("m-1", "m-2");
+
+        // the last receives come to two invocations: the first fences the stuck update, the second finds it fenced
+        clock.set(start.plus(VISIBILITY.multipliedBy(2)));
+        assertThat(failed(processor.handleRequest(batch(message("m-1", first)), new FakeContext()))).isEmpty();
+        assertThat(failed(processor.handleRequest(batch(message("m-2", second)), new FakeContext()))).isEmpty();
+        // the stuck update lands at last, and cannot count
+        List<Exception> late = faults.applyLate();
+        assertThat(total(c)).isEqualTo(2);
         assertThat(late).singleElement().isInstanceOf(ConditionalCheckFailedException.class);
-        assertThat(acknowledgedAt).as("taken over by the last receive").isEqualTo(3);
+    }
+
+    @Test
+    void aCountedClickWhoseMarkerCouldNotBeCompletedIsNotCountedAgain() {
+        String c = campaign();
+        String clickId = UUID.randomUUID().toString();
+        String body = click(c, "ad-1", clickId, HOUR);
+        faults.on(markerCompletion(), Fault.REJECTED, 100);
+        // counted, so acknowledged, but its marker stays in progress: the counter keeps the token
+        assertThat(deliver(body)).isEqualTo(1);
+        faults.heal();
+
+        // the same click comes again after the marker's window (a client's retry with its clickId)
+        clock.advance(IN_PROGRESS.plusSeconds(1));
+        assertThat(failed(processor.handleRequest(batch(message("m-2", body)), new FakeContext()))).isEmpty();
+        assertThat(total(c)).isEqualTo(1);
+        assertThat(ClicksIT.marker(clickId).get("status").s()).isEqualTo("COMPLETED");
     }
 
     @Test

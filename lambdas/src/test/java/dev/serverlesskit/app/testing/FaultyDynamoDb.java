@@ -14,6 +14,7 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -50,6 +51,11 @@ public final class FaultyDynamoDb implements ExecutionInterceptor {
          * later, by {@link #applyLate()} (DynamoDB resuming after a stall).
          */
         DELAYED,
+        /**
+         * As {@link #DELAYED}, but the client sees a connection failure, which the SDK retries (unless the request
+         * turned its retries off): a copy of the request arrives after another one was answered.
+         */
+        DELAYED_THEN_RETRIED,
         /** The request is not sent: DynamoDB throttles it (the SDK retries throttling). */
         THROTTLED,
         /** The request is not sent: DynamoDB refuses it with an error the SDK does not retry (a 400). */
@@ -149,6 +155,11 @@ public final class FaultyDynamoDb implements ExecutionInterceptor {
                     case DELAYED -> {
                         delayed.add(request);
                         throw timeout();
+                    }
+                    case DELAYED_THEN_RETRIED -> {
+                        delayed.add(request);
+                        throw SdkClientException.create("injected: connection reset",
+                                new java.net.SocketException("Connection reset"));
                     }
                     case THROTTLED -> throw ProvisionedThroughputExceededException.builder().statusCode(400)
                             .awsErrorDetails(error("ProvisionedThroughputExceededException", "injected throttling"))
