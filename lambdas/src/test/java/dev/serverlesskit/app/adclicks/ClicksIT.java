@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.serverlesskit.app.testing.FakeContext;
+import dev.serverlesskit.app.testing.FaultyDynamoDb;
 import dev.serverlesskit.app.testing.LocalAws;
 import dev.serverlesskit.app.testing.Requests;
 import java.lang.reflect.InvocationTargetException;
@@ -20,10 +21,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -114,6 +118,44 @@ class ClicksIT {
         assertThat(failed(processor.handleRequest(event, new FakeContext()))).isEmpty();
         assertThat(counterKeys).isEmpty();
         assertThat(stats(c)).containsEntry("totalClicks", 25);
+    }
+
+    @Test
+    void aBatchWritesOneClaimPerClickAndTwoWritesPerCounter() {
+        FaultyDynamoDb dynamo = new FaultyDynamoDb();
+        AtomicInteger puts = dynamo.count(r -> r instanceof PutItemRequest);
+        AtomicInteger updates = dynamo.count(r -> r instanceof UpdateItemRequest);
+        AtomicInteger batchWrites = dynamo.count(r -> r instanceof BatchWriteItemRequest);
+        ClickProcessorHandler processor = new ClickProcessorHandler(dynamo.client(), LocalAws.env("CLICKS_TABLE"),
+                Clock.systemUTC(), IN_PROGRESS);
+        // 25 single clicks of 8 ads: 25 claims, 8 counter updates and 8 token removals, 1 BatchWriteItem
+        String c = campaign();
+        List<SQSEvent.SQSMessage> singles = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            singles.add(message("s-" + i, click(c, "ad-" + i % 8, UUID.randomUUID().toString(),
+                    "2026-05-01T10:00:00Z")));
+        }
+        assertThat(failed(processor.handleRequest(batch(singles.toArray(SQSEvent.SQSMessage[]::new)),
+                new FakeContext()))).isEmpty();
+        assertThat(List.of(puts.get(), updates.get(), batchWrites.get())).containsExactly(25, 16, 1);
+
+        // a full batch of 25 messages of ten clicks of 8 ads: 250 claims, 16 counter writes, 10 BatchWriteItems
+        puts.set(0);
+        updates.set(0);
+        batchWrites.set(0);
+        String d = campaign();
+        List<SQSEvent.SQSMessage> batched = new ArrayList<>();
+        for (int m = 0; m < 25; m++) {
+            String[] clicks = new String[10];
+            for (int k = 0; k < 10; k++) {
+                clicks[k] = click(d, "ad-" + (m * 10 + k) % 8, UUID.randomUUID().toString(), "2026-05-01T10:00:00Z");
+            }
+            batched.add(message("b-" + m, clicksMessage(clicks)));
+        }
+        assertThat(failed(processor.handleRequest(batch(batched.toArray(SQSEvent.SQSMessage[]::new)),
+                new FakeContext()))).isEmpty();
+        assertThat(List.of(puts.get(), updates.get(), batchWrites.get())).containsExactly(250, 16, 10);
+        assertThat(stats(d)).containsEntry("totalClicks", 250);
     }
 
     static Map<String, AttributeValue> counterItem(String campaignId, String sk) {
