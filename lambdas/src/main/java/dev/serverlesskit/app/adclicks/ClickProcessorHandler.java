@@ -75,21 +75,22 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * nothing counted again); fenced means the owner's update never applies, and the click is counted under the new
  * token. A counter whose claims did not all resolve (a claim call failed: its put may still land, owned by this
  * token) is not updated at all in this invocation, so that such a late claim is never taken for counted.
- * {@code inProgressUntil} comes from {@link #IN_PROGRESS_VARIABLE}, which infra derives from the queue: above the
- * function timeout (a live invocation's claims are never taken over) and short enough that the last receive before
- * the dead-letter queue, {@code (maxReceiveCount - 1) x visibilityTimeout} after the first, can take over a claim
- * the first receive abandoned ({@code QueueWorkerProps.inProgressTimeout} checks both at synthesis).
+ * The window comes from {@link #IN_PROGRESS_VARIABLE} (infra: twice the function timeout, so the next receive takes
+ * over), which {@code QueueWorkerProps.inProgressTimeout} checks at synthesis: above the function timeout (a live
+ * invocation's claims are not taken over; if a clock is off and they are, its update is fenced, not counted twice)
+ * and short enough that the last receive before the dead-letter queue, {@code (maxReceiveCount - 1) x
+ * visibilityTimeout} after the first, can take over a claim the first receive abandoned.
  *
  * <p>The handler starts no new message 3 s before its timeout (and claims no more clicks of a started one 1.5 s
  * before it, and updates no more counters 0.5 s before it: those claims are released) and reports the rest of the
  * batch as failures: a slow batch hands its tail to the retry instead of timing out while holding claims. A clickId
  * twice in one batch is claimed once and counted once.
  *
- * <p><b>What remains.</b> Counted once holds for any timing of writes that DynamoDB applies late, as long as the
- * markers have not expired: a message redriven from the DLQ more than 7 days later counts its already counted clicks
- * again. Fenced tokens ({@code "aborted"}), and the applied tokens of invocations that died before completing their
- * markers, stay on their counters for good (a few dozen bytes each, only after failures); the counter's hour ends,
- * so its item stops growing. A click is delayed, not lost, when its counter's update cannot be settled (DynamoDB
+ * <p><b>What remains.</b> Counted once holds however late DynamoDB applies a write, as long as the markers have not
+ * expired: a message redriven from the DLQ more than 7 days later counts its already counted clicks again. Fenced
+ * tokens ({@code "aborted"}), and the applied tokens of invocations that died before completing their markers, stay
+ * on their counters for good (a few dozen bytes each, only after failures); the counter's hour ends, so its item
+ * stops growing. A click is delayed, not lost, when its counter's update cannot be settled (DynamoDB
  * failing throughout): its marker stays IN_PROGRESS until {@code inProgressUntil}, then the retry settles it; if
  * every receive fails that way the message lands in the DLQ with the rest (redrive it). Markers written before tokens
  * existed (no owner) are taken over without settling, at least once as before.
@@ -391,16 +392,17 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
 
     /**
      * Records what became of one click given its marker's claim: the click itself when it is to be counted, or null
-     * (with its result recorded). A clickId twice in the batch was claimed once, for its first click: a later one naming the same
-     * campaign and ad follows the first's outcome (counted with it: DUPLICATE); one naming another is rejected when
-     * the marker is the first's, and retried when the first's claim did not happen.
+     * (with its result recorded). A clickId twice in the batch was claimed once, for its first click: a later one
+     * naming the same campaign and ad follows the first's outcome (counted with it: DUPLICATE); one naming another is
+     * rejected when the marker is the first's, and retried when the first's claim did not happen.
      */
     private static Pending record(Pending p, Claim claim) {
         List<Result> messageResults = p.messageResults();
         boolean first = claim.first() == p;
         if (!first && !claim.first().requestHash().equals(p.requestHash())) {
             // the same clickId earlier in this batch for another campaign or ad: a marker of the earlier one's
-            // (claimed here, COMPLETED, IN_PROGRESS) makes this one a reuse; otherwise it claims for itself on the retry
+            // (claimed here, COMPLETED, IN_PROGRESS) makes this one a reuse; otherwise it claims for itself on the
+            // retry
             switch (claim.outcome()) {
                 case STARTED, COMPLETED, IN_PROGRESS -> rejectReusedClickId(p.messageId(), p.click(), messageResults);
                 default -> messageResults.add(Result.RETRY);
