@@ -3,7 +3,11 @@ package dev.serverlesskit.constructs;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Token;
+import software.amazon.awscdk.Tokenization;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
@@ -20,10 +24,16 @@ import software.constructs.Construct;
  * {@code maxReceiveCount} times moves to the dead-letter queue: nothing is dropped silently. The event source
  * reports batch item failures, so one poison message does not make its whole batch retry.
  *
+ * <p>A consumer that claims a message's work while it runs (so that a redelivery does not do it twice) declares
+ * how long a claim holds, {@link QueueWorkerProps#getInProgressTimeout()}: it gets the value in its environment, and
+ * synthesis fails when the value does not fit the queue's redelivery policy.
+ *
  * <p>Alarms: any message in the dead-letter queue; the oldest message older than a threshold; plus the
  * consumer's own {@link JavaFunction} alarms.
  */
 public class QueueWorker extends Construct {
+    /** The consumer's environment variable holding {@link QueueWorkerProps#getInProgressTimeout()} in seconds. */
+    public static final String IN_PROGRESS_TIMEOUT_VARIABLE = "IN_PROGRESS_TIMEOUT_SECONDS";
     /** Lambda's maximum batching window, 5 minutes. */
     private static final double MAX_BATCHING_WINDOW_SECONDS = 300;
 
@@ -51,6 +61,21 @@ public class QueueWorker extends Construct {
         Check.that(batchSize <= 10 || (window != null && window.toSeconds().doubleValue() > 0),
                 "QueueWorkerProps.batchSize above 10 (got " + batchSize + ") needs a QueueWorkerProps.maxBatchingWindow");
         int maxReceiveCount = Check.between("QueueWorkerProps.maxReceiveCount", Check.or(props.getMaxReceiveCount(), 3), 1, 1000);
+        Duration inProgressTimeout = props.getInProgressTimeout();
+        if (inProgressTimeout != null) {
+            Check.that(inProgressTimeout.isUnresolved() || inProgressTimeout.toMilliseconds().doubleValue() % 1000 == 0,
+                    "QueueWorkerProps.inProgressTimeout must be a whole number of seconds (got "
+                            + inProgressTimeout.toHumanString() + ")");
+            Map<String, String> environment = new TreeMap<>();
+            if (consumerProps.getEnvironment() != null) {
+                environment.putAll(consumerProps.getEnvironment());
+            }
+            Check.that(!environment.containsKey(IN_PROGRESS_TIMEOUT_VARIABLE), "QueueWorkerProps.consumer's"
+                    + " environment sets " + IN_PROGRESS_TIMEOUT_VARIABLE + ": set QueueWorkerProps.inProgressTimeout"
+                    + " instead, so that it is checked against the queue");
+            environment.put(IN_PROGRESS_TIMEOUT_VARIABLE, Tokenization.stringifyNumber(inProgressTimeout.toSeconds()));
+            consumerProps = consumerProps.toBuilder().environment(environment).build();
+        }
 
         this.consumer = new JavaFunction(this, "Consumer", consumerProps);
         double functionTimeout = consumer.getTimeout().toSeconds().doubleValue();
@@ -60,6 +85,9 @@ public class QueueWorker extends Construct {
                         + " consumer's timeout (" + (long) functionTimeout + " s), or messages are redelivered while"
                         + " still being processed");
         Check.between("QueueWorkerProps.visibilityTimeout (seconds)", visibilityTimeout.toSeconds().doubleValue(), 0, 43200);
+        if (inProgressTimeout != null) {
+            checkInProgressTimeout(inProgressTimeout, consumer.getTimeout(), visibilityTimeout, maxReceiveCount);
+        }
 
         Integer maxConcurrency = props.getMaxConcurrency();
         int reserved = consumer.getReservedConcurrency();
@@ -111,6 +139,34 @@ public class QueueWorker extends Construct {
         List<Alarm> all = new ArrayList<>(alarmFactory.alarms());
         all.addAll(consumer.getAlarms());
         this.alarms = Collections.unmodifiableList(all);
+    }
+
+    /**
+     * A claim must outlive the invocation that made it (its timeout) and expire before the last receive, which comes
+     * {@code (maxReceiveCount - 1) x visibilityTimeout} after the first at the earliest: the claim is made up to a
+     * function timeout after that first receive, and its window is counted in whole seconds.
+     */
+    private static void checkInProgressTimeout(Duration inProgress, Duration functionTimeout, Duration visibility,
+                                               int maxReceiveCount) {
+        if (inProgress.isUnresolved() || functionTimeout.isUnresolved() || visibility.isUnresolved()
+                || Token.isUnresolved(maxReceiveCount)) {
+            return;
+        }
+        double window = inProgress.toMilliseconds().doubleValue() / 1000;
+        double timeout = functionTimeout.toMilliseconds().doubleValue() / 1000;
+        double lastReceive = (maxReceiveCount - 1) * visibility.toMilliseconds().doubleValue() / 1000;
+        Check.that(window > timeout, "QueueWorkerProps.inProgressTimeout (" + fmt(window) + " s) must be above the"
+                + " consumer's timeout (" + fmt(timeout) + " s), or a running invocation's claims are taken over");
+        Check.that(window + timeout + 1 <= lastReceive, "QueueWorkerProps.inProgressTimeout (" + fmt(window)
+                + " s) plus the consumer's timeout (" + fmt(timeout) + " s) and 1 s must not exceed"
+                + " (QueueWorkerProps.maxReceiveCount - 1) x QueueWorkerProps.visibilityTimeout ((" + maxReceiveCount
+                + " - 1) x " + fmt(visibility.toMilliseconds().doubleValue() / 1000) + " s = " + fmt(lastReceive)
+                + " s), or a claim abandoned on the first receive still holds on the last one and the message goes"
+                + " to the dead-letter queue");
+    }
+
+    private static String fmt(double seconds) {
+        return seconds == Math.rint(seconds) ? Long.toString((long) seconds) : Double.toString(seconds);
     }
 
     /** The queue producers send to. */

@@ -13,6 +13,7 @@ public final class QueueWorkerProps {
     private final Duration retentionPeriod;
     private final Operations operations;
     private final Duration messageAgeAlarmThreshold;
+    private final Duration inProgressTimeout;
 
     private QueueWorkerProps(Builder b) {
         this.consumer = b.consumer;
@@ -24,6 +25,7 @@ public final class QueueWorkerProps {
         this.retentionPeriod = b.retentionPeriod;
         this.operations = b.operations;
         this.messageAgeAlarmThreshold = b.messageAgeAlarmThreshold;
+        this.inProgressTimeout = b.inProgressTimeout;
     }
 
     public static Builder builder() {
@@ -111,6 +113,21 @@ public final class QueueWorkerProps {
         return messageAgeAlarmThreshold;
     }
 
+    /**
+     * How long the consumer's claim on a message's work (an idempotency record in progress, a dedupe marker) holds
+     * before another receive of the message may take it over. Passed to the consumer as the environment variable
+     * {@value QueueWorker#IN_PROGRESS_TIMEOUT_VARIABLE} (whole seconds), and checked against the redelivery policy:
+     * above the consumer's timeout, so a running invocation's claims are never taken over; and, with the consumer's
+     * timeout and a second for rounding, within {@code (maxReceiveCount - 1) x visibilityTimeout}, so the last
+     * receive before the dead-letter queue can take over a claim the first receive abandoned (otherwise a transient
+     * failure parks valid messages in the DLQ). The check is skipped when a value is a token.
+     *
+     * @default none: no variable, no check
+     */
+    public Duration getInProgressTimeout() {
+        return inProgressTimeout;
+    }
+
     /** Builder of {@link QueueWorkerProps}. */
     public static final class Builder {
         private JavaFunctionProps consumer;
@@ -122,6 +139,7 @@ public final class QueueWorkerProps {
         private Duration retentionPeriod;
         private Operations operations;
         private Duration messageAgeAlarmThreshold;
+        private Duration inProgressTimeout;
 
         public Builder consumer(JavaFunctionProps consumer) {
             this.consumer = consumer;
@@ -165,6 +183,11 @@ public final class QueueWorkerProps {
 
         public Builder messageAgeAlarmThreshold(Duration messageAgeAlarmThreshold) {
             this.messageAgeAlarmThreshold = messageAgeAlarmThreshold;
+            return this;
+        }
+
+        public Builder inProgressTimeout(Duration inProgressTimeout) {
+            this.inProgressTimeout = inProgressTimeout;
             return this;
         }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.CfnParameter;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
@@ -87,5 +88,76 @@ class QueueWorkerTest {
                 .hasMessageContaining("QueueWorkerProps.batchSize above 10 (got 100) needs a QueueWorkerProps.maxBatchingWindow");
         assertThatThrownBy(() -> new QueueWorker(TestStacks.stack(), "Worker", QueueWorkerProps.builder().build()))
                 .hasMessage("QueueWorkerProps.consumer is required");
+    }
+
+    @Test
+    void theInProgressTimeoutReachesTheConsumer() {
+        Stack stack = TestStacks.stack();
+        new QueueWorker(stack, "Worker", QueueWorkerProps.builder()
+                .consumer(TestStacks.function().timeout(Duration.seconds(10))
+                        .environment(Map.of("TABLE", "clicks")).build())
+                .maxReceiveCount(3).visibilityTimeout(Duration.seconds(60))
+                .inProgressTimeout(Duration.seconds(100)).build());
+        Template.fromStack(stack).hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of(
+                "Variables", Match.objectLike(Map.of("TABLE", "clicks",
+                        QueueWorker.IN_PROGRESS_TIMEOUT_VARIABLE, "100")))));
+    }
+
+    @Test
+    void rejectsAnInProgressTimeoutTheLastReceiveCannotOutlast() {
+        // the window the click processor had: 120 s claims, 60 s visibility, 3 receives, 10 s function
+        assertThatThrownBy(() -> worker(Duration.seconds(120), 3, Duration.seconds(60), Duration.seconds(10)))
+                .hasMessage("QueueWorkerProps.inProgressTimeout (120 s) plus the consumer's timeout (10 s) and 1 s"
+                        + " must not exceed (QueueWorkerProps.maxReceiveCount - 1) x"
+                        + " QueueWorkerProps.visibilityTimeout ((3 - 1) x 60 s = 120 s), or a claim abandoned on"
+                        + " the first receive still holds on the last one and the message goes to the dead-letter"
+                        + " queue");
+        // the boundary: 109 + 10 + 1 = 120 fits, 110 does not
+        worker(Duration.seconds(109), 3, Duration.seconds(60), Duration.seconds(10));
+        assertThatThrownBy(() -> worker(Duration.seconds(110), 3, Duration.seconds(60), Duration.seconds(10)))
+                .hasMessageStartingWith("QueueWorkerProps.inProgressTimeout (110 s) plus");
+        // one receive only: no receive is left to take a claim over
+        assertThatThrownBy(() -> worker(Duration.seconds(20), 1, Duration.seconds(60), Duration.seconds(10)))
+                .hasMessageContaining("((1 - 1) x 60 s = 0 s)");
+    }
+
+    @Test
+    void rejectsAnInProgressTimeoutARunningInvocationOutlasts() {
+        assertThatThrownBy(() -> worker(Duration.seconds(10), 3, Duration.seconds(60), Duration.seconds(10)))
+                .hasMessage("QueueWorkerProps.inProgressTimeout (10 s) must be above the consumer's timeout (10 s),"
+                        + " or a running invocation's claims are taken over");
+        worker(Duration.seconds(11), 3, Duration.seconds(60), Duration.seconds(10));
+        assertThatThrownBy(() -> worker(Duration.millis(11_500), 3, Duration.seconds(60), Duration.seconds(10)))
+                .hasMessage("QueueWorkerProps.inProgressTimeout must be a whole number of seconds (got 11 seconds 500 millis)");
+    }
+
+    @Test
+    void theInProgressVariableIsTheQueueWorkersToSet() {
+        assertThatThrownBy(() -> new QueueWorker(TestStacks.stack(), "Worker", QueueWorkerProps.builder()
+                .consumer(TestStacks.function().environment(Map.of(QueueWorker.IN_PROGRESS_TIMEOUT_VARIABLE, "30"))
+                        .build())
+                .inProgressTimeout(Duration.seconds(30)).build()))
+                .hasMessage("QueueWorkerProps.consumer's environment sets IN_PROGRESS_TIMEOUT_SECONDS: set"
+                        + " QueueWorkerProps.inProgressTimeout instead, so that it is checked against the queue");
+    }
+
+    @Test
+    void anInProgressTimeoutFromATokenIsPassedOnUnchecked() {
+        Stack stack = TestStacks.stack();
+        CfnParameter seconds = CfnParameter.Builder.create(stack, "ClaimSeconds").type("Number").build();
+        new QueueWorker(stack, "Worker", QueueWorkerProps.builder()
+                .consumer(TestStacks.function().timeout(Duration.seconds(10)).build())
+                .inProgressTimeout(Duration.seconds(seconds.getValueAsNumber())).build());
+        Template.fromStack(stack).hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of(
+                "Variables", Match.objectLike(Map.of(QueueWorker.IN_PROGRESS_TIMEOUT_VARIABLE,
+                        Map.of("Ref", "ClaimSeconds"))))));
+    }
+
+    private static QueueWorker worker(Duration inProgress, int maxReceiveCount, Duration visibility,
+                                      Duration timeout) {
+        return new QueueWorker(TestStacks.stack(), "Worker", QueueWorkerProps.builder()
+                .consumer(TestStacks.function().timeout(timeout).build())
+                .maxReceiveCount(maxReceiveCount).visibilityTimeout(visibility)
+                .inProgressTimeout(inProgress).build());
     }
 }

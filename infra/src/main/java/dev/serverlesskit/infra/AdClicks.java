@@ -22,10 +22,19 @@ import software.constructs.Construct;
  *
  * <p>The {@code Clicks} table holds both the per-hour counters ({@code CAMPAIGN#id} / {@code HOUR#..#AD#..}) and
  * the processor's dedupe markers ({@code CLICK#id}, expiring after a week).
+ *
+ * <p>The processor's claims on clicks (markers in progress) hold {@link #PROCESSOR_CLAIM} (twice its
+ * {@link #PROCESSOR_TIMEOUT}): past the end of the invocation that made them, whatever it did, and over before the
+ * next receive of the message (a visibility timeout, six function timeouts, later), which takes over what a crashed
+ * or stalled invocation left. QueueWorker checks it against the redelivery policy and hands it to the processor.
  */
 public class AdClicks extends Construct {
     /** Clicks per {@code POST /clicks/batch} request (the handler's limit); one SQS message carries them. */
     static final int CLICK_BATCH_MAX = 10;
+    /** The click processor's timeout (JavaFunction's default, stated because the claim window derives from it). */
+    static final Duration PROCESSOR_TIMEOUT = Duration.seconds(10);
+    /** How long a click's claim holds before another invocation may take it over: twice the processor's timeout. */
+    static final Duration PROCESSOR_CLAIM = Duration.seconds(2 * PROCESSOR_TIMEOUT.toSeconds().intValue());
 
     private final DataTable clicks;
     private final JavaFunction recordClick;
@@ -46,15 +55,18 @@ public class AdClicks extends Construct {
 
         this.worker = new QueueWorker(this, "Processor", QueueWorkerProps.builder()
                 .consumer(functions.props("click-processor", Handlers.PROCESS_CLICKS, config.processorConcurrency(),
-                        Map.of("CLICKS_TABLE", clicks.getTable().getTableName())))
+                        Map.of("CLICKS_TABLE", clicks.getTable().getTableName())).toBuilder()
+                        .timeout(PROCESSOR_TIMEOUT).build())
                 .batchSize(25)
                 .maxBatchingWindow(Duration.seconds(1))
                 .maxReceiveCount(3)
+                .inProgressTimeout(PROCESSOR_CLAIM)
                 .operations(operations)
                 .build());
-        // BatchWriteItem: the processor completes a batch's click markers together (puts only).
+        // BatchWriteItem: the processor completes a batch's click markers together (puts only). No DeleteItem:
+        // claims are released by marking them, never deleted.
         clicks.getTable().grant(worker.getConsumer(), "dynamodb:PutItem", "dynamodb:GetItem",
-                "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem");
+                "dynamodb:UpdateItem", "dynamodb:BatchWriteItem");
 
         this.recordClick = functions.apiFunction(this, "RecordClick", "click-intake", Handlers.RECORD_CLICK,
                 Map.of("CLICKS_QUEUE_URL", worker.getQueue().getQueueUrl()));

@@ -80,8 +80,9 @@ public class PetStore extends Construct {
         pets.getTable().grant(getPet, "dynamodb:GetItem");
         pets.getTable().grant(addPet, "dynamodb:PutItem", "dynamodb:GetItem");
         pets.getTable().grant(purchasePet, "dynamodb:UpdateItem", "dynamodb:GetItem");
-        purchaseRequests.getTable().grant(purchasePet,
-                "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+        // no DeleteItem: a failed request's key is released by marking its record, never deleted
+        purchaseRequests.getTable().grant(purchasePet, "dynamodb:PutItem", "dynamodb:GetItem",
+                "dynamodb:UpdateItem");
         pets.getTable().grant(listPurchases, "dynamodb:Query", "dynamodb:GetItem");
         for (JavaFunction reader : List.of(listPets, getPet, addPet, purchasePet, listPurchases)) {
             Validations.of(reader.getRole()).acknowledge(Acknowledgment.builder()

@@ -143,6 +143,9 @@ class ShadedJarIT {
                 .key(Map.of("pk", AttributeValue.fromS("CAMPAIGN#" + campaign),
                         "sk", AttributeValue.fromS("HOUR#2026-05-01T10#AD#ad-1"))).consistentRead(true)).item();
         assertThat(counter.get("clicks").n()).isEqualTo("1");
+        // the update was made under the invocation's token (one HTTP attempt: a per-request SDK plugin), then the
+        // token removed once the marker was completed
+        assertThat(counter.keySet()).noneMatch(attribute -> attribute.startsWith("t_"));
     }
 
     private static Object newInstance(String group, String className) throws Exception {

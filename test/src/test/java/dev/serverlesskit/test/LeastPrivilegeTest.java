@@ -73,7 +73,7 @@ class LeastPrivilegeTest {
         var requests = table(stack.getPetStore().getPurchaseRequests());
         assertThat(permissions(stack.getPetStore().getPurchasePet())).isEqualTo(Map.of(
                 pets, Set.of("dynamodb:GetItem", "dynamodb:UpdateItem"),
-                requests, Set.of("dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")));
+                requests, Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")));
         assertThat(permissions(stack.getPetStore().getListPurchases()))
                 .isEqualTo(Map.of(pets, Set.of("dynamodb:GetItem", "dynamodb:Query")));
     }
@@ -85,8 +85,7 @@ class LeastPrivilegeTest {
         Map<String, Set<String>> processor = permissions(stack.getAdClicks().getWorker().getConsumer());
         assertThat(processor).containsOnlyKeys(clicks, queue);
         assertThat(processor.get(clicks)).containsExactlyInAnyOrder(
-                "dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem",
-                "dynamodb:UpdateItem");
+                "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
         assertThat(processor.get(queue)).contains("sqs:ReceiveMessage", "sqs:DeleteMessage")
                 .noneMatch(action -> action.equals("sqs:SendMessage"));
     }

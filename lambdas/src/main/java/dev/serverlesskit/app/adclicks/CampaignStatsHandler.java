@@ -65,7 +65,10 @@ public class CampaignStatsHandler extends ApiHandler {
                     .exclusiveStartKey(start)
                     .build());
             for (Map<String, AttributeValue> item : r.items()) {
-                long clicks = item.containsKey("clicks") ? Long.parseLong(item.get("clicks").n()) : 0;
+                if (!item.containsKey("clicks")) {
+                    continue; // holds only a fenced token (ClickCounters): nothing was ever counted on it
+                }
+                long clicks = Long.parseLong(item.get("clicks").n());
                 String adId = item.get("adId") == null ? null : item.get("adId").s();
                 String hour = item.get("hour") == null ? null : item.get("hour").s();
                 total += clicks;

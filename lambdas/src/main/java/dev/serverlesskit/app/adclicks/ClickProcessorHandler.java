@@ -17,10 +17,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -29,10 +31,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * Consumes the clicks queue and keeps hourly per-ad counters in the Clicks table ({@code CLICKS_TABLE}, keys
@@ -42,47 +42,66 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * retried, and a poison message (unparseable, or holding an invalid click) is reported on its own until SQS moves it
  * to the DLQ after maxReceiveCount. The batch as a whole never fails. A message is acknowledged when each of its
  * clicks is counted or was counted before; otherwise it is retried whole, and the retry skips its clicks already
- * counted (their markers are COMPLETED), so the valid clicks next to an invalid one are counted once and the message
- * still ends in the DLQ, where a redrive within the markers' 7 days is harmless (after that, its already counted
- * clicks would count again: redrive sooner, or fix the message first).
+ * counted, so the valid clicks next to an invalid one are counted once and the message still ends in the DLQ, where
+ * a redrive within the markers' 7 days is harmless (after that, its already counted clicks would count again:
+ * redrive sooner, or fix the message first).
  *
- * <p>Per batch, with single conditional writes only (no transactions, which dynalite lacks):
+ * <p>Each click is counted exactly once, also when DynamoDB calls fail ambiguously (the client times out but the
+ * write is applied, later or twice), with single conditional writes only (no transactions, which dynalite lacks).
+ * Every invocation has a token of its own, a random UUID. Per batch:
  * <ol>
  *   <li>each distinct clickId claims its marker {@code pk=CLICK#<clickId>, sk=MARKER} through
- *       {@link IdempotencyStore}, up to {@link #CLAIM_THREADS} claims at once (a batch of 25 messages of ten clicks
- *       is 250 claims, each a round trip or more)
- *       (expiresAt 7 days, checked on read); a COMPLETED marker means the click was already counted (duplicate,
- *       skipped), a marker of another campaign or ad means the clickId was reused (poison);</li>
- *   <li>the claimed clicks are summed per counter, and each counter gets one {@code ADD clicks :n} on
- *       {@code pk=CAMPAIGN#<campaignId>, sk=HOUR#<yyyy-MM-ddTHH>#AD#<adId>}: 25 clicks of one ad in one hour are
- *       one write, not 25; if a counter update fails, the markers of its clicks are deleted and their messages
- *       reported as failed, so the retry counts them;</li>
- *   <li>the markers of the counted clicks are completed together (BatchWriteItem, 25 a request).</li>
+ *       {@link IdempotencyStore}, up to {@link #CLAIM_THREADS} claims at once; the marker records the token as its
+ *       owner and the hour the click is counted in (expiresAt 7 days, checked on read). A COMPLETED marker means the
+ *       click was already counted (duplicate, skipped), a marker of another campaign or ad means the clickId was
+ *       reused (poison), an IN_PROGRESS marker of another token holds the click until its {@code inProgressUntil}
+ *       ({@link #IN_PROGRESS_VARIABLE}). A claim whose put took effect although its response was lost (the SDK's
+ *       retry then fails its condition) is recognised by its owner;</li>
+ *   <li>the claimed clicks are summed per counter, and each counter gets one update under the token,
+ *       {@code ADD clicks :n SET t_<token> = <now>} if {@code t_<token>} is absent ({@link ClickCounters}): 25
+ *       clicks of one ad in one hour are one write, not 25. An update whose outcome is unknown is settled by fencing
+ *       the token ({@code t_<token> = "aborted"} if absent): then it was applied (the clicks are counted) or it
+ *       never will be (their claims are released and the retry counts them). A counter update is never taken as
+ *       failed because its call failed;</li>
+ *   <li>the markers of the counted clicks are completed together (BatchWriteItem, 25 a request), then the token is
+ *       removed from each counter whose markers are all completed.</li>
  * </ol>
- * Against one marker put, one counter update and one marker update per click: for a batch of 100 clicks of 8 ads
- * in one hour, about 109 writes instead of 300.
+ * On the normal path that is one marker put per click, plus per counter one update and one token removal, plus one
+ * BatchWriteItem per 25 clicks.
+ *
+ * <p>Recovery: a marker still IN_PROGRESS past its {@code inProgressUntil} (its invocation crashed or timed out, or
+ * its claim landed after the invocation gave up on it) is taken over by the next receive of its click, which first
+ * settles the owner's token on the marker's counter: applied means the click is counted (the marker is completed,
+ * nothing counted again); fenced means the owner's update never applies, and the click is counted under the new
+ * token. A counter whose claims did not all resolve (a claim call failed: its put may still land, owned by this
+ * token) is not updated at all in this invocation, so that such a late claim is never taken for counted.
+ * The window comes from {@link #IN_PROGRESS_VARIABLE} (infra: twice the function timeout, so the next receive takes
+ * over), which {@code QueueWorkerProps.inProgressTimeout} checks at synthesis: above the function timeout (a live
+ * invocation's claims are not taken over; if a clock is off and they are, its update is fenced, not counted twice)
+ * and short enough that the last receive before the dead-letter queue, {@code (maxReceiveCount - 1) x
+ * visibilityTimeout} after the first, can take over a claim the first receive abandoned.
  *
  * <p>The handler starts no new message 3 s before its timeout (and claims no more clicks of a started one 1.5 s
- * before it, and updates no more counters 0.5 s before it: the claims of the clicks whose counter is not written
- * yet are released together) and reports the rest of the batch as failures: a slow batch hands its tail to the
- * retry instead of timing out while holding claims (which block those clicks for 2 minutes). A clickId twice in one
- * batch is claimed once and counted once.
+ * before it, and updates no more counters 0.5 s before it: those claims are released) and reports the rest of the
+ * batch as failures: a slow batch hands its tail to the retry instead of timing out while holding claims. A clickId
+ * twice in one batch is claimed once and counted once.
  *
- * <p><b>Remaining at-least-once window:</b> the counter update and the marker completion are separate writes. If the
- * function dies between them (timeout, crash, or a completion DynamoDB keeps refusing) the markers stay IN_PROGRESS;
- * when such a click comes back after the marker's {@code inProgressUntil} (2 minutes; until then its retries find
- * it in progress, and after maxReceiveCount it rests in the dead-letter queue) it is counted a second time. A claim
- * tied to the invocation's deadline would bring retries back sooner but turn this window into a double count on
- * every such timeout (measured locally): the longer claim keeps it rare.
- * A failed marker completion is retried one marker at a time; a marker that still stays IN_PROGRESS is harmless for
- * a message of one click (acknowledged; the marker just expires) but counts its click again if its message of many
- * clicks is retried for another click after {@code inProgressUntil}.
- * Keep the queue's visibility timeout above the function timeout so redelivery does not race a still-running
- * invocation, and the function timeout below {@code inProgressUntil}.
+ * <p><b>What remains.</b> Counted once holds however late DynamoDB applies a write, as long as the markers have not
+ * expired: a message redriven from the DLQ more than 7 days later counts its already counted clicks again. Fenced
+ * tokens ({@code "aborted"}), and the applied tokens of invocations that died before completing their markers, stay
+ * on their counters for good (a few dozen bytes each, only after failures); the counter's hour ends, so its item
+ * stops growing. A click is delayed, not lost, when its counter's update cannot be settled (DynamoDB
+ * failing throughout): its marker stays IN_PROGRESS until {@code inProgressUntil}, then the retry settles it; if
+ * every receive fails that way the message lands in the DLQ with the rest (redrive it). Markers written before tokens
+ * existed (no owner) are taken over without settling, at least once as before.
  */
 public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     static final Duration MARKER_TTL = Duration.ofDays(7);
-    static final Duration MARKER_IN_PROGRESS = Duration.ofMinutes(2);
+    /**
+     * How long a click's claim holds before another invocation may take it over, in seconds; set by infra from the
+     * queue's redelivery policy (QueueWorker's {@code inProgressTimeout}).
+     */
+    static final String IN_PROGRESS_VARIABLE = "IN_PROGRESS_TIMEOUT_SECONDS";
     /** Start no new message when less remains of the invocation (the counter and marker writes still follow). */
     static final int STOP_CLAIMING_MS = 3_000;
     /** Below this much time left, no more counter updates: the handler returns its response instead of timing out. */
@@ -94,33 +113,51 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
      * connections, and at most 3 more are reopened per invocation.
      */
     static final int CLAIM_THREADS = 8;
+    /** The marker's attribute naming the hour its click is counted in (with its campaign and ad: the counter). */
+    private static final String HOUR_ATTRIBUTE = "hour";
     private static final AtomicBoolean COLD_START = new AtomicBoolean(true);
 
-    private final DynamoDbClient dynamoDb;
-    private final String table;
+    private final Clock clock;
     private final IdempotencyStore markers;
+    private final ClickCounters counters;
     private final DynamoPriming priming;
     private final ThreadPoolExecutor claimExecutor = claimPool();
 
     public ClickProcessorHandler() {
-        this(AwsClients.dynamoDb(), Env.required("CLICKS_TABLE"), Clock.systemUTC());
+        this(AwsClients.dynamoDb(), Env.required("CLICKS_TABLE"), Clock.systemUTC(), inProgressTimeout());
     }
 
-    ClickProcessorHandler(DynamoDbClient dynamoDb, String table, Clock clock) {
+    ClickProcessorHandler(DynamoDbClient dynamoDb, String table, Clock clock, Duration inProgressTimeout) {
         AppMetrics.requireConfiguration();
-        this.dynamoDb = dynamoDb;
-        this.table = table;
+        this.clock = clock;
         this.markers = IdempotencyStore.builder(dynamoDb, table)
                 .keyAttribute("pk")
                 .fixedKeyAttribute("sk", "MARKER")
                 .clock(clock)
                 .ttl(MARKER_TTL)
-                .inProgressTimeout(MARKER_IN_PROGRESS)
+                .inProgressTimeout(inProgressTimeout)
                 .build();
+        this.counters = new ClickCounters(dynamoDb, table);
         this.priming = DynamoPriming.register(dynamoDb, table,
                 Map.of("pk", AttributeValue.fromS("PRIMING"), "sk", AttributeValue.fromS("NEVER-EXISTS")),
                 () -> Json.write(new Click("00000000-0000-0000-0000-000000000000", "c", "a",
                         java.time.Instant.EPOCH, null).toJson()));
+    }
+
+    /** {@link #IN_PROGRESS_VARIABLE}: a whole number of seconds, at least 1. */
+    static Duration inProgressTimeout() {
+        String value = Env.required(IN_PROGRESS_VARIABLE);
+        long seconds;
+        try {
+            seconds = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            seconds = 0;
+        }
+        if (seconds < 1) {
+            throw new IllegalStateException("Environment variable " + IN_PROGRESS_VARIABLE
+                    + " must be a whole number of seconds >= 1 (got '" + value + "')");
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     /** What became of one click (or of an unreadable message). */
@@ -133,6 +170,9 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
         String requestId = context == null ? null : context.getAwsRequestId();
         JsonLog.setContext(requestId, requestId, coldStart);
         AppMetrics metrics = new AppMetrics();
+        // this invocation's token: owner of its claims, name of its counter updates (made here, not at init: a
+        // SnapStart snapshot would share it between environments)
+        String token = UUID.randomUUID().toString();
         List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
         // per message, what became of each of its clicks
         List<List<Result>> results = new ArrayList<>();
@@ -156,12 +196,17 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
                         Json.sha256Hex(click.campaignId() + "\n" + click.adId())));
             }
         }
-        Map<String, Claim> claims = claimAll(pending, context);
+        Map<String, Claim> claims = claimAll(pending, context, token);
         int deferredClicks = 0;
+        // counters with a claim whose outcome is unknown: its put may still land, owned by this token
+        Set<String> unsettledCounters = new HashSet<>();
         for (Pending p : pending) {
             Claim claim = claims.get(p.markerKey());
             if (claim.outcome() == ClaimOutcome.DEFERRED) {
                 deferredClicks++;
+            }
+            if (claim.outcome() == ClaimOutcome.FAILED) {
+                unsettledCounters.add(claim.first().counter());
             }
             Pending c = record(p, claim);
             if (c != null) {
@@ -172,7 +217,7 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
             JsonLog.warn("time running out: left for the retry", Map.of("messages", deferredMessages,
                     "clicksNotClaimed", deferredClicks));
         }
-        int counterWrites = aggregate(claimed, context);
+        Map<String, Integer> writes = aggregate(claimed, unsettledCounters, context, token);
 
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         Map<Result, Integer> tally = new LinkedHashMap<>();
@@ -198,7 +243,8 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
         // per click, except that a deferred or unreadable message counts once
         tally.forEach((k, v) -> summary.put(k.name().toLowerCase(java.util.Locale.ROOT), v));
         summary.put("failed", failures.size());
-        summary.put("counterWrites", counterWrites);
+        summary.putAll(writes);
+        summary.put("token", token);
         summary.put("durationMs", (System.nanoTime() - started) / 1_000_000);
         JsonLog.info("batch processed", summary);
         metrics.publish(context, coldStart);
@@ -278,17 +324,18 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
      * ten clicks made 250 of them one after the other. A claim that would start less than half of
      * {@link #STOP_CLAIMING_MS} before the timeout is not attempted (DEFERRED): its click goes to the retry.
      */
-    private Map<String, Claim> claimAll(List<Pending> pending, Context context) {
+    private Map<String, Claim> claimAll(List<Pending> pending, Context context, String token) {
         Map<String, Pending> firsts = new LinkedHashMap<>();
         pending.forEach(p -> firsts.putIfAbsent(p.markerKey(), p));
         Map<String, Claim> claims = new HashMap<>();
         Set<String> startedMessages = ConcurrentHashMap.newKeySet();
         if (firsts.size() <= 1) {
-            firsts.forEach((key, p) -> claims.put(key, claim(p, context, startedMessages)));
+            firsts.forEach((key, p) -> claims.put(key, claim(p, context, startedMessages, token)));
             return claims;
         }
         Map<String, Future<Claim>> running = new LinkedHashMap<>();
-        firsts.forEach((key, p) -> running.put(key, claimExecutor.submit(() -> claim(p, context, startedMessages))));
+        firsts.forEach((key, p) -> running.put(key,
+                claimExecutor.submit(() -> claim(p, context, startedMessages, token))));
         running.forEach((key, future) -> {
             try {
                 claims.put(key, future.get());
@@ -306,33 +353,56 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
      * One claim, unless time is short: less than {@link #STOP_CLAIMING_MS} left, no click of a message none of whose
      * clicks is claimed yet (the message goes to the retry whole); less than half of it, no click at all.
      */
-    private Claim claim(Pending p, Context context, Set<String> startedMessages) {
+    private Claim claim(Pending p, Context context, Set<String> startedMessages, String token) {
         long remaining = remainingMs(context);
         if (remaining < STOP_CLAIMING_MS / 2
                 || remaining < STOP_CLAIMING_MS && !startedMessages.contains(p.messageId())) {
             return new Claim(ClaimOutcome.DEFERRED, p, null);
         }
         startedMessages.add(p.messageId());
+        Click click = p.click();
+        IdempotencyStore.Claim claim = new IdempotencyStore.Claim(token,
+                Map.of(HOUR_ATTRIBUTE, AttributeValue.fromS(click.hour())),
+                abandoned -> countedBy(abandoned, click));
         try {
-            return new Claim(ClaimOutcome.valueOf(markers.begin(p.markerKey(), p.requestHash()).kind().name()), p,
-                    null);
+            return new Claim(ClaimOutcome.valueOf(markers.begin(p.markerKey(), p.requestHash(), claim).kind().name()),
+                    p, null);
         } catch (RuntimeException e) {
             return new Claim(ClaimOutcome.FAILED, p, e);
         }
     }
 
     /**
+     * Whether the invocation that left {@code marker} abandoned counted its click: settles the owner's token on the
+     * counter the marker names (the click's campaign and ad, the marker's hour), fencing it if it was not applied.
+     * A marker without an owner predates tokens: taken for not counted.
+     */
+    private boolean countedBy(Map<String, AttributeValue> marker, Click click) {
+        AttributeValue owner = marker.get("owner");
+        AttributeValue hour = marker.get(HOUR_ATTRIBUTE);
+        if (owner == null || hour == null) {
+            return false;
+        }
+        boolean counted = counters.settle(owner.s(), click.campaignId(), hour.s(), click.adId())
+                == ClickCounters.Outcome.APPLIED;
+        JsonLog.info("abandoned claim settled", Map.of("clickId", click.clickId(), "owner", owner.s(),
+                "counted", counted));
+        return counted;
+    }
+
+    /**
      * Records what became of one click given its marker's claim: the click itself when it is to be counted, or null
-     * (with its result recorded). A clickId twice in the batch was claimed once, for its first click: a later one naming the same
-     * campaign and ad follows the first's outcome (counted with it: DUPLICATE); one naming another is rejected when
-     * the marker is the first's, and retried when the first's claim did not happen.
+     * (with its result recorded). A clickId twice in the batch was claimed once, for its first click: a later one
+     * naming the same campaign and ad follows the first's outcome (counted with it: DUPLICATE); one naming another is
+     * rejected when the marker is the first's, and retried when the first's claim did not happen.
      */
     private static Pending record(Pending p, Claim claim) {
         List<Result> messageResults = p.messageResults();
         boolean first = claim.first() == p;
         if (!first && !claim.first().requestHash().equals(p.requestHash())) {
             // the same clickId earlier in this batch for another campaign or ad: a marker of the earlier one's
-            // (claimed here, COMPLETED, IN_PROGRESS) makes this one a reuse; otherwise it claims for itself on the retry
+            // (claimed here, COMPLETED, IN_PROGRESS) makes this one a reuse; otherwise it claims for itself on the
+            // retry
             switch (claim.outcome()) {
                 case STARTED, COMPLETED, IN_PROGRESS -> rejectReusedClickId(p.messageId(), p.click(), messageResults);
                 default -> messageResults.add(Result.RETRY);
@@ -380,57 +450,69 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
     }
 
     /**
-     * One counter update per (campaign, hour, ad) of the claimed clicks, then their markers completed together.
+     * One counter update per (campaign, hour, ad) of the claimed clicks under {@code token}, then their markers
+     * completed together and the token removed from the counters whose markers are all completed. The clicks of a
+     * counter in {@code unsettledCounters}, of a counter whose update did not apply, or of one left out of time are
+     * released for the retry; those of an update that could not be settled keep their claims (see the class comment).
      *
-     * @return the number of counter updates attempted
+     * @return the writes made beyond the claims, for the batch's log line
      */
-    private int aggregate(List<Pending> claimed, Context context) {
+    private Map<String, Integer> aggregate(List<Pending> claimed, Set<String> unsettledCounters, Context context,
+                                           String token) {
         Map<String, List<Pending>> byCounter = new LinkedHashMap<>();
         for (Pending c : claimed) {
             byCounter.computeIfAbsent(c.counter(), k -> new ArrayList<>()).add(c);
         }
         Map<String, String> counted = new LinkedHashMap<>();
+        List<List<Pending>> applied = new ArrayList<>();
+        List<Pending> released = new ArrayList<>();
         int counterWrites = 0;
-        List<Pending> outOfTime = new ArrayList<>();
-        for (List<Pending> clicks : byCounter.values()) {
-            if (remainingMs(context) < FINISH_RESERVE_MS) {
-                outOfTime.addAll(clicks);
+        int outOfTime = 0;
+        int unsettled = 0;
+        for (Map.Entry<String, List<Pending>> counter : byCounter.entrySet()) {
+            List<Pending> clicks = counter.getValue();
+            if (unsettledCounters.contains(counter.getKey()) || remainingMs(context) < FINISH_RESERVE_MS) {
+                outOfTime += unsettledCounters.contains(counter.getKey()) ? 0 : clicks.size();
+                retry(clicks, released);
                 continue;
             }
-            try {
-                counterWrites++;
-                addClicks(clicks.get(0).click(), clicks.size());
-            } catch (RuntimeException e) {
-                JsonLog.error("counter update failed, its clicks will be retried",
-                        Map.of("clicks", clicks.size(), "clickId", clicks.get(0).click().clickId()), e);
-                for (Pending c : clicks) {
-                    c.messageResults().add(Result.RETRY);
-                    try {
-                        markers.release(c.markerKey());
-                    } catch (RuntimeException releaseFailure) {
-                        JsonLog.warn("marker could not be released; it is taken over after inProgressUntil",
-                                Map.of("clickId", c.click().clickId()));
+            counterWrites++;
+            Click first = clicks.get(0).click();
+            ClickCounters.Outcome outcome = counters.add(token, first.campaignId(), first.hour(), first.adId(),
+                    clicks.size(), clock.millis());
+            switch (outcome) {
+                case APPLIED -> {
+                    for (Pending c : clicks) {
+                        c.messageResults().add(Result.AGGREGATED);
+                        counted.put(c.markerKey(), c.requestHash());
                     }
+                    applied.add(clicks);
                 }
-                continue;
-            }
-            for (Pending c : clicks) {
-                c.messageResults().add(Result.AGGREGATED);
-                counted.put(c.markerKey(), c.requestHash());
+                case NOT_APPLIED -> retry(clicks, released);
+                default -> {
+                    // may still be applied: the claims stay, and whoever takes them over settles the token
+                    unsettled += clicks.size();
+                    clicks.forEach(c -> c.messageResults().add(Result.RETRY));
+                }
             }
         }
-        if (!outOfTime.isEmpty()) {
-            // return in time with what is counted: these clicks go back to the queue, their claims released at once
-            outOfTime.forEach(c -> c.messageResults().add(Result.RETRY));
-            List<String> kept;
-            try {
-                kept = markers.releaseAll(outOfTime.stream().map(Pending::markerKey).toList());
-            } catch (RuntimeException e) {
-                kept = outOfTime.stream().map(Pending::markerKey).toList();
-            }
-            JsonLog.warn("out of time before their counters: clicks left for the retry", Map.of("clicks",
-                    outOfTime.size(), "markersKeptUntilInProgressUntil", kept.size()));
+        if (!unsettledCounters.isEmpty()) {
+            JsonLog.warn("a claim failed: its counter is left for the retry", Map.of("counters",
+                    unsettledCounters.size()));
         }
+        if (outOfTime > 0) {
+            JsonLog.warn("out of time before their counters: clicks left for the retry", Map.of("clicks", outOfTime));
+        }
+        if (unsettled > 0) {
+            JsonLog.error("counter updates could not be settled: their claims are kept until inProgressUntil",
+                    Map.of("clicks", unsettled), null);
+        }
+        // released even when time is short (a quick write each, in parallel): the retry can claim them at once
+        int notReleased = inParallel(released, context, 0, c -> markers.release(c.markerKey(), token));
+        if (notReleased > 0) {
+            JsonLog.warn("claims not released: taken over after inProgressUntil", Map.of("markers", notReleased));
+        }
+        int tokenRemovals = 0;
         if (!counted.isEmpty()) {
             List<String> left;
             try {
@@ -440,47 +522,85 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
                         Map.of("markers", counted.size(), "error", String.valueOf(e.getMessage())));
                 left = new ArrayList<>(counted.keySet());
             }
-            completeOneByOne(left, context);
+            Set<String> incomplete = completeOneByOne(left, context);
+            // a counter keeps the token while a marker of its clicks may be taken over: that marker's taker finds
+            // the token applied and completes the marker without counting the click again
+            List<Click> done = applied.stream()
+                    .filter(clicks -> clicks.stream().noneMatch(c -> incomplete.contains(c.markerKey())))
+                    .map(clicks -> clicks.get(0).click()).toList();
+            tokenRemovals = done.size();
+            int kept = inParallel(done, context, FINISH_RESERVE_MS,
+                    c -> {
+                        counters.removeToken(token, c.campaignId(), c.hour(), c.adId());
+                        return true;
+                    });
+            if (kept > 0 || done.size() < applied.size()) {
+                JsonLog.warn("tokens left on counters", Map.of("counters", kept + applied.size() - done.size()));
+            }
         }
-        return counterWrites;
+        Map<String, Integer> writes = new LinkedHashMap<>();
+        writes.put("counterWrites", counterWrites);
+        writes.put("tokenRemovals", tokenRemovals);
+        writes.put("released", released.size());
+        return writes;
+    }
+
+    /** Sends the clicks of a counter not updated here to the retry, their claims to be released. */
+    private static void retry(List<Pending> clicks, List<Pending> released) {
+        clicks.forEach(c -> c.messageResults().add(Result.RETRY));
+        released.addAll(clicks);
     }
 
     /**
-     * Completes the markers a batch write left, each on its own. A counted click whose marker stays IN_PROGRESS is
-     * counted again if its message is retried (for another click of it) after the marker's inProgressUntil; its own
-     * message is acknowledged, so a single-click message is safe either way.
+     * Runs {@code task} on each item, up to {@link #CLAIM_THREADS} at once, none started less than
+     * {@code reserveMs} before the timeout.
+     *
+     * @return how many did not succeed (false, threw, or not started)
      */
-    private void completeOneByOne(List<String> markerKeys, Context context) {
+    private <T> int inParallel(List<T> items, Context context, int reserveMs, java.util.function.Predicate<T> task) {
+        List<Future<Boolean>> running = new ArrayList<>();
+        for (T item : items) {
+            running.add(claimExecutor.submit(() -> remainingMs(context) >= reserveMs && task.test(item)));
+        }
         int failed = 0;
+        for (Future<Boolean> future : running) {
+            try {
+                failed += future.get() ? 0 : 1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed++;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                failed++;
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * Completes the markers a batch write left, each on its own.
+     *
+     * @return the markers that stay IN_PROGRESS: their counter keeps this invocation's token, so that a taker of
+     *         one of them finds it applied and completes the marker instead of counting the click again
+     */
+    private Set<String> completeOneByOne(List<String> markerKeys, Context context) {
+        Set<String> incomplete = new HashSet<>();
         for (String markerKey : markerKeys) {
             if (remainingMs(context) < FINISH_RESERVE_MS) {
-                failed++; // out of time: returning the batch response matters more
+                incomplete.add(markerKey); // out of time: returning the batch response matters more
                 continue;
             }
             try {
                 markers.complete(markerKey);
             } catch (RuntimeException e) {
-                failed++;
+                incomplete.add(markerKey);
             }
         }
-        if (failed > 0) {
-            JsonLog.error("markers could not be completed", Map.of("markers", failed), null);
+        if (!incomplete.isEmpty()) {
+            JsonLog.error("markers could not be completed", Map.of("markers", incomplete.size()), null);
         }
-    }
-
-    private void addClicks(Click click, int clicks) {
-        String hour = click.hour();
-        dynamoDb.updateItem(UpdateItemRequest.builder()
-                .tableName(table)
-                .key(Map.of("pk", AttributeValue.fromS("CAMPAIGN#" + click.campaignId()),
-                        "sk", AttributeValue.fromS("HOUR#" + hour + "#AD#" + click.adId())))
-                .updateExpression("ADD #clicks :n SET #campaignId = :campaignId, #adId = :adId, #hour = :hour")
-                .expressionAttributeNames(Map.of("#clicks", "clicks", "#campaignId", "campaignId",
-                        "#adId", "adId", "#hour", "hour"))
-                .expressionAttributeValues(Map.of(":n", AttributeValue.fromN(Integer.toString(clicks)),
-                        ":campaignId", AttributeValue.fromS(click.campaignId()),
-                        ":adId", AttributeValue.fromS(click.adId()),
-                        ":hour", AttributeValue.fromS(hour)))
-                .build());
+        return incomplete;
     }
 }

@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * {@code price} (N). GSI {@code byBuyer}: {@code buyerId} (S) + {@code soldAt} (S). Both GSIs project ALL.
  * Attributes: name, species, price (N), description, status ({@code AVAILABLE|SOLD}), createdAt, searchText
  * (lower-case name + description, for the case-insensitive {@code q} filter) and, once sold, buyerId,
- * purchaseId, soldAt.
+ * purchaseId, soldAt and, when the purchase had an {@code Idempotency-Key}, purchaseRequest (a hash of the buyer
+ * and the key, never shown: how a retry recognises its own sale).
  *
  * <p>Pet ids are {@code pet-} followed by 1..64 of [A-Za-z0-9-] (the server assigns {@code pet-<uuid>}).
  */
@@ -53,7 +54,10 @@ final class Pets {
         return pet;
     }
 
-    /** The buyer's view of a sold pet. */
+    /**
+     * The buyer's view of a sold pet: a function of the item alone, so a retry that finds the sale already made
+     * answers with the body the sale itself answered.
+     */
     static Map<String, Object> purchaseView(Map<String, AttributeValue> item) {
         Map<String, Object> purchase = new LinkedHashMap<>();
         purchase.put("purchaseId", s(item, "purchaseId"));

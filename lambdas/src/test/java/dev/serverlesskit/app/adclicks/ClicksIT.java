@@ -8,21 +8,26 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.serverlesskit.app.testing.FakeContext;
+import dev.serverlesskit.app.testing.FaultyDynamoDb;
 import dev.serverlesskit.app.testing.LocalAws;
 import dev.serverlesskit.app.testing.Requests;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -34,6 +39,8 @@ class ClicksIT {
     static final RecordClickHandler RECORD = new RecordClickHandler();
     static final ClickProcessorHandler PROCESSOR = new ClickProcessorHandler();
     static final CampaignStatsHandler STATS = new CampaignStatsHandler();
+    /** The in-progress window the environment gives the processor (infra derives it from the queue's settings). */
+    static final Duration IN_PROGRESS = ClickProcessorHandler.inProgressTimeout();
 
     static String campaign() {
         return "camp-" + UUID.randomUUID();
@@ -82,12 +89,12 @@ class ClicksIT {
     }
 
     @Test
-    void aBatchMakesOneCounterWritePerAdAndHour() {
+    void aBatchMakesOneCounterWritePerAdAndHourAndLeavesNoTokenBehind() {
         String c = campaign();
         List<String> counterKeys = new ArrayList<>();
         DynamoDbClient recording = onCounterUpdate(u -> counterKeys.add(u.key().get("sk").s()));
         ClickProcessorHandler processor = new ClickProcessorHandler(recording, LocalAws.env("CLICKS_TABLE"),
-                Clock.systemUTC());
+                Clock.systemUTC(), IN_PROGRESS);
         List<SQSEvent.SQSMessage> messages = new ArrayList<>();
         for (int i = 0; i < 25; i++) { // 20 clicks of ad-1 in one hour, 5 of ad-2 in two hours
             String ad = i < 20 ? "ad-1" : "ad-2";
@@ -100,12 +107,61 @@ class ClicksIT {
         assertThat(counterKeys).containsExactly("HOUR#2026-05-01T10#AD#ad-1", "HOUR#2026-05-01T10#AD#ad-2",
                 "HOUR#2026-05-01T11#AD#ad-2");
         assertThat(stats(c)).containsEntry("totalClicks", 25).containsEntry("byAd", Map.of("ad-1", 20, "ad-2", 5));
+        // every marker completed, so each counter's token is removed again: the items hold only their count
+        for (String sk : counterKeys) {
+            assertThat(counterItem(c, sk).keySet()).as(sk)
+                    .containsExactlyInAnyOrder("pk", "sk", "clicks", "campaignId", "adId", "hour");
+        }
 
         // the same batch redelivered: every marker is complete, nothing is counted again
         counterKeys.clear();
         assertThat(failed(processor.handleRequest(event, new FakeContext()))).isEmpty();
         assertThat(counterKeys).isEmpty();
         assertThat(stats(c)).containsEntry("totalClicks", 25);
+    }
+
+    @Test
+    void aBatchWritesOneClaimPerClickAndTwoWritesPerCounter() {
+        FaultyDynamoDb dynamo = new FaultyDynamoDb();
+        AtomicInteger puts = dynamo.count(r -> r instanceof PutItemRequest);
+        AtomicInteger updates = dynamo.count(r -> r instanceof UpdateItemRequest);
+        AtomicInteger batchWrites = dynamo.count(r -> r instanceof BatchWriteItemRequest);
+        ClickProcessorHandler processor = new ClickProcessorHandler(dynamo.client(), LocalAws.env("CLICKS_TABLE"),
+                Clock.systemUTC(), IN_PROGRESS);
+        // 25 single clicks of 8 ads: 25 claims, 8 counter updates and 8 token removals, 1 BatchWriteItem
+        String c = campaign();
+        List<SQSEvent.SQSMessage> singles = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            singles.add(message("s-" + i, click(c, "ad-" + i % 8, UUID.randomUUID().toString(),
+                    "2026-05-01T10:00:00Z")));
+        }
+        assertThat(failed(processor.handleRequest(batch(singles.toArray(SQSEvent.SQSMessage[]::new)),
+                new FakeContext()))).isEmpty();
+        assertThat(List.of(puts.get(), updates.get(), batchWrites.get())).containsExactly(25, 16, 1);
+
+        // a full batch of 25 messages of ten clicks of 8 ads: 250 claims, 16 counter writes, 10 BatchWriteItems
+        puts.set(0);
+        updates.set(0);
+        batchWrites.set(0);
+        String d = campaign();
+        List<SQSEvent.SQSMessage> batched = new ArrayList<>();
+        for (int m = 0; m < 25; m++) {
+            String[] clicks = new String[10];
+            for (int k = 0; k < 10; k++) {
+                clicks[k] = click(d, "ad-" + (m * 10 + k) % 8, UUID.randomUUID().toString(), "2026-05-01T10:00:00Z");
+            }
+            batched.add(message("b-" + m, clicksMessage(clicks)));
+        }
+        assertThat(failed(processor.handleRequest(batch(batched.toArray(SQSEvent.SQSMessage[]::new)),
+                new FakeContext()))).isEmpty();
+        assertThat(List.of(puts.get(), updates.get(), batchWrites.get())).containsExactly(250, 16, 10);
+        assertThat(stats(d)).containsEntry("totalClicks", 250);
+    }
+
+    static Map<String, AttributeValue> counterItem(String campaignId, String sk) {
+        return LocalAws.dynamoDb().getItem(b -> b.tableName(LocalAws.env("CLICKS_TABLE"))
+                .key(Map.of("pk", AttributeValue.fromS("CAMPAIGN#" + campaignId), "sk", AttributeValue.fromS(sk)))
+                .consistentRead(true)).item();
     }
 
     @Test
@@ -126,7 +182,7 @@ class ClicksIT {
         assertThat(marker(clickId).get("status").s()).isEqualTo("COMPLETED");
     }
 
-    private static Map<String, AttributeValue> marker(String clickId) {
+    static Map<String, AttributeValue> marker(String clickId) {
         return LocalAws.dynamoDb().getItem(b -> b.tableName(LocalAws.env("CLICKS_TABLE"))
                 .key(Map.of("pk", AttributeValue.fromS("CLICK#" + clickId), "sk", AttributeValue.fromS("MARKER")))
                 .consistentRead(true)).item();
@@ -158,21 +214,18 @@ class ClicksIT {
     }
 
     @Test
-    void aFailedCounterUpdateReleasesTheMarkerSoTheRetryCounts() {
+    void aThrottledCounterUpdateIsFencedAndReleasesTheMarkerSoTheRetryCounts() {
         String c = campaign();
         String clickId = UUID.randomUUID().toString();
-        DynamoDbClient real = LocalAws.dynamoDb();
         DynamoDbClient failingCounters = onCounterUpdate(u -> {
             throw ProvisionedThroughputExceededException.builder().message("throttled").build();
         });
         ClickProcessorHandler flaky = new ClickProcessorHandler(failingCounters, LocalAws.env("CLICKS_TABLE"),
-                Clock.systemUTC());
+                Clock.systemUTC(), IN_PROGRESS);
         String body = click(c, "ad-1", clickId, "2026-05-01T10:00:00Z");
         assertThat(failed(flaky.handleRequest(batch(message("m-1", body)), new FakeContext()))).containsExactly("m-1");
-        Map<String, AttributeValue> marker = real.getItem(b -> b.tableName(LocalAws.env("CLICKS_TABLE"))
-                .key(Map.of("pk", AttributeValue.fromS("CLICK#" + clickId), "sk", AttributeValue.fromS("MARKER")))
-                .consistentRead(true)).item();
-        assertThat(marker).isEmpty();
+        // the update's outcome was settled (its token fenced: it can never apply), so the claim is given up at once
+        assertThat(marker(clickId).get("status").s()).isEqualTo("RELEASED");
 
         assertThat(failed(PROCESSOR.handleRequest(batch(message("m-1", body)), new FakeContext()))).isEmpty();
         assertThat(stats(c)).containsEntry("totalClicks", 1);
@@ -227,7 +280,7 @@ class ClicksIT {
             }
         });
         ClickProcessorHandler flaky = new ClickProcessorHandler(failingAd2, LocalAws.env("CLICKS_TABLE"),
-                Clock.systemUTC());
+                Clock.systemUTC(), IN_PROGRESS);
         String body = clicksMessage(click(c, "ad-1", UUID.randomUUID().toString(), "2026-05-01T10:00:00Z"),
                 click(c, "ad-2", UUID.randomUUID().toString(), "2026-05-01T10:00:00Z"),
                 click(c, "ad-1", UUID.randomUUID().toString(), "2026-05-01T10:00:00Z"));
@@ -267,7 +320,7 @@ class ClicksIT {
         SQSBatchResponse late = PROCESSOR.handleRequest(batch(message("m-1", body)),
                 new FakeContext().runningLateAfter(3, 400));
         assertThat(failed(late)).containsExactly("m-1");
-        assertThat(marker(first)).as("claim released").isEmpty();
+        assertThat(marker(first).get("status").s()).as("claim released").isEqualTo("RELEASED");
         assertThat(failed(PROCESSOR.handleRequest(batch(message("m-1", body)), new FakeContext()))).isEmpty();
         assertThat(stats(c)).containsEntry("totalClicks", 2).containsEntry("byAd", Map.of("ad-1", 1, "ad-2", 1));
     }
@@ -280,7 +333,7 @@ class ClicksIT {
             throw ProvisionedThroughputExceededException.builder().message("throttled").build();
         });
         ClickProcessorHandler processor = new ClickProcessorHandler(failingBatchWrites, LocalAws.env("CLICKS_TABLE"),
-                Clock.systemUTC());
+                Clock.systemUTC(), IN_PROGRESS);
         String body = clicksMessage(click(c, "ad-1", clickId, "2026-05-01T10:00:00Z"),
                 click(c, "ad-1", UUID.randomUUID().toString(), "2026-05-01T10:00:00Z"));
         assertThat(failed(processor.handleRequest(batch(message("m-1", body)), new FakeContext()))).isEmpty();
@@ -289,10 +342,14 @@ class ClicksIT {
         assertThat(stats(c)).containsEntry("totalClicks", 2);
     }
 
-    /** The real local DynamoDB client, with {@code action} run before each counter update (it may throw). */
+    /**
+     * The real local DynamoDB client, with {@code action} run before each counter update that adds clicks (it may
+     * throw; a token's fence or removal is left alone).
+     */
     private static DynamoDbClient onCounterUpdate(java.util.function.Consumer<UpdateItemRequest> action) {
         return before("updateItem", request -> {
-            if (request instanceof UpdateItemRequest u && u.key().get("pk").s().startsWith("CAMPAIGN#")) {
+            if (request instanceof UpdateItemRequest u && u.key().get("pk").s().startsWith("CAMPAIGN#")
+                    && u.updateExpression().startsWith("ADD ")) {
                 action.accept(u);
             }
         });

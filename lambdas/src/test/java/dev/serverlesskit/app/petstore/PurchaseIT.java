@@ -10,8 +10,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.serverlesskit.app.common.IdempotencyStore;
 import dev.serverlesskit.app.common.Json;
 import dev.serverlesskit.app.testing.FakeContext;
+import dev.serverlesskit.app.testing.FaultyDynamoDb;
+import dev.serverlesskit.app.testing.FaultyDynamoDb.Fault;
 import dev.serverlesskit.app.testing.LocalAws;
 import dev.serverlesskit.app.testing.Requests;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,22 +24,44 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Purchases against dynalite: the conditional sale under contention, idempotency and per-user listing. */
+/**
+ * Purchases against dynalite: the conditional sale under contention, idempotency (also when the sale's or the
+ * claim's response is lost) and per-user listing.
+ */
 @ExtendWith(LocalAws.class)
 class PurchaseIT {
     static final PurchasePetHandler PURCHASE = new PurchasePetHandler();
     static final ListPurchasesHandler PURCHASES = new ListPurchasesHandler();
 
     static APIGatewayProxyResponseEvent buy(String sub, String petId, String idempotencyKey) {
+        return buy(PURCHASE, sub, petId, idempotencyKey);
+    }
+
+    static APIGatewayProxyResponseEvent buy(PurchasePetHandler handler, String sub, String petId,
+                                            String idempotencyKey) {
         Requests r = Requests.post("/purchases").user(sub, null).body("{\"petId\":\"" + petId + "\"}");
         if (idempotencyKey != null) {
             r.header("Idempotency-Key", idempotencyKey);
         }
-        return PURCHASE.handleRequest(r.build(), new FakeContext());
+        return handler.handleRequest(r.build(), new FakeContext());
+    }
+
+    /** The purchase handler on a DynamoDB client that fails as {@code faults} says. */
+    static PurchasePetHandler purchaseHandler(FaultyDynamoDb faults) {
+        return new PurchasePetHandler(faults.client(), LocalAws.env("PETS_TABLE"), LocalAws.env("IDEMPOTENCY_TABLE"),
+                Clock.systemUTC());
+    }
+
+    /** The sale: the conditional UpdateItem of the pet. */
+    static Predicate<SdkRequest> saleOf(String petId) {
+        return FaultyDynamoDb.update(u -> u.key().get("petId") != null && u.key().get("petId").s().equals(petId));
     }
 
     static Map<String, AttributeValue> petItem(String petId) {
@@ -189,5 +214,60 @@ class PurchaseIT {
                 .query("cursor", aliceCursor).build(), new FakeContext());
         assertThat(stolenCursor.getStatusCode()).isEqualTo(400);
         assertThat(errorCode(stolenCursor)).isEqualTo("INVALID_CURSOR");
+    }
+
+    @Test
+    void aKeyedRetryAfterASaleWhoseResponseWasLostGetsTheBuyersSale() {
+        String sub = "u-" + UUID.randomUUID();
+        String petId = addPet("Lost", "dog", "75", null);
+        // the sale is applied, then the client times out: the buyer gets a 503, and nothing is stored for the key
+        FaultyDynamoDb faults = new FaultyDynamoDb().on(saleOf(petId), Fault.APPLIED_THEN_TIMEOUT, 1);
+        PurchasePetHandler handler = purchaseHandler(faults);
+        APIGatewayProxyResponseEvent unknown = buy(handler, sub, petId, "order-1");
+        assertThat(unknown.getStatusCode()).isEqualTo(503);
+
+        // the buyer retries with the key: their own sale, 201 with the body the sale itself would have answered
+        APIGatewayProxyResponseEvent retry = buy(handler, sub, petId, "order-1");
+        assertThat(retry.getStatusCode()).as(retry.getBody()).isEqualTo(201);
+        assertThat(retry.getHeaders()).doesNotContainKey("Idempotent-Replayed");
+        Map<String, AttributeValue> pet = petItem(petId);
+        assertThat(json(retry)).isEqualTo(Map.of("purchaseId", pet.get("purchaseId").s(), "petId", petId,
+                "buyerId", sub, "name", "Lost", "species", "dog", "price", 75, "soldAt", pet.get("soldAt").s()));
+        // which is what the key replays from now on
+        APIGatewayProxyResponseEvent replay = buy(handler, sub, petId, "order-1");
+        assertThat(replay.getStatusCode()).isEqualTo(201);
+        assertThat(replay.getBody()).isEqualTo(retry.getBody());
+        assertThat(replay.getHeaders()).containsEntry("Idempotent-Replayed", "true");
+
+        // another request of the same buyer (another key) did not buy it: 409
+        APIGatewayProxyResponseEvent otherKey = buy(handler, sub, petId, "order-2");
+        assertThat(otherKey.getStatusCode()).isEqualTo(409);
+        assertThat(errorCode(otherKey)).isEqualTo("PET_ALREADY_SOLD");
+        assertThat(buy(handler, sub, petId, null).getStatusCode()).as("nor did a request without a key")
+                .isEqualTo(409);
+    }
+
+    @Test
+    void aSaleTheSdkRetriedIsTheBuyersSaleNotAConflict() {
+        String sub = "u-" + UUID.randomUUID();
+        String petId = addPet("Twice", "cat", "30", null);
+        // the sale is applied, its response is a 500, and the SDK's retry fails the condition on that very sale
+        FaultyDynamoDb faults = new FaultyDynamoDb().on(saleOf(petId), Fault.APPLIED_THEN_500, 1);
+        AtomicInteger attempts = faults.count(saleOf(petId));
+        APIGatewayProxyResponseEvent response = buy(purchaseHandler(faults), sub, petId, null);
+        assertThat(attempts.get()).isEqualTo(2);
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
+        assertThat(json(response)).containsEntry("purchaseId", petItem(petId).get("purchaseId").s())
+                .containsEntry("buyerId", sub);
+    }
+
+    @Test
+    void anIdempotencyClaimWhoseResponseWasLostIsNotTakenForAnotherRequestInProgress() {
+        String sub = "u-" + UUID.randomUUID();
+        String petId = addPet("Claimed", "dog", "40", null);
+        FaultyDynamoDb faults = new FaultyDynamoDb().on(FaultyDynamoDb.put(p -> p.tableName()
+                .equals(LocalAws.env("IDEMPOTENCY_TABLE"))), Fault.APPLIED_THEN_500, 1);
+        APIGatewayProxyResponseEvent response = buy(purchaseHandler(faults), sub, petId, "order-claim");
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
     }
 }
