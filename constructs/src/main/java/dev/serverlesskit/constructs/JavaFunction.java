@@ -71,7 +71,7 @@ public class JavaFunction extends Construct implements IGrantable {
                 "must be one of TRACE, DEBUG, INFO, WARN, ERROR");
         boolean snapStart = Check.or(props.getSnapStart(), true);
         Runtime runtime = Check.or(props.getRuntime(), Runtime.JAVA_21);
-        String runtimeName = runtime.getName(); // one jsii round trip
+        String runtimeName = runtime.getName();
         Check.that(runtimeName.startsWith("java"),
                 "JavaFunctionProps.runtime must be a Java runtime (got " + runtimeName + ")");
 
@@ -123,7 +123,7 @@ public class JavaFunction extends Construct implements IGrantable {
                     "Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which AWS"
                         + " only grants on resource '*'; the log permissions are scoped to the function's log group.");
         Map<String, String> functionAcknowledgments = new LinkedHashMap<>();
-        if (!runtimeName.equals(LatestJavaRuntime.NAME)) {
+        if (!runtimeName.equals(Runtime.JAVA_25.getName())) {
             String pinned = "The Java runtime is pinned on purpose (JavaFunctionProps.runtime, default Java 21 LTS):"
                     + " the handlers are built and tested for it.";
             functionAcknowledgments.put("AwsSolutions-L1", pinned);
@@ -136,7 +136,7 @@ public class JavaFunction extends Construct implements IGrantable {
         NagAcknowledgments.acknowledge(function, functionAcknowledgments);
 
         AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
-        MetricOptions fiveMinutes = MetricOptions.builder().period(AlarmFactory.FIVE_MINUTES).build();
+        MetricOptions fiveMinutes = MetricOptions.builder().period(Duration.minutes(5)).build();
         alarmFactory.atLeast("ErrorsAlarm", function.metricErrors(fiveMinutes),
                 Check.or(props.getErrorsAlarmThreshold(), 1.0), "Function errors");
         alarmFactory.atLeast("ThrottlesAlarm", function.metricThrottles(fiveMinutes), 1,
@@ -144,22 +144,17 @@ public class JavaFunction extends Construct implements IGrantable {
         double durationPercent = Check.between("JavaFunctionProps.durationAlarmPercentOfTimeout",
                 Check.or(props.getDurationAlarmPercentOfTimeout(), 80.0), 1, 100);
         alarmFactory.atLeast("DurationAlarm",
-                function.metricDuration(MetricOptions.builder().period(AlarmFactory.FIVE_MINUTES).statistic("p99").build()),
+                function.metricDuration(MetricOptions.builder().period(Duration.minutes(5)).statistic("p99").build()),
                 Math.floor(timeout.toMilliseconds().doubleValue() * durationPercent / 100),
                 "p99 duration above " + (int) durationPercent + "% of the timeout");
         double concurrencyPercent = Check.between("JavaFunctionProps.concurrencyAlarmPercentOfReserved",
                 Check.or(props.getConcurrencyAlarmPercentOfReserved(), 80.0), 1, 100);
         alarmFactory.atLeast("ConcurrencyAlarm",
                 function.metric("ConcurrentExecutions",
-                        MetricOptions.builder().period(AlarmFactory.ONE_MINUTE).statistic("Maximum").build()),
+                        MetricOptions.builder().period(Duration.minutes(1)).statistic("Maximum").build()),
                 Math.max(1, Math.ceil(reservedConcurrency * concurrencyPercent / 100)),
                 "Concurrency above " + (int) concurrencyPercent + "% of the reserved " + reservedConcurrency);
         this.alarms = alarmFactory.alarms();
-    }
-
-    /** The newest Java runtime aws-cdk-lib knows, asked once per JVM (on first use) rather than per function. */
-    private static final class LatestJavaRuntime {
-        static final String NAME = Runtime.JAVA_25.getName();
     }
 
     /** The principal of the function's role. */

@@ -45,7 +45,6 @@ import software.constructs.IConstruct;
 public class DeliveryPipeline extends Stack {
     private static final String PIPELINE_ID = "Pipeline";
     private final CodePipeline pipeline;
-    private String stackPath;
 
     public DeliveryPipeline(Construct scope, String id, PipelineConfig config, List<ServerlessKitStage> stages) {
         super(scope, id, StackProps.builder()
@@ -102,8 +101,7 @@ public class DeliveryPipeline extends Stack {
      */
     private void reviewGeneratedResources() {
         pipeline.buildPipeline();
-        ConstructPaths generated = new ConstructPaths(this);
-        Function autoApprove = (Function) descendant(generated,
+        Function autoApprove = (Function) descendant(this,
                 PIPELINE_ID + "/PipelinesSecurityCheck/CDKPipelinesAutoApprove");
         ((CfnRole) autoApprove.getRole().getNode().getDefaultChild()).setManagedPolicyArns(null);
         autoApprove.addToRolePolicy(PolicyStatement.Builder.create()
@@ -122,7 +120,7 @@ public class DeliveryPipeline extends Stack {
         acknowledgeWildcardOn(reasonsByPath, "PipelinesSecurityCheck/CDKSecurityCheck/Role", "The security diff"
                 + " assumes only roles tagged aws-cdk:bootstrap-role=deploy by cdk bootstrap (condition), to read"
                 + " prod's deployed stack.");
-        acknowledge(generated, reasonsByPath);
+        acknowledge(this, reasonsByPath);
 
         // cdk-nag's findings on the rest, each acknowledged on the resource it names when it is one of
         // GENERATED_GRANTS; all acknowledgments of one resource in one call.
@@ -141,20 +139,20 @@ public class DeliveryPipeline extends Stack {
                 }
             }
         }
-        acknowledge(generated, reasonsByPath);
+        acknowledge(this, reasonsByPath);
     }
 
     /** Acknowledges, on each construct (by its path below this stack), its findings with their reasons. */
-    private static void acknowledge(ConstructPaths generated, Map<String, Map<String, String>> reasonsByPath) {
-        reasonsByPath.forEach((path, reasons) -> Validations.of(descendant(generated, path)).acknowledge(
+    private static void acknowledge(IConstruct stack, Map<String, Map<String, String>> reasonsByPath) {
+        reasonsByPath.forEach((path, reasons) -> Validations.of(descendant(stack, path)).acknowledge(
                 reasons.entrySet().stream()
                         .map(e -> Acknowledgment.builder().id(e.getKey()).reason(e.getValue()).build())
                         .toArray(Acknowledgment[]::new)));
     }
 
-    /** The construct CDK Pipelines generated at {@code relativePath} below this stack. */
-    private static IConstruct descendant(ConstructPaths generated, String relativePath) {
-        IConstruct found = generated.tryFind(relativePath);
+    /** The construct CDK Pipelines generated at {@code relativePath} below {@code stack}. */
+    private static IConstruct descendant(IConstruct stack, String relativePath) {
+        IConstruct found = ConstructPaths.tryDescendant(stack, relativePath);
         if (found == null) {
             throw new IllegalStateException("CDK Pipelines has no " + relativePath);
         }
@@ -163,18 +161,11 @@ public class DeliveryPipeline extends Stack {
 
     /** A construct path of this stack's, relative to the stack. */
     private String relativePath(String constructPath) {
-        String prefix = stackPath() + "/";
+        String prefix = getNode().getPath() + "/";
         if (!constructPath.startsWith(prefix)) {
-            throw new IllegalStateException("cdk-nag reported " + constructPath + ", outside " + stackPath());
+            throw new IllegalStateException("cdk-nag reported " + constructPath + ", outside " + getNode().getPath());
         }
         return constructPath.substring(prefix.length());
-    }
-
-    private String stackPath() {
-        if (stackPath == null) {
-            stackPath = getNode().getPath();
-        }
-        return stackPath;
     }
 
     private static void acknowledgeWildcardOn(Map<String, Map<String, String>> reasonsByPath, String pathInPipeline,
