@@ -52,9 +52,9 @@ class DeterminismTest {
         Files.write(argsFile, appArguments(root, recordedContext));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path node = root.resolve("node_modules/node/bin/node");
-        ProcessBuilder cli = new ProcessBuilder(node.toString(), root.resolve("node_modules/aws-cdk/bin/cdk").toString(),
-                "synth", "--quiet", "--no-notices", "--output", outdir.toString(),
-                "--app", java + " @" + root.relativize(argsFile))
+        Path cdk = root.resolve("node_modules/aws-cdk/bin/cdk");
+        ProcessBuilder cli = new ProcessBuilder(node.toString(), cdk.toString(), "synth", "--quiet", "--no-notices",
+                "--output", outdir.toString(), "--app", java + " @" + root.relativize(argsFile))
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve("cli-synth.log").toFile());
