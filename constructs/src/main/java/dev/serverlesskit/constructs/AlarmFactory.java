@@ -3,7 +3,6 @@ package dev.serverlesskit.constructs;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
@@ -15,21 +14,12 @@ import software.constructs.Construct;
  * themselves the same way and all reach the {@link Operations} topic when one is given.
  */
 final class AlarmFactory {
-    /**
-     * The metric periods the alarms use, made once per JVM: a Duration is an immutable object in the jsii kernel, and
-     * each {@code Duration.minutes(..)} is a round trip to it.
-     */
-    static final Duration ONE_MINUTE = Duration.minutes(1);
-    static final Duration FIVE_MINUTES = Duration.minutes(5);
-
     private final Construct owner;
-    private final String ownerPath;
     private final Operations operations;
     private final List<Alarm> alarms = new ArrayList<>();
 
     AlarmFactory(Construct owner, Operations operations) {
         this.owner = owner;
-        this.ownerPath = owner.getNode().getPath();
         this.operations = operations;
     }
 
@@ -42,13 +32,11 @@ final class AlarmFactory {
                 .evaluationPeriods(1)
                 .datapointsToAlarm(1)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
-                .alarmDescription(what + " (" + ownerPath + ")")
-                // paging off: set here rather than on the CfnAlarm afterwards (two jsii round trips per alarm less)
-                .actionsEnabled(operations != null && !operations.isPagingEnabled() ? Boolean.FALSE : null)
+                .alarmDescription(what + " (" + owner.getNode().getPath() + ")")
                 .build();
         alarms.add(alarm);
         if (operations != null) {
-            operations.addAlarm(alarm, ownerPath + "/" + id, false);
+            operations.addAlarm(alarm);
         }
         return alarm;
     }

@@ -3,6 +3,7 @@ package dev.serverlesskit.constructs;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
@@ -61,21 +62,21 @@ public class DataTable extends Construct {
 
         AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
         MetricOptions sumOverFiveMinutes = MetricOptions.builder()
-                .period(AlarmFactory.FIVE_MINUTES).statistic("Sum").build();
+                .period(Duration.minutes(5)).statistic("Sum").build();
         alarmFactory.atLeast("ThrottlesAlarm", MathExpression.Builder.create()
                         .expression("reads + writes")
                         .usingMetrics(new TreeMap<>(Map.of(
                                 "reads", table.metric("ReadThrottleEvents", sumOverFiveMinutes),
                                 "writes", table.metric("WriteThrottleEvents", sumOverFiveMinutes))))
                         .label("Throttled requests")
-                        .period(AlarmFactory.FIVE_MINUTES)
+                        .period(Duration.minutes(5))
                         .build(),
                 Check.or(props.getThrottleAlarmThreshold(), 1.0),
                 "DynamoDB throttled requests");
         alarmFactory.atLeast("SystemErrorsAlarm",
                 table.metricSystemErrorsForOperations(SystemErrorsForOperationsMetricOptions.builder()
                         .operations(ALARMED_OPERATIONS)
-                        .period(AlarmFactory.FIVE_MINUTES)
+                        .period(Duration.minutes(5))
                         .build()),
                 1, "DynamoDB system errors (HTTP 500)");
         this.alarms = alarmFactory.alarms();

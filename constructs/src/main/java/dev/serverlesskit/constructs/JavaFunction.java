@@ -3,6 +3,7 @@ package dev.serverlesskit.constructs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.Annotations;
@@ -15,10 +16,13 @@ import software.amazon.awscdk.services.iam.IPrincipal;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.SystemLogLevel;
 import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -29,8 +33,9 @@ import software.constructs.Construct;
  *
  * <p>Creates: a log group with retention; a role of its own that may write only to that log group (plus the
  * X-Ray trace upload, which AWS scopes to no resource); the function (Java 21 on arm64, active X-Ray tracing,
- * reserved concurrency, Powertools environment); SnapStart on published versions; and the alias {@code live}
- * pointing at the current version. API integrations and event sources should target {@link #getAlias()}: only
+ * reserved concurrency, Lambda's JSON log format with application and system log levels, the kit's
+ * {@code SERVICE_NAME} and {@code METRICS_NAMESPACE} variables); SnapStart on published versions; and the alias
+ * {@code live} pointing at the current version. API integrations and event sources should target {@link #getAlias()}: only
  * published versions get SnapStart.
  *
  * <p>Alarms: errors, throttles, p99 duration near the timeout, concurrency near the reserved limit.
@@ -42,7 +47,9 @@ public class JavaFunction extends Construct implements IGrantable {
     public static final String ALIAS_NAME = "live";
 
     private static final Pattern HANDLER = Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*(::[A-Za-z_$][\\w$]*)?");
-    private static final Pattern LOG_LEVEL = Pattern.compile("TRACE|DEBUG|INFO|WARN|ERROR");
+    /** The application log levels that keep log lines without a level (Lambda counts them as INFO). */
+    private static final Set<ApplicationLogLevel> KEEPS_METRIC_LINES =
+            Set.of(ApplicationLogLevel.TRACE, ApplicationLogLevel.DEBUG, ApplicationLogLevel.INFO);
     /** Lambda's maximum timeout, 15 minutes. */
     private static final double MAX_TIMEOUT_SECONDS = 900;
 
@@ -67,11 +74,13 @@ public class JavaFunction extends Construct implements IGrantable {
         this.timeout = Check.or(props.getTimeout(), Duration.seconds(10));
         Check.between("JavaFunctionProps.timeout (seconds)", timeout.toSeconds().doubleValue(), 1,
                 MAX_TIMEOUT_SECONDS);
-        String logLevel = Check.matches("JavaFunctionProps.logLevel", Check.or(props.getLogLevel(), "INFO"), LOG_LEVEL,
-                "must be one of TRACE, DEBUG, INFO, WARN, ERROR");
+        ApplicationLogLevel applicationLogLevel = Check.or(props.getApplicationLogLevel(), ApplicationLogLevel.INFO);
+        Check.that(KEEPS_METRIC_LINES.contains(applicationLogLevel), "JavaFunctionProps.applicationLogLevel must be"
+                + " TRACE, DEBUG or INFO (got " + applicationLogLevel + "): Lambda counts a log line without a level,"
+                + " such as an embedded-metric-format line, as INFO and would drop the function's metrics");
         boolean snapStart = Check.or(props.getSnapStart(), true);
         Runtime runtime = Check.or(props.getRuntime(), Runtime.JAVA_21);
-        String runtimeName = runtime.getName(); // one jsii round trip
+        String runtimeName = runtime.getName();
         Check.that(runtimeName.startsWith("java"),
                 "JavaFunctionProps.runtime must be a Java runtime (got " + runtimeName + ")");
 
@@ -87,9 +96,8 @@ public class JavaFunction extends Construct implements IGrantable {
         logGroup.grantWrite(role);
 
         Map<String, String> environment = new TreeMap<>();
-        environment.put("POWERTOOLS_SERVICE_NAME", Check.or(props.getServiceName(), id));
-        environment.put("POWERTOOLS_LOG_LEVEL", logLevel);
-        environment.put("POWERTOOLS_METRICS_NAMESPACE", Check.or(props.getMetricsNamespace(), "ServerlessKit"));
+        environment.put("SERVICE_NAME", Check.or(props.getServiceName(), id));
+        environment.put("METRICS_NAMESPACE", Check.or(props.getMetricsNamespace(), "ServerlessKit"));
         if (props.getEnvironment() != null) {
             environment.putAll(props.getEnvironment());
         }
@@ -103,6 +111,9 @@ public class JavaFunction extends Construct implements IGrantable {
                 .timeout(timeout)
                 .role(role)
                 .logGroup(logGroup)
+                .loggingFormat(LoggingFormat.JSON)
+                .applicationLogLevelV2(applicationLogLevel)
+                .systemLogLevelV2(Check.or(props.getSystemLogLevel(), SystemLogLevel.INFO))
                 .tracing(Tracing.ACTIVE)
                 .reservedConcurrentExecutions(reservedConcurrency)
                 .snapStart(snapStart ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
@@ -123,7 +134,7 @@ public class JavaFunction extends Construct implements IGrantable {
                     "Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which AWS"
                         + " only grants on resource '*'; the log permissions are scoped to the function's log group.");
         Map<String, String> functionAcknowledgments = new LinkedHashMap<>();
-        if (!runtimeName.equals(LatestJavaRuntime.NAME)) {
+        if (!runtimeName.equals(Runtime.JAVA_25.getName())) {
             String pinned = "The Java runtime is pinned on purpose (JavaFunctionProps.runtime, default Java 21 LTS):"
                     + " the handlers are built and tested for it.";
             functionAcknowledgments.put("AwsSolutions-L1", pinned);
@@ -136,7 +147,7 @@ public class JavaFunction extends Construct implements IGrantable {
         NagAcknowledgments.acknowledge(function, functionAcknowledgments);
 
         AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
-        MetricOptions fiveMinutes = MetricOptions.builder().period(AlarmFactory.FIVE_MINUTES).build();
+        MetricOptions fiveMinutes = MetricOptions.builder().period(Duration.minutes(5)).build();
         alarmFactory.atLeast("ErrorsAlarm", function.metricErrors(fiveMinutes),
                 Check.or(props.getErrorsAlarmThreshold(), 1.0), "Function errors");
         alarmFactory.atLeast("ThrottlesAlarm", function.metricThrottles(fiveMinutes), 1,
@@ -144,22 +155,17 @@ public class JavaFunction extends Construct implements IGrantable {
         double durationPercent = Check.between("JavaFunctionProps.durationAlarmPercentOfTimeout",
                 Check.or(props.getDurationAlarmPercentOfTimeout(), 80.0), 1, 100);
         alarmFactory.atLeast("DurationAlarm",
-                function.metricDuration(MetricOptions.builder().period(AlarmFactory.FIVE_MINUTES).statistic("p99").build()),
+                function.metricDuration(MetricOptions.builder().period(Duration.minutes(5)).statistic("p99").build()),
                 Math.floor(timeout.toMilliseconds().doubleValue() * durationPercent / 100),
                 "p99 duration above " + (int) durationPercent + "% of the timeout");
         double concurrencyPercent = Check.between("JavaFunctionProps.concurrencyAlarmPercentOfReserved",
                 Check.or(props.getConcurrencyAlarmPercentOfReserved(), 80.0), 1, 100);
         alarmFactory.atLeast("ConcurrencyAlarm",
                 function.metric("ConcurrentExecutions",
-                        MetricOptions.builder().period(AlarmFactory.ONE_MINUTE).statistic("Maximum").build()),
+                        MetricOptions.builder().period(Duration.minutes(1)).statistic("Maximum").build()),
                 Math.max(1, Math.ceil(reservedConcurrency * concurrencyPercent / 100)),
                 "Concurrency above " + (int) concurrencyPercent + "% of the reserved " + reservedConcurrency);
         this.alarms = alarmFactory.alarms();
-    }
-
-    /** The newest Java runtime aws-cdk-lib knows, asked once per JVM (on first use) rather than per function. */
-    private static final class LatestJavaRuntime {
-        static final String NAME = Runtime.JAVA_25.getName();
     }
 
     /** The principal of the function's role. */

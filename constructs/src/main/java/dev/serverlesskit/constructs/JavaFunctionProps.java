@@ -4,9 +4,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SystemLogLevel;
 import software.amazon.awscdk.services.logs.RetentionDays;
 
 /** Properties of {@link JavaFunction}. */
@@ -18,7 +20,8 @@ public final class JavaFunctionProps {
     private final Duration timeout;
     private final Map<String, String> environment;
     private final String serviceName;
-    private final String logLevel;
+    private final ApplicationLogLevel applicationLogLevel;
+    private final SystemLogLevel systemLogLevel;
     private final String metricsNamespace;
     private final RetentionDays logRetention;
     private final RemovalPolicy logRemovalPolicy;
@@ -39,7 +42,8 @@ public final class JavaFunctionProps {
         this.timeout = b.timeout;
         this.environment = b.environment == null ? null : Map.copyOf(b.environment);
         this.serviceName = b.serviceName;
-        this.logLevel = b.logLevel;
+        this.applicationLogLevel = b.applicationLogLevel;
+        this.systemLogLevel = b.systemLogLevel;
         this.metricsNamespace = b.metricsNamespace;
         this.logRetention = b.logRetention;
         this.logRemovalPolicy = b.logRemovalPolicy;
@@ -61,7 +65,8 @@ public final class JavaFunctionProps {
     public Builder toBuilder() {
         return new Builder().handler(handler).code(code).reservedConcurrency(reservedConcurrency)
                 .memorySize(memorySize).timeout(timeout).environment(environment).serviceName(serviceName)
-                .logLevel(logLevel).metricsNamespace(metricsNamespace).logRetention(logRetention)
+                .applicationLogLevel(applicationLogLevel).systemLogLevel(systemLogLevel)
+                .metricsNamespace(metricsNamespace).logRetention(logRetention)
                 .logRemovalPolicy(logRemovalPolicy).snapStart(snapStart).runtime(runtime).architecture(architecture)
                 .description(description).operations(operations).errorsAlarmThreshold(errorsAlarmThreshold)
                 .durationAlarmPercentOfTimeout(durationAlarmPercentOfTimeout)
@@ -105,7 +110,7 @@ public final class JavaFunctionProps {
     }
 
     /**
-     * Environment variables added to the Powertools ones.
+     * Environment variables added to the kit's own ({@code SERVICE_NAME}, {@code METRICS_NAMESPACE}).
      *
      * @default none
      */
@@ -114,7 +119,7 @@ public final class JavaFunctionProps {
     }
 
     /**
-     * {@code POWERTOOLS_SERVICE_NAME}: the service name in logs, metrics dimensions and traces.
+     * The function's {@code SERVICE_NAME} variable: the service in its log lines and its metrics' dimension.
      *
      * @default the construct id
      */
@@ -123,16 +128,27 @@ public final class JavaFunctionProps {
     }
 
     /**
-     * {@code POWERTOOLS_LOG_LEVEL}.
+     * The least severe application log level Lambda keeps (the function logs in Lambda's JSON format, and Lambda
+     * sets {@code AWS_LAMBDA_LOG_LEVEL} to this). TRACE, DEBUG or INFO: Lambda counts a JSON line without a level,
+     * such as an embedded-metric-format line, as INFO, so a higher level would drop the function's metrics.
      *
-     * @default "INFO"
+     * @default ApplicationLogLevel.INFO
      */
-    public String getLogLevel() {
-        return logLevel;
+    public ApplicationLogLevel getApplicationLogLevel() {
+        return applicationLogLevel;
     }
 
     /**
-     * {@code POWERTOOLS_METRICS_NAMESPACE}: the CloudWatch namespace of the function's EMF metrics.
+     * The least severe level of the log lines Lambda itself writes for the function (START, END, REPORT at INFO).
+     *
+     * @default SystemLogLevel.INFO
+     */
+    public SystemLogLevel getSystemLogLevel() {
+        return systemLogLevel;
+    }
+
+    /**
+     * The function's {@code METRICS_NAMESPACE} variable: the CloudWatch namespace of its embedded-format metrics.
      *
      * @default "ServerlessKit"
      */
@@ -239,7 +255,8 @@ public final class JavaFunctionProps {
         private Duration timeout;
         private Map<String, String> environment;
         private String serviceName;
-        private String logLevel;
+        private ApplicationLogLevel applicationLogLevel;
+        private SystemLogLevel systemLogLevel;
         private String metricsNamespace;
         private RetentionDays logRetention;
         private RemovalPolicy logRemovalPolicy;
@@ -287,8 +304,13 @@ public final class JavaFunctionProps {
             return this;
         }
 
-        public Builder logLevel(String logLevel) {
-            this.logLevel = logLevel;
+        public Builder applicationLogLevel(ApplicationLogLevel applicationLogLevel) {
+            this.applicationLogLevel = applicationLogLevel;
+            return this;
+        }
+
+        public Builder systemLogLevel(SystemLogLevel systemLogLevel) {
+            this.systemLogLevel = systemLogLevel;
             return this;
         }
 

@@ -20,8 +20,7 @@ final class NagAcknowledgments {
     }
 
     /**
-     * Several acknowledgments on one construct in one call (each {@code Validations.of} and {@code acknowledge} is a
-     * round trip to the jsii kernel, and synthesis time adds up over every construct of every stage).
+     * Several acknowledgments on one construct.
      *
      * @param reasonByRuleId rule id to reason, in the order to record them
      */

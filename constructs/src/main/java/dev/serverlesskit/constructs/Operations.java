@@ -98,22 +98,14 @@ public class Operations extends Construct {
      * The constructs of this library call it for each alarm they create.
      */
     public void addAlarm(Alarm alarm) {
-        addAlarm(alarm, alarm.getNode().getPath(), true);
-    }
-
-    /**
-     * {@link #addAlarm(Alarm)} for an alarm whose construct path the caller already knows (one jsii call less) and,
-     * unless {@code disableActionsWhenPagingOff}, that was created with actions disabled when paging is off.
-     */
-    void addAlarm(Alarm alarm, String path, boolean disableActionsWhenPagingOff) {
         alarm.addAlarmAction(topicAction);
         alarm.addOkAction(topicAction);
-        if (!pagingEnabled && disableActionsWhenPagingOff) {
+        if (!pagingEnabled) {
             ((CfnAlarm) alarm.getNode().getDefaultChild()).setActionsEnabled(false);
         }
         dashboard.addWidgets(AlarmWidget.Builder.create()
                 .alarm(alarm)
-                .title(path)
+                .title(alarm.getNode().getPath())
                 .width(12)
                 .build());
         alarms.add(alarm);

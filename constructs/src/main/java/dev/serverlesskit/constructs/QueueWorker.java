@@ -128,12 +128,12 @@ public class QueueWorker extends Construct {
         AlarmFactory alarmFactory = new AlarmFactory(this, operations);
         alarmFactory.atLeast("DeadLetterQueueAlarm",
                 deadLetterQueue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
-                        .period(AlarmFactory.ONE_MINUTE).statistic("Maximum").build()),
+                        .period(Duration.minutes(1)).statistic("Maximum").build()),
                 1, "Messages in the dead-letter queue: processing failed " + maxReceiveCount + " times");
         Duration ageThreshold = Check.or(props.getMessageAgeAlarmThreshold(), Duration.minutes(5));
         alarmFactory.atLeast("MessageAgeAlarm",
                 queue.metricApproximateAgeOfOldestMessage(MetricOptions.builder()
-                        .period(AlarmFactory.ONE_MINUTE).statistic("Maximum").build()),
+                        .period(Duration.minutes(1)).statistic("Maximum").build()),
                 ageThreshold.toSeconds().doubleValue(),
                 "Oldest message older than " + ageThreshold.toSeconds() + " s: the consumer is falling behind");
         List<Alarm> all = new ArrayList<>(alarmFactory.alarms());

@@ -225,18 +225,18 @@ public class ServerlessApi extends Construct {
         applyMethodSettings();
 
         AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
-        MetricOptions sum = MetricOptions.builder().period(AlarmFactory.FIVE_MINUTES).statistic("Sum").build();
+        MetricOptions sum = MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build();
         alarmFactory.atLeast("ServerErrorsAlarm", api.metricServerError(sum),
                 Check.or(props.getServerErrorAlarmThreshold(), 1.0),
                 "API 5XX responses");
         double clientErrorPercent = Check.between("ServerlessApiProps.clientErrorRateAlarmPercent",
                 Check.or(props.getClientErrorRateAlarmPercent(), 25.0), 1, 100);
         alarmFactory.atLeast("ClientErrorRateAlarm",
-                api.metricClientError(MetricOptions.builder().period(AlarmFactory.FIVE_MINUTES).statistic("Average").build()),
+                api.metricClientError(MetricOptions.builder().period(Duration.minutes(5)).statistic("Average").build()),
                 clientErrorPercent / 100, "API 4XX responses above " + (int) clientErrorPercent + "% of requests");
         Duration latency = Check.or(props.getLatencyAlarmThreshold(), Duration.seconds(2));
         alarmFactory.atLeast("LatencyAlarm",
-                api.metricLatency(MetricOptions.builder().period(AlarmFactory.FIVE_MINUTES).statistic("p99").build()),
+                api.metricLatency(MetricOptions.builder().period(Duration.minutes(5)).statistic("p99").build()),
                 latency.toMilliseconds().doubleValue(), "API p99 latency above " + latency.toMilliseconds() + " ms");
         this.alarms = alarmFactory.alarms();
     }

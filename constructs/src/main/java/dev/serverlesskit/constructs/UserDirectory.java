@@ -124,7 +124,7 @@ public class UserDirectory extends Construct {
                                 "UserPool", userPool.getUserPoolId(),
                                 "UserPoolClient", userPoolClient.getUserPoolClientId())))
                         .statistic("Sum")
-                        .period(AlarmFactory.FIVE_MINUTES)
+                        .period(Duration.minutes(5))
                         .build(),
                 Check.or(p.getSignInThrottleAlarmThreshold(), 1.0),
                 "Cognito throttled sign-ins");

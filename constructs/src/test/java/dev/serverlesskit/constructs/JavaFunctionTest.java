@@ -10,6 +10,8 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
+import software.amazon.awscdk.services.lambda.SystemLogLevel;
 
 class JavaFunctionTest {
 
@@ -28,11 +30,13 @@ class JavaFunctionTest {
                 "ReservedConcurrentExecutions", 5,
                 "TracingConfig", Map.of("Mode", "Active"),
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
-                "Environment", Map.of("Variables", Map.of(
-                        "POWERTOOLS_SERVICE_NAME", "Fn",
-                        "POWERTOOLS_LOG_LEVEL", "INFO",
-                        "POWERTOOLS_METRICS_NAMESPACE", "ServerlessKit",
-                        "TABLE", "t"))));
+                "LoggingConfig", Match.exact(Map.of(
+                        "LogFormat", "JSON", "ApplicationLogLevel", "INFO", "SystemLogLevel", "INFO",
+                        "LogGroup", Match.anyValue())),
+                "Environment", Map.of("Variables", Match.exact(Map.of(
+                        "SERVICE_NAME", "Fn",
+                        "METRICS_NAMESPACE", "ServerlessKit",
+                        "TABLE", "t")))));
         template.hasResourceProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
         template.resourceCountIs("AWS::Lambda::Version", 1);
         template.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
@@ -101,8 +105,18 @@ class JavaFunctionTest {
         assertThatThrownBy(() -> new JavaFunction(TestStacks.stack(), "Fn",
                 TestStacks.function().memorySize(64).build()))
                 .hasMessageContaining("JavaFunctionProps.memorySize must be between 128 and 10240 (got 64)");
+    }
+
+    @Test
+    void logLevelsGoToLambdasLoggingConfigAndKeepMetricLines() {
+        Stack stack = TestStacks.stack();
+        new JavaFunction(stack, "Fn", TestStacks.function()
+                .applicationLogLevel(ApplicationLogLevel.TRACE).systemLogLevel(SystemLogLevel.WARN).build());
+        Template.fromStack(stack).hasResourceProperties("AWS::Lambda::Function", Map.of("LoggingConfig", Map.of(
+                "LogFormat", "JSON", "ApplicationLogLevel", "TRACE", "SystemLogLevel", "WARN")));
+
         assertThatThrownBy(() -> new JavaFunction(TestStacks.stack(), "Fn",
-                TestStacks.function().logLevel("LOUD").build()))
-                .hasMessageContaining("JavaFunctionProps.logLevel");
+                TestStacks.function().applicationLogLevel(ApplicationLogLevel.WARN).build()))
+                .hasMessageContaining("JavaFunctionProps.applicationLogLevel must be TRACE, DEBUG or INFO (got WARN)");
     }
 }

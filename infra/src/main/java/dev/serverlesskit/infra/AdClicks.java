@@ -1,5 +1,6 @@
 package dev.serverlesskit.infra;
 
+import dev.serverlesskit.app.adclicks.RecordClickHandler;
 import dev.serverlesskit.constructs.DataTable;
 import dev.serverlesskit.constructs.DataTableProps;
 import dev.serverlesskit.constructs.JavaFunction;
@@ -29,8 +30,6 @@ import software.constructs.Construct;
  * or stalled invocation left. QueueWorker checks it against the redelivery policy and hands it to the processor.
  */
 public class AdClicks extends Construct {
-    /** Clicks per {@code POST /clicks/batch} request (the handler's limit); one SQS message carries them. */
-    static final int CLICK_BATCH_MAX = 10;
     /** The click processor's timeout (JavaFunction's default, stated because the claim window derives from it). */
     static final Duration PROCESSOR_TIMEOUT = Duration.seconds(10);
     /** How long a click's claim holds before another invocation may take it over: twice the processor's timeout. */
@@ -88,12 +87,12 @@ public class AdClicks extends Construct {
                         .throttlingRateLimit(config.clicksRateLimit())
                         .throttlingBurstLimit(config.clicksBurstLimit())
                         .build());
-        // The same intake for trackers and ad servers that buffer clicks: up to ten per request in one SQS message,
-        // the same per-request throttle (so up to ten times the clicks per second).
+        // The same intake for trackers and ad servers that buffer clicks: up to RecordClickHandler.MAX_BATCH per
+        // request in one SQS message, the same per-request throttle (so that many times the clicks per second).
         api.addRoute("POST", "/clicks/batch", recordClick.getAlias(),
                 RouteAccess.publicAccess("batched ad clicks come from the trackers of pages showing the ads"),
                 RouteOptions.builder()
-                        .requestSchema(Schemas.clickBatch(CLICK_BATCH_MAX))
+                        .requestSchema(Schemas.clickBatch(RecordClickHandler.MAX_BATCH))
                         .throttlingRateLimit(config.clicksRateLimit())
                         .throttlingBurstLimit(config.clicksBurstLimit())
                         .build());

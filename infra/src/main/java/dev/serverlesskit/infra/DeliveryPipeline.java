@@ -94,8 +94,7 @@ public class DeliveryPipeline extends Stack {
      */
     private void reviewGeneratedResources(PipelineConfig config) {
         pipeline.buildPipeline();
-        ConstructPaths generated = new ConstructPaths(this);
-        Function autoApprove = (Function) ReviewedFindings.descendant(generated,
+        Function autoApprove = (Function) ReviewedFindings.descendant(this,
                 PIPELINE_ID + "/PipelinesSecurityCheck/CDKPipelinesAutoApprove");
         ((CfnRole) autoApprove.getRole().getNode().getDefaultChild()).setManagedPolicyArns(null);
         autoApprove.addToRolePolicy(PolicyStatement.Builder.create()
@@ -103,7 +102,7 @@ public class DeliveryPipeline extends Stack {
                 .resources(List.of(formatArn(ArnComponents.builder().service("logs").resource("log-group")
                         .resourceName("/aws/lambda/*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build())))
                 .build());
-        ReviewedFindings.acknowledge(this, generated, reviewedFindings(generated, config),
+        ReviewedFindings.acknowledge(this, reviewedFindings(config),
                 List.of(new AwsSolutionsChecks(), new ServerlessChecks()));
     }
 
@@ -111,13 +110,13 @@ public class DeliveryPipeline extends Stack {
      * Every cdk-nag finding on what CDK Pipelines generates, by construct path (below this stack) and full finding
      * id, with the reason it is acceptable. Logical ids, account and region are those of this synthesis.
      */
-    private List<ReviewedFindings.Entry> reviewedFindings(ConstructPaths generated, PipelineConfig config) {
+    private List<ReviewedFindings.Entry> reviewedFindings(PipelineConfig config) {
         String p = PIPELINE_ID + "/";
         String inner = p + "Pipeline/";
-        String bucket = "<" + logicalId(generated, inner + "ArtifactsBucket/Resource") + ".Arn>";
-        String buildProject = logicalId(generated, inner + "Build/BuildTestSynth/CdkBuildProject/Resource");
-        String securityCheck = logicalId(generated, p + "PipelinesSecurityCheck/CDKSecurityCheck/Resource");
-        String autoApprove = logicalId(generated, p + "PipelinesSecurityCheck/CDKPipelinesAutoApprove/Resource");
+        String bucket = "<" + logicalId(inner + "ArtifactsBucket/Resource") + ".Arn>";
+        String buildProject = logicalId(inner + "Build/BuildTestSynth/CdkBuildProject/Resource");
+        String securityCheck = logicalId(p + "PipelinesSecurityCheck/CDKSecurityCheck/Resource");
+        String autoApprove = logicalId(p + "PipelinesSecurityCheck/CDKPipelinesAutoApprove/Resource");
         String accountRegion = config.region() + ":" + config.account();
         String codeBuildLogs = "arn:aws:logs:" + accountRegion + ":log-group:/aws/codebuild/";
         String reportGroups = "arn:aws:codebuild:" + accountRegion + ":report-group/";
@@ -186,8 +185,8 @@ public class DeliveryPipeline extends Stack {
         return config.repository().replace('/', '_');
     }
 
-    private String logicalId(ConstructPaths generated, String relativePath) {
-        return getLogicalId((CfnElement) ReviewedFindings.descendant(generated, relativePath));
+    private String logicalId(String relativePath) {
+        return getLogicalId((CfnElement) ReviewedFindings.descendant(this, relativePath));
     }
 
     public CodePipeline getPipeline() {

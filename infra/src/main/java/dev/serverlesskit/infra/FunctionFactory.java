@@ -9,13 +9,10 @@ import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
 
 /**
- * Makes the app's functions: the same stage settings and Powertools namespace; the code is the jar of the handler's
- * group ({@link Handlers#jarOf(String)}); handler and IAM differ.
+ * Makes the app's functions: the same stage settings; the code is the jar of the handler's group
+ * ({@link Handlers#jarOf(String)}); handler and IAM differ.
  */
 public final class FunctionFactory {
-    /** The CloudWatch namespace of the app's EMF metrics. */
-    public static final String METRICS_NAMESPACE = "ServerlessKit";
-
     private final Map<FunctionJars.Group, Code> code;
     private final StageConfig config;
     private final Operations operations;
@@ -39,7 +36,6 @@ public final class FunctionFactory {
                 .code(code(handlerClass))
                 .reservedConcurrency(reservedConcurrency)
                 .serviceName(service)
-                .metricsNamespace(METRICS_NAMESPACE)
                 .environment(env)
                 .snapStart(config.snapStart())
                 .logRetention(config.logRetention())

@@ -1,8 +1,9 @@
 package dev.serverlesskit.infra;
 
 /**
- * The handler classes of {@code lambdas/}, by name: infra never depends on the handlers' code (it ships to Lambda),
- * only on these names and on the jars. {@code HandlerNamesTest} checks each name exists in the jar
+ * The handler classes of {@code lambdas/}, by name: infra never loads the handlers' code (it ships to Lambda), it
+ * uses these names, the jars and compile-time constants of the handlers' contract (which javac copies in, such as
+ * {@code RecordClickHandler.MAX_BATCH}). {@code HandlerNamesTest} checks each name exists in the jar
  * {@link #jarOf(String)} gives it.
  */
 public final class Handlers {

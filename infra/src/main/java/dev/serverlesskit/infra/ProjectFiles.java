@@ -5,9 +5,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
-/** Files of the project the app reads: {@code cdk.json}'s context and the function jars built by {@code lambdas/}. */
+/**
+ * Files of the project the app reads: {@code cdk.json} (and {@code cdk.context.json}) and the function jars built by
+ * {@code lambdas/}.
+ */
 public final class ProjectFiles {
     private ProjectFiles() {
     }
@@ -24,14 +28,38 @@ public final class ProjectFiles {
     }
 
     /** The context of {@code cdk.json}, which the CDK CLI passes to the app and tests must pass too. */
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> cdkContext() {
+        return object(cdkJson().get("context"));
+    }
+
+    /** {@code cdk.json} without its context: the CLI's settings ({@code app}, {@code pathMetadata}, ...). */
+    public static Map<String, Object> cdkSettings() {
+        Map<String, Object> settings = new HashMap<>(cdkJson());
+        settings.remove("context");
+        return settings;
+    }
+
+    /** {@code cdk.context.json}, where the CLI caches context lookups; empty when there is none. */
+    public static Map<String, Object> cachedContext() {
+        Path file = root().resolve("cdk.context.json");
+        return Files.isRegularFile(file) ? object(read(file)) : Map.of();
+    }
+
+    private static Map<String, Object> cdkJson() {
+        return read(root().resolve("cdk.json"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Object value) {
+        return value instanceof Map ? (Map<String, Object>) value : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> read(Path file) {
         try {
-            Map<String, Object> cdkJson = new ObjectMapper().readValue(root().resolve("cdk.json").toFile(), Map.class);
-            Object context = cdkJson.get("context");
-            return context instanceof Map ? (Map<String, Object>) context : Map.of();
+            return new ObjectMapper().readValue(file.toFile(), Map.class);
         } catch (IOException e) {
-            throw new UncheckedIOException("cdk.json could not be read", e);
+            throw new UncheckedIOException(root().relativize(file) + " could not be read", e);
         }
     }
 

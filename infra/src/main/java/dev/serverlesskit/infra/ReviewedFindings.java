@@ -63,7 +63,7 @@ final class ReviewedFindings {
      *
      * @throws IllegalStateException naming every unreviewed finding and every stale entry
      */
-    static void acknowledge(Stack stack, ConstructPaths paths, List<Entry> entries, List<NagPack> packs) {
+    static void acknowledge(Stack stack, List<Entry> entries, List<NagPack> packs) {
         Set<String> found = findings(stack, packs);
         Map<String, Map<String, String>> byPath = new LinkedHashMap<>();
         Set<String> reviewed = new LinkedHashSet<>();
@@ -81,7 +81,7 @@ final class ReviewedFindings {
                     + " differ from the reviewed list:" + list("not reviewed (review each and add it with its"
                     + " reason, or fix it)", unreviewed) + list("reviewed but no longer found (remove them)", stale));
         }
-        byPath.forEach((path, reasons) -> Validations.of(descendant(paths, path)).acknowledge(
+        byPath.forEach((path, reasons) -> Validations.of(descendant(stack, path)).acknowledge(
                 reasons.entrySet().stream()
                         .map(r -> Acknowledgment.builder().id(r.getKey()).reason(r.getValue()).build())
                         .toArray(Acknowledgment[]::new)));
@@ -103,9 +103,9 @@ final class ReviewedFindings {
         return found;
     }
 
-    /** The construct at {@code relativePath} below the finder's root. */
-    static IConstruct descendant(ConstructPaths paths, String relativePath) {
-        IConstruct found = paths.tryFind(relativePath);
+    /** The construct at {@code relativePath} below {@code root}. */
+    static IConstruct descendant(IConstruct root, String relativePath) {
+        IConstruct found = ConstructPaths.tryDescendant(root, relativePath);
         if (found == null) {
             throw new IllegalStateException("no construct at " + relativePath);
         }

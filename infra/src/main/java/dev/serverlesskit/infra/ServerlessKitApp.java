@@ -14,21 +14,24 @@ import software.amazon.awscdk.Validations;
  * deploys them in order from the tools account. cdk-nag (AwsSolutions and Serverless
  * packs) validates every synthesis: an unacknowledged finding fails it.
  *
- * <p>{@code npx cdk synth} synthesizes every stage; {@code npx cdk deploy 'dev/*'} deploys one.
+ * <p>Run by the CDK CLI ({@code npx cdk synth}), the app gets its context from the CLI. Run on its own
+ * ({@code scripts/synth}: {@code java @infra/target/synth.args} with {@code CDK_OUTDIR}), it reads the same context
+ * from {@code cdk.json} ({@link #cliContext()}); {@code DeterminismTest} checks that both give the same templates.
  */
 public final class ServerlessKitApp {
     private ServerlessKitApp() {
     }
 
     public static void main(String[] args) {
-        App app = new App();
+        App app = newApp(Map.of(), null);
         build(app, ProjectFiles.functionJars());
         app.synth();
     }
 
     /**
-     * An app with the context of {@code cdk.json} (as the CLI passes it) plus {@code overrides}, writing to
-     * {@code outdir}: what tests synthesize, so that their templates are the CLI's.
+     * An app with the context the CDK CLI would pass ({@link #cliContext()}) plus {@code overrides}, writing to
+     * {@code outdir} (null: {@code CDK_OUTDIR}, as the CLI sets it). Context the CLI passes takes precedence
+     * ({@code AppProps.context}), so run by the CLI the app sees exactly the CLI's.
      */
     public static App newApp(Map<String, Object> overrides, String outdir) {
         Map<String, Object> context = cliContext();
@@ -37,14 +40,27 @@ public final class ServerlessKitApp {
     }
 
     /**
-     * The context the CDK CLI gives this app: cdk.json's context plus what it derives from cdk.json's
-     * versionReporting, assetMetadata and pathMetadata settings.
+     * The context the CDK CLI gives this app: {@code cdk.json}'s context, {@code cdk.context.json} (the CLI's cache
+     * of context lookups) when there is one, and the keys the CLI derives from {@code cdk.json}'s settings. Not
+     * included: {@code ~/.cdk.json} (a user's own defaults), {@code -c} options, and
+     * {@code @aws-cdk/core:failSynthOnValidationErrors}, with which the CLI takes over reporting validation
+     * failures (run on its own, the app reports them and fails). {@code DeterminismTest} compares this with what
+     * the CLI passes.
      */
     public static Map<String, Object> cliContext() {
         Map<String, Object> context = new HashMap<>(ProjectFiles.cdkContext());
-        context.put("aws:cdk:version-reporting", false);
-        context.put("aws:cdk:enable-asset-metadata", false);
-        context.put("aws:cdk:enable-path-metadata", true);
+        context.putAll(ProjectFiles.cachedContext());
+        Map<String, Object> settings = ProjectFiles.cdkSettings();
+        if (!Boolean.FALSE.equals(settings.get("pathMetadata"))) {
+            context.put("aws:cdk:enable-path-metadata", true);
+        }
+        if (!Boolean.FALSE.equals(settings.get("assetMetadata"))) {
+            context.put("aws:cdk:enable-asset-metadata", true);
+        }
+        if (Boolean.FALSE.equals(settings.get("versionReporting"))) {
+            context.put("aws:cdk:disable-version-reporting", true);
+        }
+        context.put("aws:cdk:bundling-stacks", List.of("**"));
         return context;
     }
 

@@ -46,7 +46,7 @@ class ReviewedFindingsTest {
     void reviewedFindingsAreAcknowledgedOnTheirResourceOnly() {
         Stack stack = stack();
         new Topic(stack, "Reviewed", TopicProps.builder().build());
-        ReviewedFindings.acknowledge(stack, new ConstructPaths(stack),
+        ReviewedFindings.acknowledge(stack,
                 List.of(entry("Reviewed/Resource", SSL)), PACKS);
         assertThat(ReviewedFindings.findings(stack, PACKS)).isEmpty();
 
@@ -60,7 +60,7 @@ class ReviewedFindingsTest {
         Stack stack = stack();
         new Topic(stack, "Reviewed", TopicProps.builder().build());
         new Topic(stack, "Probe", TopicProps.builder().build()); // the same rules as a reviewed resource
-        assertThatThrownBy(() -> ReviewedFindings.acknowledge(stack, new ConstructPaths(stack),
+        assertThatThrownBy(() -> ReviewedFindings.acknowledge(stack,
                 List.of(entry("Reviewed/Resource", SSL)), PACKS))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not reviewed")
@@ -72,7 +72,7 @@ class ReviewedFindingsTest {
     void aReviewThatNoLongerMatchesAFindingFails() {
         Stack stack = stack();
         new Topic(stack, "Reviewed", TopicProps.builder().build());
-        assertThatThrownBy(() -> ReviewedFindings.acknowledge(stack, new ConstructPaths(stack), List.of(
+        assertThatThrownBy(() -> ReviewedFindings.acknowledge(stack, List.of(
                 entry("Reviewed/Resource", SSL),
                 entry("Gone/Resource", "AwsSolutions-S1")), PACKS))
                 .hasMessageContaining("no longer found")

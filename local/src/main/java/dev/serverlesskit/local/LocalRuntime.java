@@ -147,6 +147,7 @@ public final class LocalRuntime implements AutoCloseable {
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + name);
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local");
+        env.putAll(f.loggingEnvironment());
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
         env.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + f.runtime());
         env.put("_HANDLER", f.handlerClass() + "::" + f.handlerMethod());

@@ -29,10 +29,26 @@ public record StageModel(
                 .orElseThrow(() -> new IllegalStateException("No function " + logicalId + " in the template"));
     }
 
-    /** A Lambda function: {@code handler} is {@code pkg.Class::method}. */
+    /**
+     * A Lambda function: {@code handler} is {@code pkg.Class::method}; {@code logFormat} and
+     * {@code applicationLogLevel} are its {@code LoggingConfig}'s (null when the template sets none).
+     */
     public record Function(String logicalId, String functionName, String handlerClass, String handlerMethod,
                            String runtime, int memoryMb, int timeoutSeconds, Integer reservedConcurrency,
-                           Map<String, JsonNode> environment, Path codeJar) {
+                           Map<String, JsonNode> environment, Path codeJar, String logFormat,
+                           String applicationLogLevel) {
+        /**
+         * What Lambda sets in the function's environment from its logging configuration: {@code AWS_LAMBDA_LOG_FORMAT}
+         * (JSON or TEXT, Lambda's default) and, in JSON format, {@code AWS_LAMBDA_LOG_LEVEL} (default INFO).
+         */
+        public Map<String, String> loggingEnvironment() {
+            if (!"JSON".equals(logFormat)) {
+                return Map.of("AWS_LAMBDA_LOG_FORMAT", "TEXT");
+            }
+            return Map.of("AWS_LAMBDA_LOG_FORMAT", "JSON",
+                    "AWS_LAMBDA_LOG_LEVEL", applicationLogLevel == null ? "INFO" : applicationLogLevel);
+        }
+
         /** Short name for logs: the logical id without CDK's hash suffix and "Function". */
         public String shortName() {
             String s = logicalId.replaceAll("[0-9A-F]{8}$", "");

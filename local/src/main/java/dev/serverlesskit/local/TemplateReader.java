@@ -142,9 +142,11 @@ public final class TemplateReader {
             Map<String, JsonNode> env = new TreeMap<>();
             p.path("Environment").path("Variables").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue()));
             JsonNode reserved = p.get("ReservedConcurrentExecutions");
+            JsonNode logging = p.path("LoggingConfig");
             out.add(new Function(id, Json.text(p, "FunctionName"), parts[0], parts.length > 1 ? parts[1] : "handleRequest",
                     runtime, p.path("MemorySize").asInt(128), p.path("Timeout").asInt(3),
-                    reserved == null ? null : reserved.asInt(), env, assets.apply(s3Key)));
+                    reserved == null ? null : reserved.asInt(), env, assets.apply(s3Key),
+                    Json.text(logging, "LogFormat"), Json.text(logging, "ApplicationLogLevel")));
         });
         return out;
     }

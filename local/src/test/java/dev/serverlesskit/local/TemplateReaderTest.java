@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.serverlesskit.local.StageModel.Route;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TemplateReaderTest {
@@ -50,6 +51,19 @@ class TemplateReaderTest {
     }
 
     @Test
+    void lambdaSetsTheLogLevelOnlyInJsonFormatWithInfoAsItsDefault() {
+        assertThat(function(null, null).loggingEnvironment()).isEqualTo(Map.of("AWS_LAMBDA_LOG_FORMAT", "TEXT"));
+        assertThat(function("Text", null).loggingEnvironment()).isEqualTo(Map.of("AWS_LAMBDA_LOG_FORMAT", "TEXT"));
+        assertThat(function("JSON", null).loggingEnvironment())
+                .isEqualTo(Map.of("AWS_LAMBDA_LOG_FORMAT", "JSON", "AWS_LAMBDA_LOG_LEVEL", "INFO"));
+    }
+
+    private static StageModel.Function function(String logFormat, String applicationLogLevel) {
+        return new StageModel.Function("Fn", null, "example.Handler", "handleRequest", "java21", 128, 3, null,
+                Map.of(), Path.of("fn.jar"), logFormat, applicationLogLevel);
+    }
+
+    @Test
     void readsFunctionsTablesQueuesMappingsAndCognito() throws Exception {
         StageModel m = read(fixture());
         assertThat(m.region()).isEqualTo("us-east-2");
@@ -62,6 +76,8 @@ class TemplateReaderTest {
         assertThat(f.codeJar()).isEqualTo(Path.of("/assets/abc.jar"));
         assertThat(f.environment()).containsKeys("TABLE", "QUEUE_URL", "PLAIN");
         assertThat(f.shortName()).isEqualTo("List");
+        assertThat(f.loggingEnvironment()).as("what Lambda sets from LoggingConfig")
+                .isEqualTo(Map.of("AWS_LAMBDA_LOG_FORMAT", "JSON", "AWS_LAMBDA_LOG_LEVEL", "DEBUG"));
 
         StageModel.Table t = m.tables().get(0);
         assertThat(t.keySchema()).containsExactly(new StageModel.KeyElement("id", "HASH"));

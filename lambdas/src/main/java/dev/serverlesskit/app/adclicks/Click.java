@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
  */
 record Click(String clickId, String campaignId, String adId, Instant occurredAt, Instant receivedAt) {
     static final String BATCH_FIELD = "clicks";
-    /** The most clicks one queue message may hold ({@code POST /clicks/batch} sends at most 10). */
+    /**
+     * The most clicks one queue message may hold: more than {@code POST /clicks/batch} sends
+     * ({@link RecordClickHandler#MAX_BATCH}), so that a later intake may batch more.
+     */
     static final int MAX_PER_MESSAGE = 100;
     static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     static final Pattern UUID = Pattern.compile(

@@ -42,7 +42,11 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  */
 public class RecordClickHandler extends ApiHandler {
     static final Duration MAX_FUTURE = Duration.ofMinutes(5);
-    static final int MAX_BATCH = 10;
+    /**
+     * The most clicks one {@code POST /clicks/batch} request may carry: the handler's limit, and the API's request
+     * model's (infra's AdClicks reads it), one definition for both.
+     */
+    public static final int MAX_BATCH = 10;
     static final String BATCH_RESOURCE = "/clicks/batch";
     private static final Set<String> FIELDS = Set.of("campaignId", "adId", "clickId", "occurredAt");
     private static final Set<String> BATCH_FIELDS = Set.of(Click.BATCH_FIELD);

@@ -11,13 +11,12 @@ import java.util.Map;
  * Counts buffered during one invocation and published at its end as one CloudWatch Embedded Metric Format (EMF)
  * line on stdout, where the Lambda runtime hands it to CloudWatch Logs, which extracts the metrics.
  *
- * <p>Written here instead of through Powertools metrics: the benchmark (bench/cold-start) measured Powertools'
- * first flush (aws-embedded-metrics, jackson-databind ObjectMapper, commons-lang3) at +30-40% cold start over the
- * SDK floor and ~3 MB of jar, for what is one JSON line. The contract is Powertools': the same environment
- * ({@code POWERTOOLS_METRICS_NAMESPACE} required, {@code POWERTOOLS_SERVICE_NAME} as dimension {@code Service}),
- * the same metric names, a {@code ColdStart} count on the first invocation (dimensions Service and FunctionName,
- * with {@code function_request_id}), units Count. Publishing is serialized: Lambda runs one invocation per JVM at
- * a time, but tests drive handlers from many threads.
+ * <p>The namespace is {@code METRICS_NAMESPACE} (required), the dimension {@code Service} is {@code SERVICE_NAME};
+ * a {@code ColdStart} count on the first invocation has the dimensions Service and FunctionName, with
+ * {@code function_request_id}; units are Count. The line has no {@code level}: Lambda's JSON log format counts it as
+ * INFO, so the function's application log level must keep INFO (JavaFunction checks that). Why this is not Powertools
+ * metrics: lambdas/README.md. Publishing is serialized: Lambda runs one invocation per JVM at a time, but tests drive
+ * handlers from many threads.
  */
 public final class AppMetrics {
     private static final Object LOCK = new Object();
@@ -29,7 +28,7 @@ public final class AppMetrics {
      * handler constructors.
      */
     public static void requireConfiguration() {
-        Env.required("POWERTOOLS_METRICS_NAMESPACE");
+        Env.required("METRICS_NAMESPACE");
     }
 
     public void count(String name) {
@@ -47,8 +46,8 @@ public final class AppMetrics {
     /** Never throws: metrics must not turn a good response into an error. */
     public void publish(Context context, boolean coldStart) {
         try {
-            String namespace = Env.required("POWERTOOLS_METRICS_NAMESPACE");
-            String service = Env.optional("POWERTOOLS_SERVICE_NAME", DEFAULT_SERVICE);
+            String namespace = Env.required("METRICS_NAMESPACE");
+            String service = Env.optional("SERVICE_NAME", DEFAULT_SERVICE);
             long now = System.currentTimeMillis();
             List<String> lines = new ArrayList<>(2);
             if (coldStart && context != null) {

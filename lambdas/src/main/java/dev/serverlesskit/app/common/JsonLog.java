@@ -4,20 +4,25 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * A tiny structured logger: one JSON object per line on stdout, which Lambda ships to CloudWatch Logs.
- * Every line carries level, timestamp, message, service, and the request context (correlationId, requestId,
- * coldStart) set by the handler base classes. Threshold from {@code POWERTOOLS_LOG_LEVEL} (default INFO).
+ * A tiny structured logger: one JSON object per line on stdout, in the shape Lambda's JSON log format reads
+ * ({@code level}, an RFC 3339 {@code timestamp}, {@code message}): Lambda ships such a line to CloudWatch Logs as it is
+ * and drops it when its level is below the function's application log level. Every line also carries the service
+ * ({@code SERVICE_NAME}) and the request context (correlationId, requestId, coldStart) set by the handler base
+ * classes. Lines below {@code AWS_LAMBDA_LOG_LEVEL}, which Lambda sets from that application log level, are not even
+ * formatted; without it (Lambda's text format), INFO. Why this is not Powertools logging: lambdas/README.md.
  */
 public final class JsonLog {
-    public enum Level { DEBUG, INFO, WARN, ERROR }
+    /** Lambda's log levels. */
+    public enum Level { TRACE, DEBUG, INFO, WARN, ERROR, FATAL }
 
-    private static final Level THRESHOLD = parseLevel(Env.optional("POWERTOOLS_LOG_LEVEL", "INFO"));
-    private static final String SERVICE = Env.optional("POWERTOOLS_SERVICE_NAME", "service_undefined");
+    private static final Level THRESHOLD = threshold(Env.optional("AWS_LAMBDA_LOG_LEVEL").orElse(null));
+    private static final String SERVICE = Env.optional("SERVICE_NAME", "service_undefined");
     private static final ThreadLocal<Map<String, Object>> CONTEXT = ThreadLocal.withInitial(LinkedHashMap::new);
 
     private JsonLog() {}
@@ -94,11 +99,16 @@ public final class JsonLog {
         }
     }
 
-    private static Level parseLevel(String value) {
-        try {
-            return Level.valueOf(value.trim().toUpperCase(Locale.ROOT).replace("WARNING", "WARN"));
-        } catch (IllegalArgumentException e) {
+    /** The level of {@code AWS_LAMBDA_LOG_LEVEL}'s value; INFO when unset. */
+    static Level threshold(String value) {
+        if (value == null) {
             return Level.INFO;
+        }
+        try {
+            return Level.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Environment variable AWS_LAMBDA_LOG_LEVEL must be one of "
+                    + Arrays.toString(Level.values()) + ", got '" + value + "'", e);
         }
     }
 }
