@@ -1,0 +1,221 @@
+package dev.serverlesskit.tools.review;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.serverlesskit.tools.cfn.StackTemplate;
+import dev.serverlesskit.tools.cfn.Template;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Which functions get new code (and so a new published version) between two sides. A function's code is its jar
+ * asset, named by the jar's content hash; the snapshots replace those hashes by placeholders, so:
+ * <ul>
+ *   <li>two synthesized assemblies: the functions whose asset hash differs. Exact.</li>
+ *   <li>a committed snapshot against a synthesis: the head's jars are read, and a function's jar is counted as changed
+ *       when a file changed since the base revision ends up in it: a source under {@code src/main/java} whose class
+ *       (or a class of its package, for an added or deleted file) is in the jar, a resource under
+ *       {@code src/main/resources} that is in the jar, or a build file ({@code pom.xml}, {@code .mvn/}), which may
+ *       change any jar. The jars are reproducible (same sources, same bytes), so no such change means the same
+ *       hash; a listed function may still get identical bytes (a comment-only edit on the same lines), never the
+ *       other way round.</li>
+ *   <li>neither: unknown, and the report says so.</li>
+ * </ul>
+ */
+public final class CodeVersions {
+    private static final Pattern HASH = Pattern.compile("(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])");
+    private static final Pattern PLACEHOLDER = Pattern.compile("<asset-(\\d+)>");
+
+    /**
+     * @param functions the functions with new code, by name
+     * @param exact     true when read from two asset hashes, false when derived from changed files
+     * @param evidence  why, one line per jar ("lambdas/src/main/java/.../GetPetHandler.java changed")
+     * @param unknown   true when neither side allows telling
+     */
+    public record Result(List<String> functions, boolean exact, List<String> evidence, boolean unknown) {
+        public static Result none() {
+            return new Result(List.of(), true, List.of(), false);
+        }
+    }
+
+    /** A file changed since the base revision: {@code status} as git prints it (A, M, D), M when not known. */
+    public record ChangedFile(char status, String path) {
+        /**
+         * Parses {@code git diff --name-status} lines ("M\tpath", "R100\told\tnew" as a deletion and an addition) or
+         * plain paths.
+         */
+        public static List<ChangedFile> parse(List<String> lines) {
+            List<ChangedFile> files = new ArrayList<>();
+            for (String line : lines) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] parts = line.split("\t");
+                if (parts.length == 1) {
+                    files.add(new ChangedFile('M', parts[0].strip()));
+                } else if ((parts[0].startsWith("R") || parts[0].startsWith("C")) && parts.length == 3) {
+                    if (parts[0].startsWith("R")) {
+                        files.add(new ChangedFile('D', parts[1]));
+                    }
+                    files.add(new ChangedFile('A', parts[2]));
+                } else {
+                    files.add(new ChangedFile(parts[0].charAt(0), parts[1]));
+                }
+            }
+            return files;
+        }
+    }
+
+    private final List<ChangedFile> changedFiles;
+    private final Map<Path, Set<String>> jarEntries = new HashMap<>();
+
+    /** @param changedFiles the repository's files changed since the base revision, or null when not known */
+    public CodeVersions(List<ChangedFile> changedFiles) {
+        this.changedFiles = changedFiles;
+    }
+
+    public Result compare(StackTemplate base, StackTemplate head) {
+        Template headTemplate = head.template();
+        Map<String, String> baseCode = code(base);
+        Map<String, String> headCode = code(head);
+        Map<String, Integer> headOrder = order(head.raw().toString());
+        List<String> changed = new ArrayList<>();
+        Map<String, Set<String>> evidence = new LinkedHashMap<>();
+        boolean exact = true;
+        boolean unknown = false;
+        for (Map.Entry<String, String> e : headCode.entrySet()) {
+            String id = e.getKey();
+            String before = baseCode.get(id);
+            String after = e.getValue();
+            if (before == null) {
+                continue;
+            }
+            String name = headTemplate.name(id);
+            boolean beforeHash = HASH.matcher(before).find();
+            boolean afterHash = HASH.matcher(after).find();
+            if (beforeHash && afterHash || !before.contains("<asset") && !after.contains("<asset")) {
+                if (!before.equals(after)) {
+                    changed.add(name);
+                    evidence.computeIfAbsent("the code asset's hash changed", k -> new TreeSet<>());
+                }
+                continue;
+            }
+            if (afterHash) {
+                exact = false;
+                Matcher placeholder = PLACEHOLDER.matcher(before);
+                Matcher hash = HASH.matcher(after);
+                if (placeholder.find() && hash.find() && headOrder.containsKey(hash.group())
+                        && headOrder.get(hash.group()) != Integer.parseInt(placeholder.group(1))) {
+                    changed.add(name);
+                    evidence.computeIfAbsent("it moved to another jar", k -> new TreeSet<>());
+                    continue;
+                }
+                if (changedFiles == null) {
+                    unknown = true;
+                    continue;
+                }
+                Matcher m = HASH.matcher(after);
+                Path jar = m.find() ? head.assets().get(m.group()) : null;
+                if (jar == null || !Files.isRegularFile(jar)) {
+                    unknown = true;
+                    continue;
+                }
+                Set<String> reasons = reasons(jar);
+                if (!reasons.isEmpty()) {
+                    changed.add(name);
+                    evidence.computeIfAbsent(jar.getFileName().toString(), k -> new TreeSet<>()).addAll(reasons);
+                }
+            } else {
+                unknown = true;
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        evidence.forEach((jar, files) -> lines.add(files.isEmpty() ? jar : jar + " contains changed "
+                + String.join(", ", files)));
+        return new Result(changed, exact, lines, unknown && changed.isEmpty());
+    }
+
+    /** The changed files that end up in the jar. */
+    private Set<String> reasons(Path jar) {
+        Set<String> entries = entries(jar);
+        Set<String> reasons = new TreeSet<>();
+        for (ChangedFile file : changedFiles) {
+            String f = "/" + file.path().replace('\\', '/');
+            int java = f.indexOf("/src/main/java/");
+            int resources = f.indexOf("/src/main/resources/");
+            if (java >= 0 && f.endsWith(".java")) {
+                String cls = f.substring(java + "/src/main/java/".length(), f.length() - ".java".length());
+                String pkg = cls.contains("/") ? cls.substring(0, cls.lastIndexOf('/') + 1) : "";
+                // The head's jars are built from the head's sources: a class added or modified is in the jar it
+                // belongs to; a deleted one is not any more, so its package stands for it.
+                if (entries.contains(cls + ".class")
+                        || file.status() == 'D' && !pkg.isEmpty() && entries.contains(pkg)) {
+                    reasons.add(file.path());
+                }
+            } else if (resources >= 0) {
+                String entry = f.substring(resources + "/src/main/resources/".length());
+                if (entries.contains(entry) || file.status() == 'D') {
+                    reasons.add(file.path());
+                }
+            } else if (f.endsWith("/pom.xml") || f.startsWith("/.mvn/")) {
+                reasons.add(file.path());
+            }
+        }
+        return reasons;
+    }
+
+    private Set<String> entries(Path jar) {
+        return jarEntries.computeIfAbsent(jar, j -> {
+            Set<String> names = new LinkedHashSet<>();
+            try (ZipFile zip = new ZipFile(j.toFile())) {
+                zip.stream().map(ZipEntry::getName).forEach(n -> {
+                    names.add(n);
+                    int slash = n.lastIndexOf('/', n.length() - 2);
+                    if (slash > 0) {
+                        names.add(n.substring(0, slash + 1));
+                    }
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + j, e);
+            }
+            return names;
+        });
+    }
+
+    /** Each Lambda function's code location (S3 key, inline code, image), as written in the raw template. */
+    private static Map<String, String> code(StackTemplate stack) {
+        Map<String, String> code = new LinkedHashMap<>();
+        stack.raw().path("Resources").fields().forEachRemaining(e -> {
+            JsonNode r = e.getValue();
+            if (!r.path("Type").asText().equals("AWS::Lambda::Function")) {
+                return;
+            }
+            JsonNode c = r.path("Properties").path("Code");
+            code.put(e.getKey(), c.toString());
+        });
+        return code;
+    }
+
+    /** The asset hashes of a synthesized template numbered as the snapshots number them (first appearance). */
+    private static Map<String, Integer> order(String raw) {
+        Map<String, Integer> order = new LinkedHashMap<>();
+        Matcher m = HASH.matcher(raw);
+        while (m.find()) {
+            order.putIfAbsent(m.group(), order.size() + 1);
+        }
+        return order;
+    }
+}
