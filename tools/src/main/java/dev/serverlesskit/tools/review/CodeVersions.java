@@ -91,7 +91,8 @@ public final class CodeVersions {
         Template headTemplate = head.template();
         Map<String, String> baseCode = code(base);
         Map<String, String> headCode = code(head);
-        Map<String, Integer> headOrder = order(head.raw().toString());
+        Map<String, Set<String>> baseJars = sharing(baseCode);
+        Map<String, Set<String>> headJars = sharing(headCode);
         List<String> changed = new ArrayList<>();
         Map<String, Set<String>> evidence = new LinkedHashMap<>();
         boolean exact = true;
@@ -113,39 +114,58 @@ public final class CodeVersions {
                 }
                 continue;
             }
-            if (afterHash) {
-                exact = false;
-                Matcher placeholder = PLACEHOLDER.matcher(before);
-                Matcher hash = HASH.matcher(after);
-                if (placeholder.find() && hash.find() && headOrder.containsKey(hash.group())
-                        && headOrder.get(hash.group()) != Integer.parseInt(placeholder.group(1))) {
-                    changed.add(name);
-                    evidence.computeIfAbsent("it moved to another jar", k -> new TreeSet<>());
-                    continue;
-                }
-                if (changedFiles == null) {
-                    unknown = true;
-                    continue;
-                }
-                Matcher m = HASH.matcher(after);
-                Path jar = m.find() ? head.assets().get(m.group()) : null;
-                if (jar == null || !Files.isRegularFile(jar)) {
-                    unknown = true;
-                    continue;
-                }
-                Set<String> reasons = reasons(jar);
-                if (!reasons.isEmpty()) {
-                    changed.add(name);
-                    evidence.computeIfAbsent(jar.getFileName().toString(), k -> new TreeSet<>()).addAll(reasons);
-                }
-            } else {
+            exact = false;
+            if (!baseJars.get(id).equals(headJars.get(id))) {
+                changed.add(name);
+                evidence.computeIfAbsent("a function moved to another jar", k -> new TreeSet<>());
+                continue;
+            }
+            if (noBuildInputChanged()) {
+                continue;
+            }
+            Matcher m = HASH.matcher(after);
+            Path jar = m.find() ? head.assets().get(m.group()) : null;
+            if (changedFiles == null || jar == null || !Files.isRegularFile(jar)) {
                 unknown = true;
+                continue;
+            }
+            Set<String> reasons = reasons(jar);
+            if (!reasons.isEmpty()) {
+                changed.add(name);
+                evidence.computeIfAbsent(jar.getFileName().toString(), k -> new TreeSet<>()).addAll(reasons);
             }
         }
         List<String> lines = new ArrayList<>();
         evidence.forEach((jar, files) -> lines.add(files.isEmpty() ? jar : jar + " contains changed "
                 + String.join(", ", files)));
         return new Result(changed, exact, lines, unknown && changed.isEmpty());
+    }
+
+    /**
+     * For each function, the functions whose code is the same asset: a snapshot numbers its jars in order of first
+     * appearance, so numbers are not compared across sides, only which functions share a jar.
+     */
+    private static Map<String, Set<String>> sharing(Map<String, String> code) {
+        Map<String, Set<String>> byAsset = new LinkedHashMap<>();
+        code.forEach((id, c) -> byAsset.computeIfAbsent(asset(c), k -> new TreeSet<>()).add(id));
+        Map<String, Set<String>> map = new LinkedHashMap<>();
+        code.forEach((id, c) -> map.put(id, byAsset.get(asset(c))));
+        return map;
+    }
+
+    private static String asset(String code) {
+        Matcher h = HASH.matcher(code);
+        if (h.find()) {
+            return h.group();
+        }
+        Matcher p = PLACEHOLDER.matcher(code);
+        return p.find() ? p.group() : code;
+    }
+
+    /** True when the changed files are known and none of them can change a jar (no main source, no build file). */
+    private boolean noBuildInputChanged() {
+        return changedFiles != null && changedFiles.stream().map(f -> "/" + f.path().replace('\\', '/'))
+                .noneMatch(f -> f.contains("/src/main/") || f.endsWith("/pom.xml") || f.startsWith("/.mvn/"));
     }
 
     /** The changed files that end up in the jar. */
@@ -209,13 +229,4 @@ public final class CodeVersions {
         return code;
     }
 
-    /** The asset hashes of a synthesized template numbered as the snapshots number them (first appearance). */
-    private static Map<String, Integer> order(String raw) {
-        Map<String, Integer> order = new LinkedHashMap<>();
-        Matcher m = HASH.matcher(raw);
-        while (m.find()) {
-            order.putIfAbsent(m.group(), order.size() + 1);
-        }
-        return order;
-    }
 }
