@@ -74,7 +74,8 @@ public final class Capacity {
             limits.add(new Limit("account", ACCOUNT_API_RPS, "account API throttle, not in the template"));
             limits.sort(Comparator.comparingDouble(Limit::value));
             JsonNode peak = profile.root().path("routes").path(r.key()).path("peakRps");
-            subjects.add(new Subject(r.key(), "rps", limits, peak.isNumber() ? peak.asDouble() : null));
+            subjects.add(new Subject(r.key(), "rps", limits, peak.isNumber() ? peak.asDouble() * profile.scale()
+                    : null));
         }
         profile.capacity().path("pipelines").fields().forEachRemaining(e -> pipeline(model, profile, e.getKey(),
                 e.getValue()).ifPresent(subjects::add));
@@ -187,7 +188,7 @@ public final class Capacity {
         limits.sort(Comparator.comparingDouble(Limit::value));
         JsonNode peak = p.path("peakPerSecond");
         return Optional.of(new Subject(name + " pipeline", p.path("unit").asText(name + "/s").replace("/s", "")
-                + "/s", limits, peak.isNumber() ? peak.asDouble() : null));
+                + "/s", limits, peak.isNumber() ? peak.asDouble() * profile.scale() : null));
     }
 
     private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode node) {

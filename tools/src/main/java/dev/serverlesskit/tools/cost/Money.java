@@ -23,6 +23,15 @@ public final class Money {
         return sign + "$" + f.format(new BigDecimal(a).setScale(2, RoundingMode.HALF_UP));
     }
 
+    /** A unit price exactly as the price table has it, at least to the cent: $0.0000133334, $3.50. */
+    public static String price(double price) {
+        BigDecimal p = BigDecimal.valueOf(price).stripTrailingZeros();
+        if (p.scale() < 2) {
+            p = p.setScale(2, RoundingMode.UNNECESSARY);
+        }
+        return "$" + p.toPlainString();
+    }
+
     /** A signed delta: +$1.20, -$0.40, $0.00. */
     public static String delta(double amount) {
         if (Math.abs(amount) < 0.005) {

@@ -28,7 +28,7 @@ public final class Prices {
         }
 
         public String describe() {
-            String amount = Money.format(price);
+            String amount = Money.price(price);
             if (per == 1) {
                 return amount + " per " + singular(unit);
             }

@@ -32,7 +32,7 @@ public final class Review {
             Double costBefore, Double costAfter, String costNote, List<String> capacityLowered, String diagram) {
         public boolean hasChanges() {
             return !changes.isEmpty() || !access.isEmpty() || !iam.isEmpty() || !code.functions().isEmpty()
-                    || !status.equals("changed");
+                    || code.unknown() || !status.equals("changed");
         }
     }
 

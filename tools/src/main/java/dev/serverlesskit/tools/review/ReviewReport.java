@@ -94,6 +94,7 @@ public final class ReviewReport {
             int accessChanges = 0;
             int broadenedRoutes = 0;
             int versions = 0;
+            boolean codeUnknown = false;
             double before = 0;
             double after = 0;
             boolean priced = true;
@@ -118,6 +119,7 @@ public final class ReviewReport {
                 accessChanges += r.access().size();
                 broadenedRoutes += (int) r.access().stream().filter(AccessChanges.RouteChange::broadened).count();
                 versions += r.code().functions().size();
+                codeUnknown |= r.code().unknown();
                 if (r.costBefore() != null && r.costAfter() != null) {
                     before += r.costBefore();
                     after += r.costAfter();
@@ -140,7 +142,7 @@ public final class ReviewReport {
                 cells.add(priced ? Money.delta(after - before) : "not priced");
                 cells.add(lowered == 0 ? "—" : "**" + lowered + " lowered**");
             }
-            cells.add(versions == 0 ? "—" : String.valueOf(versions));
+            cells.add(versions > 0 ? String.valueOf(versions) : codeUnknown ? "unknown" : "—");
             rows.computeIfAbsent(String.join("\u0000", cells), k -> new ArrayList<>()).add(s.stage());
         }
         List<List<String>> table = new ArrayList<>();
@@ -206,7 +208,7 @@ public final class ReviewReport {
             List<String> lines = new ArrayList<>();
             lines.add(line);
             if (!c.exact()) {
-                c.evidence().forEach(e -> lines.add("  because " + e));
+                c.evidence().forEach(e -> lines.add("because " + e));
             }
             return List.of(String.join("\n", lines));
         }));
