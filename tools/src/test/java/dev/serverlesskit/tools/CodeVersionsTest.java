@@ -164,7 +164,7 @@ class CodeVersionsTest {
 
         String report = review(Fixtures.snapshots(), head, null).doc().markdown();
 
-        assertThat(report).contains("Code changes unknown: the base is a snapshot (no code hashes)");
+        assertThat(report).contains("Code changes unknown: the base is a snapshot (no code hashes) and the changed files are not known");
     }
 
     @Test

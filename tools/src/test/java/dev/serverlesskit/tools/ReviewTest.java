@@ -57,11 +57,11 @@ class ReviewTest {
                 + "- +dynamodb:DeleteItem on Pets, Pets/index/* for AddPet ⚠\n");
         assertThat(r.markdown()).doesNotContain("IAM Statement Changes", "(NOTE: There may be security-related");
         assertThat(r.outcome().passes()).isFalse();
-        assertThat(r.markdown()).contains("iam dev,staging,prod AddPet dynamodb:DeleteItem on Pets, Pets/index/* --");
+        assertThat(r.markdown()).contains("iam dev,staging,prod AddPet +dynamodb:DeleteItem --");
 
         Result acknowledged = review(t -> everyStage(t, (k, tpl) -> Fixtures.grant(k, tpl, "AddPet",
                 "dynamodb:DeleteItem")), Acknowledgments.parse(List.of(
-                        "iam * AddPet dynamodb:DeleteItem on Pets, Pets/index/* -- admins remove sold-out pets"), "a"));
+                        "iam * AddPet +dynamodb:DeleteItem -- admins remove sold-out pets"), "a"));
         assertThat(acknowledged.outcome().passes()).isTrue();
         assertThat(acknowledged.outcome().stale()).isEmpty();
         assertThat(acknowledged.markdown()).contains("**Check: passes**, with 3 acknowledged findings.",

@@ -145,7 +145,7 @@ public final class Stacks {
         });
     }
 
-    /** The stack's file assets by hash, from its asset manifest. */
+    /** The stack's file and directory assets by hash, from its asset manifest. */
     private static Map<String, Path> assets(Path dir, JsonNode stackArtifact, JsonNode manifest) {
         Map<String, Path> assets = new LinkedHashMap<>();
         for (JsonNode dependency : stackArtifact.path("dependencies")) {
@@ -156,7 +156,7 @@ public final class Stacks {
             JsonNode assetManifest = Json.read(dir.resolve(artifact.path("properties").path("file").asText()));
             assetManifest.path("files").fields().forEachRemaining(f -> {
                 JsonNode source = f.getValue().path("source");
-                if (source.path("packaging").asText("file").equals("file")) {
+                if (source.has("path")) {
                     assets.put(f.getKey(), dir.resolve(source.path("path").asText()).normalize());
                 }
             });

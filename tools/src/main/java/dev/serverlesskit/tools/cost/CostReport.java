@@ -34,7 +34,7 @@ public final class CostReport {
         for (Line l : e.lines()) {
             rows.add(List.of(l.resource() + " (" + l.service() + ")", l.driver() + (l.note() == null ? ""
                     : " — " + l.note()), Money.quantity(Math.round(l.quantity() * 1000) / 1000d),
-                    l.price().describe(), Money.format(l.monthly())));
+                    l.price().describe(), Money.monthly(l.monthly())));
         }
         rows.add(List.of("**Total**", "", "", "", "**" + Money.format(e.total()) + "**"));
         doc.table(List.of("Resource", "Driver", "Quantity", "Unit price", "Monthly"), rows);
@@ -42,7 +42,7 @@ public final class CostReport {
         List<String> fixed = new ArrayList<>();
         for (Line l : floor.lines()) {
             if (l.monthly() > 0) {
-                fixed.add(l.resource() + " " + l.driver() + " " + Money.format(l.monthly()));
+                fixed.add(l.resource() + " " + l.driver() + " " + Money.monthly(l.monthly()));
             }
         }
         doc.paragraph("**Fixed floor at zero traffic: " + Money.format(floor.total()) + "**"

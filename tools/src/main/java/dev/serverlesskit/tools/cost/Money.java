@@ -23,6 +23,11 @@ public final class Money {
         return sign + "$" + f.format(new BigDecimal(a).setScale(2, RoundingMode.HALF_UP));
     }
 
+    /** A monthly amount in a bill: to the cent, "<$0.01" for a fraction of a cent. */
+    public static String monthly(double amount) {
+        return amount > 0 && amount < 0.005 ? "<$0.01" : format(amount);
+    }
+
     /** A unit price exactly as the price table has it, at least to the cent: $0.0000133334, $3.50. */
     public static String price(double price) {
         BigDecimal p = BigDecimal.valueOf(price).stripTrailingZeros();

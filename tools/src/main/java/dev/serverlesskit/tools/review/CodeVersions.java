@@ -43,11 +43,11 @@ public final class CodeVersions {
      * @param functions the functions with new code, by name
      * @param exact     true when read from two asset hashes, false when derived from changed files
      * @param evidence  why, one line per jar ("lambdas/src/main/java/.../GetPetHandler.java changed")
-     * @param unknown   true when neither side allows telling
+     * @param unknown   why it cannot tell (the changed files were not given, an asset is missing), else null
      */
-    public record Result(List<String> functions, boolean exact, List<String> evidence, boolean unknown) {
+    public record Result(List<String> functions, boolean exact, List<String> evidence, String unknown) {
         public static Result none() {
-            return new Result(List.of(), true, List.of(), false);
+            return new Result(List.of(), true, List.of(), null);
         }
     }
 
@@ -96,7 +96,7 @@ public final class CodeVersions {
         List<String> changed = new ArrayList<>();
         Map<String, Set<String>> evidence = new LinkedHashMap<>();
         boolean exact = true;
-        boolean unknown = false;
+        String unknown = null;
         for (Map.Entry<String, String> e : headCode.entrySet()) {
             String id = e.getKey();
             String before = baseCode.get(id);
@@ -125,8 +125,12 @@ public final class CodeVersions {
             }
             Matcher m = HASH.matcher(after);
             Path jar = m.find() ? head.assets().get(m.group()) : null;
-            if (changedFiles == null || jar == null || !Files.isRegularFile(jar)) {
-                unknown = true;
+            if (changedFiles == null) {
+                unknown = "the base is a snapshot (no code hashes) and the changed files are not known";
+                continue;
+            }
+            if (jar == null || !Files.exists(jar)) {
+                unknown = "the code of " + name + " is not in the assembly";
                 continue;
             }
             Set<String> reasons = reasons(jar);
@@ -138,7 +142,7 @@ public final class CodeVersions {
         List<String> lines = new ArrayList<>();
         evidence.forEach((jar, files) -> lines.add(files.isEmpty() ? jar : jar + " contains changed "
                 + String.join(", ", files)));
-        return new Result(changed, exact, lines, unknown && changed.isEmpty());
+        return new Result(changed, exact, lines, changed.isEmpty() ? unknown : null);
     }
 
     /**
@@ -192,6 +196,8 @@ public final class CodeVersions {
                 }
             } else if (f.endsWith("/pom.xml") || f.startsWith("/.mvn/")) {
                 reasons.add(file.path());
+            } else if (entries.stream().anyMatch(e -> f.endsWith("/" + e))) {
+                reasons.add(file.path());
             }
         }
         return reasons;
@@ -200,6 +206,16 @@ public final class CodeVersions {
     private Set<String> entries(Path jar) {
         return jarEntries.computeIfAbsent(jar, j -> {
             Set<String> names = new LinkedHashSet<>();
+            if (Files.isDirectory(j)) {
+                // A directory asset (CDK Pipelines' own function, a bundled directory): its files by relative path.
+                try (java.util.stream.Stream<Path> files = Files.walk(j)) {
+                    files.filter(Files::isRegularFile).forEach(f -> names.add(j.relativize(f).toString()
+                            .replace('\\', '/')));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + j, e);
+                }
+                return names;
+            }
             try (ZipFile zip = new ZipFile(j.toFile())) {
                 zip.stream().map(ZipEntry::getName).forEach(n -> {
                     names.add(n);

@@ -32,7 +32,7 @@ public final class Review {
             Double costBefore, Double costAfter, String costNote, List<String> capacityLowered, String diagram) {
         public boolean hasChanges() {
             return !changes.isEmpty() || !access.isEmpty() || !iam.isEmpty() || !code.functions().isEmpty()
-                    || code.unknown() || !status.equals("changed");
+                    || code.unknown() != null || !status.equals("changed");
         }
     }
 
@@ -168,11 +168,21 @@ public final class Review {
                         + String.join("; ", a.broadenings())));
             }
         }
+        // One finding per principal whose permissions broaden, naming the actions it gains: a new role is one finding,
+        // not one per action CDK granted it.
+        Map<String, List<Iam.Change>> byPrincipal = new LinkedHashMap<>();
         for (Iam.Change c : r.iam()) {
             if (c.broadening()) {
-                findings.add(new Finding("iam", stage, c.subject(), c.describe()));
+                byPrincipal.computeIfAbsent(c.principal(), k -> new ArrayList<>()).add(c);
             }
         }
+        byPrincipal.forEach((principal, changes) -> {
+            Set<String> actions = new java.util.TreeSet<>();
+            changes.forEach(c -> actions.add((c.effect().equals("Allow") ? "+" : "-Deny ") + c.action()));
+            String description = changes.size() == 1 ? changes.get(0).describe() : principal + " gains "
+                    + String.join(", ", actions).replace("+", "") + " (see IAM)";
+            findings.add(new Finding("iam", stage, principal + " " + String.join(" ", actions), description));
+        });
         return findings;
     }
 

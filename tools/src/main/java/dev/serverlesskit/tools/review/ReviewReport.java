@@ -119,7 +119,7 @@ public final class ReviewReport {
                 accessChanges += r.access().size();
                 broadenedRoutes += (int) r.access().stream().filter(AccessChanges.RouteChange::broadened).count();
                 versions += r.code().functions().size();
-                codeUnknown |= r.code().unknown();
+                codeUnknown |= r.code().unknown() != null;
                 if (r.costBefore() != null && r.costAfter() != null) {
                     before += r.costBefore();
                     after += r.costAfter();
@@ -200,8 +200,7 @@ public final class ReviewReport {
         Map<List<String>, List<String>> groups = collapse(results, s -> perStack(s, r -> {
             CodeVersions.Result c = r.code();
             if (c.functions().isEmpty()) {
-                return c.unknown() ? List.of("Code changes unknown: the base is a snapshot (no code hashes) and no"
-                        + " list of changed files was given.") : List.of();
+                return c.unknown() != null ? List.of("Code changes unknown: " + c.unknown() + ".") : List.of();
             }
             String line = "New code, so new versions of " + String.join(", ", c.functions().stream().sorted()
                     .toList()) + (c.exact() ? " (their code asset changed)" : "");
