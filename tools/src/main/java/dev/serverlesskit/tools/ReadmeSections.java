@@ -1,5 +1,6 @@
 package dev.serverlesskit.tools;
 
+import dev.serverlesskit.tools.capacity.Capacity;
 import dev.serverlesskit.tools.cfn.AppModel;
 import dev.serverlesskit.tools.cfn.StackTemplate;
 import dev.serverlesskit.tools.cfn.Stacks;
@@ -14,12 +15,12 @@ import java.util.regex.Pattern;
 
 /**
  * The README's generated sections, between {@code <!-- generated: <command> -->} and {@code <!-- end generated -->}:
- * {@code scripts/diagram --stage S} and {@code scripts/cost --stage S}, from the committed snapshots and the default
+ * {@code scripts/diagram --stage S}, {@code scripts/cost --stage S} and {@code scripts/capacity --stage S}, from the committed snapshots and the default
  * traffic profile. {@code ReadmeTest} fails when one is stale; {@code scripts/update-readme} rewrites them.
  */
 public final class ReadmeSections {
     private static final Pattern SECTION = Pattern.compile(
-            "(<!-- generated: (scripts/(?:diagram|cost) --stage ([a-z0-9-]+)) -->\\n)(.*?)(<!-- end generated -->)",
+            "(<!-- generated: (scripts/(?:diagram|cost|capacity) --stage ([a-z0-9-]+)) -->\\n)(.*?)(<!-- end generated -->)",
             Pattern.DOTALL);
 
     private final Stacks stacks;
@@ -39,6 +40,11 @@ public final class ReadmeSections {
         AppModel model = new AppModel(s.template());
         if (command.startsWith("scripts/diagram")) {
             return "```mermaid\n" + Diagram.mermaid(Diagram.graph(model)) + "```\n";
+        }
+        if (command.startsWith("scripts/capacity")) {
+            java.util.List<String> lines = new ArrayList<>();
+            Capacity.of(model, profile.forStage(stage)).forEach(c -> lines.add(c.describe()));
+            return new dev.serverlesskit.tools.doc.Doc().bullets(lines).markdown();
         }
         return CostReport.render(stage, model, profile, prices, s.regionOrInferred(), true).markdown();
     }

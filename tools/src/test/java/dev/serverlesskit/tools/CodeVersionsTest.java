@@ -98,7 +98,7 @@ class CodeVersionsTest {
         Path base = assembly("base", JAR_DYNAMODB, JAR_SQS);
         Path head = assembly("head", "c".repeat(63) + "3", JAR_SQS);
 
-        String report = review(base, head, null).doc().markdown();
+        String report = review(base, head, null).doc().markdown(0);
 
         assertThat(report).contains("| dev | 0 | 0 | 0 | 0 | none | none | not priced | — | 7 |");
         assertThat(report).contains("- New code, so new versions of " + DYNAMODB_FUNCTIONS
@@ -112,7 +112,7 @@ class CodeVersionsTest {
 
         String report = review(Fixtures.snapshots(), head, List.of(
                 "M\tlambdas/src/main/java/dev/serverlesskit/app/adclicks/RecordClickHandler.java",
-                "M\tlambdas/src/test/java/dev/serverlesskit/app/adclicks/RecordClickHandlerTest.java")).doc().markdown();
+                "M\tlambdas/src/test/java/dev/serverlesskit/app/adclicks/RecordClickHandlerTest.java")).doc().markdown(0);
 
         assertThat(report).contains("- New code, so new versions of RecordClick\n  because asset." + JAR_SQS
                 + ".jar contains changed lambdas/src/main/java/dev/serverlesskit/app/adclicks/RecordClickHandler.java");
@@ -124,7 +124,7 @@ class CodeVersionsTest {
         Path head = assembly("head", JAR_DYNAMODB, JAR_SQS);
 
         String report = review(Fixtures.snapshots(), head, List.of(
-                "M\tlambdas/src/main/java/dev/serverlesskit/app/common/Json.java")).doc().markdown();
+                "M\tlambdas/src/main/java/dev/serverlesskit/app/common/Json.java")).doc().markdown(0);
 
         assertThat(report).contains("- New code, so new versions of " + DYNAMODB_FUNCTIONS.replace("PurchasePet",
                 "PurchasePet, RecordClick"));
@@ -135,15 +135,15 @@ class CodeVersionsTest {
         Path head = assembly("head", JAR_DYNAMODB, JAR_SQS);
 
         String deleted = review(Fixtures.snapshots(), head, List.of(
-                "D\tlambdas/src/main/java/dev/serverlesskit/app/petstore/Pets.java")).doc().markdown();
+                "D\tlambdas/src/main/java/dev/serverlesskit/app/petstore/Pets.java")).doc().markdown(0);
         assertThat(deleted).contains("- New code, so new versions of " + DYNAMODB_FUNCTIONS + "\n");
 
         String resource = review(Fixtures.snapshots(), head, List.of(
-                "M\tlambdas/src/main/resources/log4j2.component.properties")).doc().markdown();
+                "M\tlambdas/src/main/resources/log4j2.component.properties")).doc().markdown(0);
         assertThat(resource).contains("- New code, so new versions of " + DYNAMODB_FUNCTIONS + "\n");
 
         String added = review(Fixtures.snapshots(), head, List.of(
-                "A\tlambdas/src/main/java/dev/serverlesskit/app/petstore/NotInAnyJar.java")).doc().markdown();
+                "A\tlambdas/src/main/java/dev/serverlesskit/app/petstore/NotInAnyJar.java")).doc().markdown(0);
         assertThat(added).contains("No infrastructure changes and no new code");
     }
 
@@ -151,10 +151,10 @@ class CodeVersionsTest {
     void aBuildFileMayChangeEveryJarAndNoChangedFilesMeansNoNewCode() throws IOException {
         Path head = assembly("head", JAR_DYNAMODB, JAR_SQS);
 
-        String pom = review(Fixtures.snapshots(), head, List.of("M\tpom.xml")).doc().markdown();
+        String pom = review(Fixtures.snapshots(), head, List.of("M\tpom.xml")).doc().markdown(0);
         assertThat(pom).contains("RecordClick", "ListPets", "contains changed pom.xml");
 
-        String docs = review(Fixtures.snapshots(), head, List.of("M\tREADME.md")).doc().markdown();
+        String docs = review(Fixtures.snapshots(), head, List.of("M\tREADME.md")).doc().markdown(0);
         assertThat(docs).contains("No infrastructure changes and no new code in any stage.");
     }
 
@@ -162,7 +162,7 @@ class CodeVersionsTest {
     void withoutTheChangedFilesASnapshotCannotTellAndTheReportSaysSo() throws IOException {
         Path head = assembly("head", JAR_DYNAMODB, JAR_SQS);
 
-        String report = review(Fixtures.snapshots(), head, null).doc().markdown();
+        String report = review(Fixtures.snapshots(), head, null).doc().markdown(0);
 
         assertThat(report).contains("Code changes unknown: the base is a snapshot (no code hashes) and the changed files are not known");
     }

@@ -34,7 +34,7 @@ class ReviewTest {
         List<Review.StageResult> results = new Review(PROFILE, Prices.load(), new CodeVersions(List.of()))
                 .review(base, head);
         ReviewReport.Outcome outcome = ReviewReport.render(results, acks, "Infrastructure review");
-        return new Result(outcome.doc().markdown(), outcome);
+        return new Result(outcome.doc().markdown(0), outcome);
     }
 
     private static Result review(Consumer<Map<String, ObjectNode>> change) {

@@ -60,6 +60,8 @@ public final class AppModel {
             }
             if (reason != null) {
                 sb.append(": \"").append(reason).append("\"");
+            } else if (kind.equals("public")) {
+                sb.append(" (no reason in the template)");
             }
             details.forEach((k, v) -> sb.append("; ").append(k).append(": ").append(v));
             return sb.toString();

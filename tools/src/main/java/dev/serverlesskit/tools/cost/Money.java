@@ -25,7 +25,11 @@ public final class Money {
 
     /** A monthly amount in a bill: to the cent, "<$0.01" for a fraction of a cent. */
     public static String monthly(double amount) {
-        return amount > 0 && amount < 0.005 ? "<$0.01" : format(amount);
+        if (amount > 0 && amount < 0.005) {
+            return "<$0.01";
+        }
+        DecimalFormat f = new DecimalFormat("#,##0.00", DecimalFormatSymbols.getInstance(Locale.ROOT));
+        return (amount < 0 ? "-$" : "$") + f.format(new BigDecimal(Math.abs(amount)).setScale(2, RoundingMode.HALF_UP));
     }
 
     /** A unit price exactly as the price table has it, at least to the cent: $0.0000133334, $3.50. */

@@ -60,9 +60,15 @@ public final class Doc {
         return blocks;
     }
 
+    /** Markdown with paragraphs and list items wrapped at 120 columns. */
     public String markdown() {
+        return markdown(120);
+    }
+
+    /** Markdown with paragraphs and list items wrapped at {@code width} columns; 0 does not wrap. */
+    public String markdown(int width) {
         StringBuilder sb = new StringBuilder();
-        markdown(blocks, sb);
+        markdown(blocks, sb, width);
         return sb.toString().stripTrailing() + "\n";
     }
 
@@ -72,12 +78,12 @@ public final class Doc {
         return sb.toString().stripTrailing() + "\n";
     }
 
-    private static void markdown(List<Block> blocks, StringBuilder sb) {
+    private static void markdown(List<Block> blocks, StringBuilder sb, int width) {
         for (Block block : blocks) {
             if (block instanceof Heading h) {
                 sb.append("#".repeat(h.level())).append(' ').append(h.text()).append("\n\n");
             } else if (block instanceof Paragraph p) {
-                sb.append(p.text()).append("\n\n");
+                sb.append(wrap(p.text(), 0, width)).append("\n\n");
             } else if (block instanceof Table t) {
                 sb.append("| ").append(String.join(" | ", escape(t.header()))).append(" |\n");
                 sb.append("|").append("---|".repeat(t.header().size())).append('\n');
@@ -87,7 +93,9 @@ public final class Doc {
                 sb.append('\n');
             } else if (block instanceof Bullets b) {
                 for (String item : b.items()) {
-                    sb.append("- ").append(item.replace("\n", "\n  ")).append('\n');
+                    List<String> lines = new ArrayList<>();
+                    item.lines().forEach(l -> lines.add(wrap(l, 2, width)));
+                    sb.append("- ").append(String.join("\n  ", lines)).append('\n');
                 }
                 sb.append('\n');
             } else if (block instanceof Code c) {
@@ -95,10 +103,32 @@ public final class Doc {
             } else if (block instanceof Details d) {
                 sb.append("<details").append(d.open() ? " open" : "").append("><summary>").append(d.summary())
                         .append("</summary>\n\n");
-                markdown(d.blocks(), sb);
+                markdown(d.blocks(), sb, width);
                 sb.append("</details>\n\n");
             }
         }
+    }
+
+    /** Markdown text wrapped at 120 columns on spaces (a soft line break renders as a space). */
+    static String wrap(String text, int indent, int columns) {
+        if (columns <= 0) {
+            return text;
+        }
+        int width = columns - indent - 2;
+        StringBuilder sb = new StringBuilder();
+        int line = 0;
+        for (String word : text.split(" ", -1)) {
+            if (line > 0 && line + 1 + word.length() > width) {
+                sb.append('\n').append(" ".repeat(indent));
+                line = 0;
+            } else if (sb.length() > 0) {
+                sb.append(' ');
+                line++;
+            }
+            sb.append(word);
+            line += word.length();
+        }
+        return sb.toString();
     }
 
     private static List<String> escape(List<String> cells) {

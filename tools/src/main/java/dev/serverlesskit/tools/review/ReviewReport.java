@@ -332,8 +332,8 @@ public final class ReviewReport {
             List<String> routine = new ArrayList<>();
             for (Change c : r.changes()) {
                 if (c.routine()) {
-                    routine.add(c.typeLabel() + " " + c.name() + " " + (c.kind() == Kind.REPLACED ? "replaced"
-                            : c.kind().name().toLowerCase(java.util.Locale.ROOT)));
+                    routine.add(c.type().equals("AWS::ApiGateway::Deployment") ? "a new deployment of the API"
+                            : c.typeLabel() + " " + c.name() + " " + c.kind().name().toLowerCase(java.util.Locale.ROOT));
                     continue;
                 }
                 String sign = switch (c.kind()) {
@@ -388,7 +388,10 @@ public final class ReviewReport {
         doc.heading(3, "Findings");
         List<List<String>> rows = new ArrayList<>();
         List<String> toAdd = new ArrayList<>();
-        for (List<Finding> group : grouped.values()) {
+        List<List<Finding>> groups = new ArrayList<>(grouped.values());
+        List<String> kinds = List.of("destroy", "access", "iam");
+        groups.sort(java.util.Comparator.comparingInt(g -> kinds.indexOf(g.get(0).kind())));
+        for (List<Finding> group : groups) {
             Finding first = group.get(0);
             List<String> stages = group.stream().map(Finding::stage).distinct().toList();
             List<String> open = group.stream().filter(unacknowledged::contains).map(Finding::stage).distinct()

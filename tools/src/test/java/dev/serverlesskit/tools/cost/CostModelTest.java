@@ -180,7 +180,7 @@ class CostModelTest {
     @Test
     void theBreakEvenIsTheTrafficAtWhichTheReplacedServicesCostAsMuchAsTheAlwaysOnAlternative() {
         String report = CostReport.render("test", model(), Profile.of(Json.parse(PROFILE)), Prices.load(),
-                "eu-west-1", false).markdown();
+                "eu-west-1", false).markdown(0);
 
         double alternative = 1460 * 0.0184 + 730 * 0.0252 + 730 * 0.008;
         double replaced = 0.20 + 0.100 * 1_000_000 * 0.0000133334 + 0.02 + 10_000 * 0.0000166667 + 3.50;
