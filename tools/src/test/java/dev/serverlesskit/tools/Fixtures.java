@@ -146,6 +146,26 @@ final class Fixtures {
         ObjectNode metadata = (ObjectNode) r.get("Metadata");
         metadata.put("serverlesskit:access", "public");
         metadata.set("serverlesskit:accessDetails", Json.MAPPER.createObjectNode().put("reason", reason));
+        redeploy(t);
+    }
+
+    /**
+     * A new API deployment, as the CDK makes for any change to the API: the deployment's logical id ends with a hash of
+     * the API's configuration, so it changes, and the stage points at the new one.
+     */
+    static void redeploy(ObjectNode t) {
+        ObjectNode resources = (ObjectNode) t.get("Resources");
+        for (String id : new ArrayList<>(Json.fieldNames(resources))) {
+            if (!resources.get(id).path("Type").asText().equals("AWS::ApiGateway::Deployment")) {
+                continue;
+            }
+            String renamed = id.substring(0, id.length() - 8) + "0ddba11e";
+            String text = t.toString().replace("\"" + id + "\"", "\"" + renamed + "\"");
+            ObjectNode copy = (ObjectNode) Json.parse(text);
+            t.removeAll();
+            t.setAll(copy);
+            return;
+        }
     }
 
     static void alarmThreshold(ObjectNode t, String alarmPathSuffix, int threshold) {

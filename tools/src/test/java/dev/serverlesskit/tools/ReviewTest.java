@@ -121,6 +121,7 @@ class ReviewTest {
                 + " systems\"** |\n");
         assertThat(r.markdown()).contains("| access | dev, staging, prod | POST /pets: groups:admins → public |"
                 + " **not acknowledged** |");
+        assertThat(r.markdown()).contains("routine: a new deployment of the API\n");
         assertThat(r.outcome().passes()).isFalse();
 
         Result acknowledged = review(change, Acknowledgments.parse(List.of(
