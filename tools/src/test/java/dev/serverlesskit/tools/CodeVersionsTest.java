@@ -159,6 +159,18 @@ class CodeVersionsTest {
     }
 
     @Test
+    void aFunctionMovedIntoAnotherJarIsTheOnlyOneWithNewCode() throws IOException {
+        // RecordClick now deploys the jar the other functions use; no source of the jars changed.
+        Path head = assembly("head", JAR_DYNAMODB, JAR_DYNAMODB);
+
+        String report = review(Fixtures.snapshots(), head, List.of(
+                "M\tinfra/src/main/java/dev/serverlesskit/infra/AdClicks.java")).doc().markdown(0);
+
+        assertThat(report).contains("- New code, so new versions of RecordClick\n  because a function moved to another"
+                + " jar");
+    }
+
+    @Test
     void withoutTheChangedFilesASnapshotCannotTellAndTheReportSaysSo() throws IOException {
         Path head = assembly("head", JAR_DYNAMODB, JAR_SQS);
 

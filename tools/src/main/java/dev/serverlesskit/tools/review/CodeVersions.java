@@ -91,8 +91,7 @@ public final class CodeVersions {
         Template headTemplate = head.template();
         Map<String, String> baseCode = code(base);
         Map<String, String> headCode = code(head);
-        Map<String, Set<String>> baseJars = sharing(baseCode);
-        Map<String, Set<String>> headJars = sharing(headCode);
+        Set<String> moved = moved(baseCode, headCode);
         List<String> changed = new ArrayList<>();
         Map<String, Set<String>> evidence = new LinkedHashMap<>();
         boolean exact = true;
@@ -115,7 +114,7 @@ public final class CodeVersions {
                 continue;
             }
             exact = false;
-            if (!baseJars.get(id).equals(headJars.get(id))) {
+            if (moved.contains(id)) {
                 changed.add(name);
                 evidence.computeIfAbsent("a function moved to another jar", k -> new TreeSet<>());
                 continue;
@@ -146,15 +145,43 @@ public final class CodeVersions {
     }
 
     /**
-     * For each function, the functions whose code is the same asset: a snapshot numbers its jars in order of first
-     * appearance, so numbers are not compared across sides, only which functions share a jar.
+     * The functions whose code is another jar than before. A snapshot numbers its jars in order of first appearance,
+     * so its placeholders are not compared with the other side's; instead each of the base's jars is matched with the
+     * jar most of its functions use in the head, and a function that uses another one moved (when two base jars match
+     * the same head jar, the functions of the smaller one moved into it).
      */
-    private static Map<String, Set<String>> sharing(Map<String, String> code) {
-        Map<String, Set<String>> byAsset = new LinkedHashMap<>();
-        code.forEach((id, c) -> byAsset.computeIfAbsent(asset(c), k -> new TreeSet<>()).add(id));
-        Map<String, Set<String>> map = new LinkedHashMap<>();
-        code.forEach((id, c) -> map.put(id, byAsset.get(asset(c))));
-        return map;
+    private static Set<String> moved(Map<String, String> baseCode, Map<String, String> headCode) {
+        Map<String, Map<String, Integer>> votes = new LinkedHashMap<>();
+        baseCode.forEach((id, c) -> {
+            if (headCode.containsKey(id)) {
+                votes.computeIfAbsent(asset(c), k -> new LinkedHashMap<>()).merge(asset(headCode.get(id)), 1,
+                        Integer::sum);
+            }
+        });
+        Map<String, String> match = new LinkedHashMap<>();
+        votes.forEach((base, counts) -> match.put(base, counts.entrySet().stream()
+                .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null)));
+        Map<String, String> owner = new LinkedHashMap<>();
+        votes.forEach((base, counts) -> {
+            String head = match.get(base);
+            int size = counts.values().stream().mapToInt(Integer::intValue).sum();
+            String current = owner.get(head);
+            if (current == null || size > votes.get(current).values().stream().mapToInt(Integer::intValue).sum()) {
+                owner.put(head, base);
+            }
+        });
+        Set<String> moved = new TreeSet<>();
+        baseCode.forEach((id, c) -> {
+            if (!headCode.containsKey(id)) {
+                return;
+            }
+            String base = asset(c);
+            String head = asset(headCode.get(id));
+            if (!head.equals(match.get(base)) || !base.equals(owner.get(head))) {
+                moved.add(id);
+            }
+        });
+        return moved;
     }
 
     private static String asset(String code) {

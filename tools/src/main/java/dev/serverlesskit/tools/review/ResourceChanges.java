@@ -1,9 +1,6 @@
 package dev.serverlesskit.tools.review;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.serverlesskit.tools.cfn.Intrinsics;
 import dev.serverlesskit.tools.cfn.Json;
 import dev.serverlesskit.tools.cfn.Template;
@@ -19,8 +16,8 @@ import java.util.TreeSet;
  * The resources one stack adds, removes, updates and replaces between two templates, with the properties that
  * changed (semantic diffs, {@link ValueDiff}), whether CloudFormation replaces the resource ({@link Replacement}) and
  * what that does to its data ({@link Risk}). A resource whose logical id changed but whose construct path did not
- * (an API deployment, a function version) is one replacement, not a removal and an addition; references to it are
- * compared by what they point at.
+ * (an API deployment, a function version) is one replacement, not a removal and an addition; property values are
+ * compared by what their references point at, so references to it do not change.
  */
 public final class ResourceChanges {
     /** What happens to a resource. */
@@ -92,7 +89,7 @@ public final class ResourceChanges {
             }
             String old = renamed.entrySet().stream().filter(e -> e.getValue().equals(id)).map(Map.Entry::getKey)
                     .findFirst().orElse(id);
-            Change change = compare(base, old, head, id, renamed);
+            Change change = compare(base, old, head, id);
             if (change != null) {
                 changes.add(change);
             }
@@ -100,8 +97,8 @@ public final class ResourceChanges {
         return changes;
     }
 
-    private static Change compare(Template base, String oldId, Template head, String id, Map<String, String> renamed) {
-        JsonNode before = mapReferences(base.resource(oldId), renamed);
+    private static Change compare(Template base, String oldId, Template head, String id) {
+        JsonNode before = base.resource(oldId);
         JsonNode after = head.resource(id);
         String type = head.type(id);
         boolean idChanged = !oldId.equals(id);
@@ -122,6 +119,12 @@ public final class ResourceChanges {
             if (bp.path(prop).equals(ap.path(prop))) {
                 continue;
             }
+            // Compared by what references point at: a renamed logical id (a new API deployment) is no change here.
+            List<String> propertyLines = ValueDiff.diff(prop, Intrinsics.display(bp.get(prop), base),
+                    Intrinsics.display(ap.get(prop), head));
+            if (propertyLines.isEmpty()) {
+                continue;
+            }
             if (Replacement.replaces(type, prop)) {
                 cause = cause == null ? prop : cause;
             } else if (!Replacement.knows(type)) {
@@ -133,8 +136,7 @@ public final class ResourceChanges {
                 lines.add("~ " + prop + ": statements changed (see IAM)");
                 continue;
             }
-            lines.addAll(ValueDiff.diff(prop, Intrinsics.display(bp.get(prop), base),
-                    Intrinsics.display(ap.get(prop), head)));
+            lines.addAll(propertyLines);
         }
         for (String prop : props) {
             if (cause != null && ap.has(prop) && Replacement.isNameProperty(type, prop)) {
@@ -166,52 +168,5 @@ public final class ResourceChanges {
             case "AWS::Cognito::UserPool" -> properties.path("DeletionProtection").asText("").equals("ACTIVE");
             default -> false;
         };
-    }
-
-    /** The value with references to renamed resources pointing at their new logical ids. */
-    static JsonNode mapReferences(JsonNode node, Map<String, String> renamed) {
-        if (renamed.isEmpty() || node == null) {
-            return node;
-        }
-        if (node.isTextual()) {
-            String text = node.asText();
-            String mapped = renamed.getOrDefault(text, text);
-            if (text.contains("${")) {
-                for (Map.Entry<String, String> e : renamed.entrySet()) {
-                    mapped = mapped.replace("${" + e.getKey() + "}", "${" + e.getValue() + "}")
-                            .replace("${" + e.getKey() + ".", "${" + e.getValue() + ".");
-                }
-            }
-            return mapped.equals(text) ? node : TextNode.valueOf(mapped);
-        }
-        if (node.isArray()) {
-            ArrayNode copy = Json.MAPPER.createArrayNode();
-            node.forEach(e -> copy.add(mapReferences(e, renamed)));
-            return copy;
-        }
-        if (node.isObject()) {
-            ObjectNode copy = Json.MAPPER.createObjectNode();
-            node.fields().forEachRemaining(e -> {
-                boolean reference = e.getKey().equals("Ref") || e.getKey().equals("Fn::GetAtt")
-                        || e.getKey().equals("Fn::Sub") || e.getKey().equals("DependsOn");
-                copy.set(e.getKey(), reference ? mapReferences(e.getValue(), renamed)
-                        : mapReferencesNested(e.getValue(), renamed));
-            });
-            return copy;
-        }
-        return node;
-    }
-
-    /** Below a non-reference key only intrinsic functions are mapped, never plain strings. */
-    private static JsonNode mapReferencesNested(JsonNode node, Map<String, String> renamed) {
-        if (node.isArray()) {
-            ArrayNode copy = Json.MAPPER.createArrayNode();
-            node.forEach(e -> copy.add(mapReferencesNested(e, renamed)));
-            return copy;
-        }
-        if (node.isObject()) {
-            return mapReferences(node, renamed);
-        }
-        return node;
     }
 }
