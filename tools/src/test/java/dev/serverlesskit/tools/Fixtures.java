@@ -154,18 +154,19 @@ final class Fixtures {
      * the API's configuration, so it changes, and the stage points at the new one.
      */
     static void redeploy(ObjectNode t) {
-        ObjectNode resources = (ObjectNode) t.get("Resources");
-        for (String id : new ArrayList<>(Json.fieldNames(resources))) {
-            if (!resources.get(id).path("Type").asText().equals("AWS::ApiGateway::Deployment")) {
-                continue;
+        for (String id : Json.fieldNames(t.get("Resources"))) {
+            if (t.get("Resources").get(id).path("Type").asText().equals("AWS::ApiGateway::Deployment")) {
+                renameLogicalId(t, id, id.substring(0, id.length() - 8) + "0ddba11e");
+                return;
             }
-            String renamed = id.substring(0, id.length() - 8) + "0ddba11e";
-            String text = t.toString().replace("\"" + id + "\"", "\"" + renamed + "\"");
-            ObjectNode copy = (ObjectNode) Json.parse(text);
-            t.removeAll();
-            t.setAll(copy);
-            return;
         }
+    }
+
+    /** A resource's logical id changed (and every reference to it), its construct path kept. */
+    static void renameLogicalId(ObjectNode t, String id, String renamed) {
+        ObjectNode copy = (ObjectNode) Json.parse(t.toString().replace("\"" + id + "\"", "\"" + renamed + "\""));
+        t.removeAll();
+        t.setAll(copy);
     }
 
     static void alarmThreshold(ObjectNode t, String alarmPathSuffix, int threshold) {

@@ -161,6 +161,22 @@ class ReviewTest {
     }
 
     @Test
+    void aNewLogicalIdReplacesTheResourceAndWhatMustPointAtTheNewOne() {
+        Result r = review(t -> {
+            ObjectNode dev = t.get("dev/ServerlessKit");
+            Fixtures.renameLogicalId(dev, Fixtures.byPath(dev, "AWS::SQS::Queue", "/Processor/Queue/Resource"),
+                    "ClickQueue");
+        });
+
+        assertThat(r.markdown()).contains("- **AdClicks/Processor/Queue** (SQS Queue) replaced (logical id changed ("
+                + "AdClicksProcessorQueueEEB4A5D8 → ClickQueue)): a new empty queue; the old one is deleted with the"
+                + " messages in it (UpdateReplacePolicy Delete)\n");
+        assertThat(r.markdown()).contains("± replaced (EventSourceArn refers to a replaced resource): AdClicks/"
+                + "Processor/Consumer/Alias/SqsEventSource:devServerlessKitAdClicksProcessorQueue213CFA7C");
+        assertThat(r.markdown()).contains("| dev | 0 | 0 | 2 ⚠ | 0 | none | none | $0.00 | — | — |");
+    }
+
+    @Test
     void noChangeSaysSoAndPasses() {
         Result r = review(t -> {
         });

@@ -123,6 +123,11 @@ public final class ResourceChanges {
             List<String> propertyLines = ValueDiff.diff(prop, Intrinsics.display(bp.get(prop), base),
                     Intrinsics.display(ap.get(prop), head));
             if (propertyLines.isEmpty()) {
+                // Only a logical id it refers to changed: a routine update (a stage's new deployment), unless the
+                // property replaces the resource (an event source mapping of a replaced queue is replaced too).
+                if (Replacement.replaces(type, prop) && cause == null) {
+                    cause = prop + " refers to a replaced resource";
+                }
                 continue;
             }
             if (Replacement.replaces(type, prop)) {
