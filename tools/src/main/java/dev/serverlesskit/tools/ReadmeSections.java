@@ -15,12 +15,14 @@ import java.util.regex.Pattern;
 
 /**
  * The README's generated sections, between {@code <!-- generated: <command> -->} and {@code <!-- end generated -->}:
- * {@code scripts/diagram --stage S}, {@code scripts/cost --stage S} and {@code scripts/capacity --stage S}, from the committed snapshots and the default
+ * {@code scripts/diagram --stage S}, {@code scripts/cost --stage S} and {@code scripts/capacity --stage S}, from the
+ * committed snapshots and the default
  * traffic profile. {@code ReadmeTest} fails when one is stale; {@code scripts/update-readme} rewrites them.
  */
 public final class ReadmeSections {
     private static final Pattern SECTION = Pattern.compile(
-            "(<!-- generated: (scripts/(?:diagram|cost|capacity) --stage ([a-z0-9-]+)) -->\\n)(.*?)(<!-- end generated -->)",
+            "(<!-- generated: (scripts/(?:diagram|cost|capacity) --stage ([a-z0-9-]+)) -->\\n)(.*?)"
+                    + "(<!-- end generated -->)",
             Pattern.DOTALL);
 
     private final Stacks stacks;

@@ -59,7 +59,8 @@ class CodeVersionsTest {
                 + "\"displayName\":\"dev\"}}}}");
         Fixtures.write(root.resolve("assembly-dev/manifest.json"), "{\"version\":\"54.0.0\",\"artifacts\":{"
                 + "\"dev.assets\":{\"type\":\"cdk:asset-manifest\",\"properties\":{\"file\":\"dev.assets.json\"}},"
-                + "\"devStack\":{\"type\":\"aws:cloudformation:stack\",\"environment\":\"aws://111111111111/eu-west-1\","
+                + "\"devStack\":{\"type\":\"aws:cloudformation:stack\","
+                + "\"environment\":\"aws://111111111111/eu-west-1\","
                 + "\"properties\":{\"templateFile\":\"dev.template.json\",\"stackName\":\"dev-serverless-kit\"},"
                 + "\"dependencies\":[\"dev.assets\"],\"displayName\":\"dev/ServerlessKit\"}}}");
         Fixtures.write(root.resolve("assembly-dev/dev.assets.json"), "{\"version\":\"54.0.0\",\"files\":{"
@@ -112,7 +113,8 @@ class CodeVersionsTest {
 
         String report = review(Fixtures.snapshots(), head, List.of(
                 "M\tlambdas/src/main/java/dev/serverlesskit/app/adclicks/RecordClickHandler.java",
-                "M\tlambdas/src/test/java/dev/serverlesskit/app/adclicks/RecordClickHandlerTest.java")).doc().markdown(0);
+                "M\tlambdas/src/test/java/dev/serverlesskit/app/adclicks/RecordClickHandlerTest.java")).doc()
+                .markdown(0);
 
         assertThat(report).contains("- New code, so new versions of RecordClick\n  because asset." + JAR_SQS
                 + ".jar contains changed lambdas/src/main/java/dev/serverlesskit/app/adclicks/RecordClickHandler.java");
@@ -176,7 +178,8 @@ class CodeVersionsTest {
 
         String report = review(Fixtures.snapshots(), head, null).doc().markdown(0);
 
-        assertThat(report).contains("Code changes unknown: the base is a snapshot (no code hashes) and the changed files are not known");
+        assertThat(report).contains("Code changes unknown: the base is a snapshot (no code hashes) and the changed"
+                + " files are not known");
     }
 
     @Test

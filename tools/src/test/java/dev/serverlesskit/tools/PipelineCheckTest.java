@@ -66,7 +66,9 @@ class PipelineCheckTest {
                     [ "$AWS_ACCESS_KEY_ID" = AKIATEST ] || { echo "no credentials" >&2; exit 255; }
                     case "$*" in
                       *"--stack-name prod-serverless-kit"*) echo '{"Resources": {}}' ;;
-                      *"--stack-name missing"*) echo "An error occurred (ValidationError): Stack with id missing does not exist" >&2; exit 254 ;;
+                      *"--stack-name missing"*)
+                        echo "An error occurred (ValidationError): Stack with id missing does not exist" >&2
+                        exit 254 ;;
                       *) echo "An error occurred (AccessDenied)" >&2; exit 254 ;;
                     esac ;;
                 esac

@@ -114,7 +114,8 @@ class ReviewTest {
         Result r = review(change);
 
         assertThat(r.markdown()).contains(
-                "| dev, staging, prod (same in each) | 0 | 1 | 0 | 0 | none | 1 (**1 broadened**) | $0.00 | — | — |");
+                "| dev, staging, prod (same in each) | 0 | 1 | 0 | 0 | none | 1 (**1 broadened**) | $0.00 | — |"
+                        + " — |");
         assertThat(r.markdown()).contains("### Access\n\n**dev, staging, prod (same in each)**\n\n"
                 + "| Route | Before | After |\n|---|---|---|\n"
                 + "| POST /pets ⚠ | group admins (Cognito: Users) | **public: \"Partners add pets from their own"

@@ -100,7 +100,7 @@ public final class AppModel {
     public record LogGroup(String id, String name, Integer retentionDays) {
     }
 
-    /** An alarm with the resources its metrics watch and the number of metrics it evaluates (alarms bill per metric). */
+    /** An alarm, the resources its metrics watch and how many metrics it evaluates (alarms bill per metric). */
     public record Alarm(String id, String name, String metric, Set<String> watched, int metrics, int periodSeconds,
             boolean anomalyDetection) {
     }

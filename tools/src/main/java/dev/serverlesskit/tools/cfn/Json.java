@@ -15,8 +15,8 @@ import java.util.Optional;
 
 /** JSON reading and compact, deterministic rendering. */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS,
-            true);
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private Json() {
     }

@@ -333,7 +333,8 @@ public final class ReviewReport {
             for (Change c : r.changes()) {
                 if (c.routine()) {
                     routine.add(c.type().equals("AWS::ApiGateway::Deployment") ? "a new deployment of the API"
-                            : c.typeLabel() + " " + c.name() + " " + c.kind().name().toLowerCase(java.util.Locale.ROOT));
+                            : c.typeLabel() + " " + c.name() + " "
+                                    + c.kind().name().toLowerCase(java.util.Locale.ROOT));
                     continue;
                 }
                 String sign = switch (c.kind()) {
