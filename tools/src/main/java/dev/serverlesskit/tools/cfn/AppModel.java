@@ -344,6 +344,9 @@ public final class AppModel {
     }
 
     private static String kindOf(String declared, List<String> groups) {
+        if (declared.equals("groups")) {
+            return "groups";
+        }
         if (declared.startsWith("groups:")) {
             for (String g : declared.substring("groups:".length()).split(",")) {
                 if (!g.isBlank()) {
