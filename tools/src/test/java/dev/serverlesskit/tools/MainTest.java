@@ -57,6 +57,18 @@ class MainTest {
     }
 
     @Test
+    void aStackWithNothingToCompareWithIsOneFindingToAcknowledge() {
+        Path empty = dir.resolve("nothing-deployed");
+        Fixtures.write(empty.resolve("README"), "");
+        Run r = run("review", "--base", empty.toString(), "--head", Fixtures.snapshots().toString(), "--stage", "prod");
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("new   prod    a new stack with nothing to compare with: ",
+                "new prod prod/ServerlessKit -- <why this is intended>");
+        assertThat(r.out()).doesNotContain("access prod", "iam prod");
+    }
+
+    @Test
     void badInputIsNamed() {
         assertThatThrownBy(() -> run("review", "--head", "x")).hasMessage("--base is required");
         assertThatThrownBy(() -> run("review", "--base", "/no/such/dir", "--head", "x"))

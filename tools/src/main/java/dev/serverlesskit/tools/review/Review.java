@@ -155,6 +155,17 @@ public final class Review {
 
     static List<Finding> findings(String stage, StackResult r) {
         List<Finding> findings = new ArrayList<>();
+        if (r.status().equals("new")) {
+            // Nothing deployed or committed to compare with: one finding for the whole stack (its routes and roles
+            // are in the report), so that a first deployment is acknowledged once, and still on purpose.
+            long publicRoutes = r.access().stream().filter(AccessChanges.RouteChange::broadened).count();
+            long principals = r.iam().stream().filter(Iam.Change::broadening).map(Iam.Change::principal).distinct()
+                    .count();
+            findings.add(new Finding("new", stage, r.key(), "a new stack with nothing to compare with: "
+                    + r.changes().size() + " resources, " + publicRoutes + " public routes, " + principals
+                    + " principals with permissions"));
+            return findings;
+        }
         for (ResourceChanges.Change c : r.changes()) {
             if (c.risk() != null) {
                 findings.add(new Finding("destroy", stage, c.path(), c.path() + " (" + c.typeLabel() + ") "

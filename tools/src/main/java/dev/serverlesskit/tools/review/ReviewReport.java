@@ -390,7 +390,7 @@ public final class ReviewReport {
         List<List<String>> rows = new ArrayList<>();
         List<String> toAdd = new ArrayList<>();
         List<List<Finding>> groups = new ArrayList<>(grouped.values());
-        List<String> kinds = List.of("destroy", "access", "iam");
+        List<String> kinds = List.of("new", "destroy", "access", "iam");
         groups.sort(java.util.Comparator.comparingInt(g -> kinds.indexOf(g.get(0).kind())));
         for (List<Finding> group : groups) {
             Finding first = group.get(0);
@@ -404,8 +404,7 @@ public final class ReviewReport {
             } else {
                 status = "**not acknowledged**" + (open.size() < stages.size() ? " in " + String.join(", ", open)
                         : "");
-                toAdd.add(Finding.line(first.kind(), open.size() == results.size() ? List.of("*") : open,
-                        first.subject()));
+                toAdd.add(Finding.line(first.kind(), open, first.subject()));
             }
             rows.add(List.of(first.kind(), String.join(", ", stages), first.description(), status));
         }
