@@ -4,6 +4,7 @@ import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.ServerlessChecks;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.CfnElement;
@@ -11,6 +12,7 @@ import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.pipelines.AddStageOpts;
+import software.amazon.awscdk.pipelines.CodeBuildStep;
 import software.amazon.awscdk.pipelines.CodeBuildOptions;
 import software.amazon.awscdk.pipelines.CodePipeline;
 import software.amazon.awscdk.pipelines.CodePipelineSource;
@@ -47,6 +49,14 @@ public class DeliveryPipeline extends Stack {
                 .terminationProtection(true)
                 .build());
 
+        CodePipelineSource source = CodePipelineSource.connection(config.repository(), config.branch(),
+                ConnectionSourceOptions.builder().connectionArn(config.connectionArn()).build());
+        ShellStep synth = ShellStep.Builder.create("BuildTestSynth")
+                .input(source)
+                .installCommands(List.of("npm ci"))
+                .commands(List.of("./scripts/test", "./scripts/synth"))
+                .primaryOutputDirectory("cdk.out")
+                .build();
         this.pipeline = CodePipeline.Builder.create(this, PIPELINE_ID)
                 .pipelineName("serverless-kit")
                 .pipelineType(PipelineType.V2)
@@ -55,13 +65,7 @@ public class DeliveryPipeline extends Stack {
                 // No self-mutation: its role may assume any role in the tools account. Pipeline changes are
                 // deployed by hand (npx cdk deploy Pipeline), reviewed like any other change.
                 .selfMutation(false)
-                .synth(ShellStep.Builder.create("BuildTestSynth")
-                        .input(CodePipelineSource.connection(config.repository(), config.branch(),
-                                ConnectionSourceOptions.builder().connectionArn(config.connectionArn()).build()))
-                        .installCommands(List.of("npm ci"))
-                        .commands(List.of("./scripts/test", "./scripts/synth"))
-                        .primaryOutputDirectory("cdk.out")
-                        .build())
+                .synth(synth)
                 .synthCodeBuildDefaults(CodeBuildOptions.builder()
                         .buildEnvironment(BuildEnvironment.builder().buildImage(LinuxBuildImage.STANDARD_7_0).build())
                         .build())
@@ -74,16 +78,38 @@ public class DeliveryPipeline extends Stack {
             }
             pipeline.addStage(stage, AddStageOpts.builder()
                     // In sequence: the security diff first (it stops for a person when permissions broaden),
-                    // then the release approval, then the deployment.
+                    // the review's check against what prod runs (it fails on unacknowledged destructive changes
+                    // to stateful resources and on access or permission broadening), then the release approval,
+                    // then the deployment.
                     .pre(Step.sequence(List.of(
                             new ConfirmPermissionsBroadening("SecurityCheck",
                                     PermissionsBroadeningCheckProps.builder().stage(stage).build()),
+                            reviewCheck(source, synth, stage.getConfig()),
                             new ManualApprovalStep("PromoteToProd", ManualApprovalStepProps.builder()
                                     .comment("Staging is deployed and checked: promote this revision to prod?")
                                     .build()))))
                     .build());
         }
         reviewGeneratedResources(config);
+    }
+
+    /**
+     * {@code scripts/review --deployed} on the synthesized revision: it reads the stage's deployed template through the
+     * stage account's CDK look-up role (the only role this step may assume) and fails on what the revision's
+     * review-acknowledgments.txt does not acknowledge.
+     */
+    private static CodeBuildStep reviewCheck(CodePipelineSource source, ShellStep synth, StageConfig stage) {
+        return CodeBuildStep.Builder.create("ReviewCheck")
+                .input(source)
+                .additionalInputs(Map.of("cdk.out", synth.getPrimaryOutput()))
+                .buildEnvironment(BuildEnvironment.builder().buildImage(LinuxBuildImage.STANDARD_7_0).build())
+                .commands(List.of("./scripts/review --deployed " + stage.name() + " --no-synth"))
+                .rolePolicyStatements(List.of(PolicyStatement.Builder.create()
+                        .actions(List.of("sts:AssumeRole"))
+                        .resources(List.of("arn:aws:iam::" + stage.account() + ":role/cdk-hnb659fds-lookup-role-"
+                                + stage.account() + "-" + stage.region()))
+                        .build()))
+                .build();
     }
 
     /**
@@ -161,6 +187,14 @@ public class DeliveryPipeline extends Stack {
                 "The security check invokes the versions of its own auto-approve function.");
         b.resource(checkRole, "*", "The security diff assumes only roles tagged aws-cdk:bootstrap-role=deploy by"
                 + " cdk bootstrap (condition), to read prod's deployed stack.");
+
+        String reviewCheck = logicalId(inner + "prod/ReviewCheck/ReviewCheck/Resource");
+        String reviewRole = inner + "prod/ReviewCheck/ReviewCheck/Role/DefaultPolicy/Resource";
+        b.actions(reviewRole, artifactActions, "s3:GetObject*", "s3:GetBucket*", "s3:List*", "kms:ReEncrypt*",
+                "kms:GenerateDataKey*");
+        b.resource(reviewRole, bucket + "/*", artifactObjects);
+        b.resource(reviewRole, codeBuildLogs + "<" + reviewCheck + ">:*", buildLogs);
+        b.resource(reviewRole, reportGroups + "<" + reviewCheck + ">-*", buildLogs);
 
         String approveRole = p + "PipelinesSecurityCheck/CDKPipelinesAutoApprove/ServiceRole/DefaultPolicy/Resource";
         b.resource(approveRole, "arn:aws:logs:" + accountRegion + ":log-group:/aws/lambda/*", "The auto-approve"

@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The delivery pipeline: dev, then staging, then a security check and an approval, then prod. */
+/** The delivery pipeline: dev, then staging, then a security check, the review's check and an approval, then prod. */
 class PipelineTest {
 
     @Test
-    void stagesRunInOrderWithASecurityCheckAndApprovalBeforeProd() {
+    void stagesRunInOrderWithSecurityAndReviewChecksAndApprovalBeforeProd() {
         CfnTemplate template = new CfnTemplate(Synthesis.shared().templateJson(Synthesis.PIPELINE_KEY));
         JsonNode pipeline = template.ofType("AWS::CodePipeline::Pipeline").values().iterator().next();
         List<String> stages = new ArrayList<>();
@@ -25,9 +25,10 @@ class PipelineTest {
         assertThat(actions).containsExactly(
                 "1 SecurityCheck.Check CodeBuild",
                 "2 SecurityCheck.Confirm Manual",
-                "3 PromoteToProd Manual",
-                "4 serverless-kit.Prepare CloudFormation",
-                "5 serverless-kit.Deploy CloudFormation");
+                "3 ReviewCheck CodeBuild",
+                "4 PromoteToProd Manual",
+                "5 serverless-kit.Prepare CloudFormation",
+                "6 serverless-kit.Deploy CloudFormation");
     }
 
     @Test
