@@ -35,6 +35,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FunctionHost implements AutoCloseable {
     /** Account-level concurrency of a default AWS account: the bound when no reserved concurrency is set. */
     static final int ACCOUNT_CONCURRENCY = 1000;
+    /** The CRaC API each function's {@code org.crac} binds to, as the Lambda runtime's JVM flag names its own. */
+    static final String CRAC_PACKAGE = FunctionClassLoader.SHIM_PACKAGE + "crac";
+
+    static {
+        if (System.getProperty("org.crac.Core.Compat") == null) {
+            System.setProperty("org.crac.Core.Compat", CRAC_PACKAGE);
+        }
+    }
+
+    /** A SnapStart runtime hook failed: Lambda's {@code SnapStartException}. */
+    public static final class SnapStartException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SnapStartException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     public enum Status { OK, FUNCTION_ERROR, TIMEOUT, THROTTLED }
 
@@ -122,7 +139,8 @@ public final class FunctionHost implements AutoCloseable {
             StringWriter trace = new StringWriter();
             cause.printStackTrace(new PrintWriter(trace));
             write(trace.toString());
-            return new Invocation(Status.FUNCTION_ERROR, null, cause.getClass().getName(),
+            return new Invocation(Status.FUNCTION_ERROR, null, cause instanceof SnapStartException
+                    ? "SnapStartException" : cause.getClass().getName(),
                     String.valueOf(cause.getMessage()), cold, elapsed(started), requestId);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -201,6 +219,9 @@ public final class FunctionHost implements AutoCloseable {
                     + function.handlerClass());
         }
         Object handler = handlerClass.getDeclaredConstructor().newInstance();
+        if (function.snapStart()) {
+            snapshotAndRestore(loader);
+        }
         Class<?> inputType = method.getParameterTypes()[0];
         Class<?> outputType = method.getReturnType();
         Class<?> contextType = loader.loadClass("com.amazonaws.services.lambda.runtime.Context");
@@ -208,6 +229,41 @@ public final class FunctionHost implements AutoCloseable {
         return new Instance(loader, handler, method, (PojoSerializer<Object>) serializer(inputType, loader),
                 outputType == void.class ? null : (PojoSerializer<Object>) serializer(outputType, loader),
                 method.getParameterCount() == 2, contextType, loggerType);
+    }
+
+    /**
+     * SnapStart's lifecycle after init, in the Lambda runtime's order: the {@code beforeCheckpoint} hooks (priming),
+     * the snapshot, then on restore the {@code afterRestore} hooks, before the first invocation. Both run on the
+     * function's global CRaC context (itself a resource), in the function's class loader. The snapshot itself is
+     * not emulated: the environment that ran init also serves the invocations.
+     */
+    private void snapshotAndRestore(FunctionClassLoader loader) throws Exception {
+        Class<?> core = Class.forName(CRAC_PACKAGE + ".Core", true, loader);
+        Class<?> context = Class.forName(CRAC_PACKAGE + ".Context", true, loader);
+        Object global = core.getMethod("getGlobalContext").invoke(null);
+        int hooks = (int) core.getMethod("registered").invoke(null);
+        long t0 = System.nanoTime();
+        try {
+            context.getMethod("beforeCheckpoint", context).invoke(global, (Object) null);
+        } catch (InvocationTargetException e) {
+            throw new SnapStartException("a beforeCheckpoint hook failed, so no snapshot could be taken (on AWS,"
+                    + " publishing the version fails): " + suppressed(e.getCause()), e.getCause());
+        }
+        long t1 = System.nanoTime();
+        try {
+            context.getMethod("afterRestore", context).invoke(global, (Object) null);
+        } catch (InvocationTargetException e) {
+            throw new SnapStartException("the afterRestore() runtime hook encountered an error: "
+                    + suppressed(e.getCause()), e.getCause());
+        }
+        write(String.format("SnapStart: %d CRaC resource(s); beforeCheckpoint %d ms, snapshot, afterRestore %d ms%n",
+                hooks, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
+    }
+
+    private static String suppressed(Throwable t) {
+        Throwable[] s = t.getSuppressed();
+        return s.length == 0 ? String.valueOf(t) : java.util.Arrays.stream(s).map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 
     /**
