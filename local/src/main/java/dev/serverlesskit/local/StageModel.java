@@ -29,10 +29,14 @@ public record StageModel(
                 .orElseThrow(() -> new IllegalStateException("No function " + logicalId + " in the template"));
     }
 
-    /** A Lambda function: {@code handler} is {@code pkg.Class::method}. */
+    /**
+     * A Lambda function: {@code handler} is {@code pkg.Class::method}; {@code role} the logical id of its execution
+     * role (null when the role is not in the template); {@code snapStart} when SnapStart applies to the published
+     * version it is invoked through ({@code SnapStart.ApplyOn: PublishedVersions} and a version in the template).
+     */
     public record Function(String logicalId, String functionName, String handlerClass, String handlerMethod,
                            String runtime, int memoryMb, int timeoutSeconds, Integer reservedConcurrency,
-                           Map<String, JsonNode> environment, Path codeJar) {
+                           Map<String, JsonNode> environment, Path codeJar, String role, boolean snapStart) {
         /** Short name for logs: the logical id without CDK's hash suffix and "Function". */
         public String shortName() {
             String s = logicalId.replaceAll("[0-9A-F]{8}$", "");

@@ -50,6 +50,19 @@ class TemplateReaderTest {
     }
 
     @Test
+    void readsEachFunctionsRoleAndWhetherSnapStartApplies() throws Exception {
+        JsonNode template = fixture();
+        StageModel.Function f = read(template).function("ListFunctionABCDEF12");
+        assertThat(f.role()).isEqualTo("ListRole");
+        assertThat(f.snapStart()).isTrue();
+        // SnapStart applies to published versions only: without one, the function runs on demand
+        ((ObjectNode) template.path("Resources")).remove("ListVersion");
+        assertThat(read(template).function("ListFunctionABCDEF12").snapStart()).isFalse();
+        ((ObjectNode) template.path("Resources").path("ListFunctionABCDEF12").path("Properties")).remove("SnapStart");
+        assertThat(read(fixture()).function("ListFunctionABCDEF12").snapStart()).isTrue();
+    }
+
+    @Test
     void readsFunctionsTablesQueuesMappingsAndCognito() throws Exception {
         StageModel m = read(fixture());
         assertThat(m.region()).isEqualTo("us-east-2");

@@ -15,10 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AccessLog {
     /**
      * One distinct call. {@code via}: the service operation ({@code DynamoDB PutItem}) or {@code event source
-     * mapping}; {@code label}: the activity during which it was first seen.
+     * mapping}; {@code label}: the activity during which it was first seen; {@code seq}: when, relative to the
+     * others (the order calls were first seen in).
      */
     public record Call(String function, String role, String action, String resource, Decision decision, String via,
-                       String label, String message) {
+                       String label, String message, long seq) {
         public boolean allowed() {
             return decision.allowed();
         }
@@ -29,7 +30,8 @@ public final class AccessLog {
     private final Map<String, Call> distinct = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Call> refused = new ConcurrentLinkedQueue<>();
     private final AtomicLong refusedCount = new AtomicLong();
-    private volatile String label = "start";
+    private final AtomicLong seq = new AtomicLong();
+    private volatile String label = "runtime start";
 
     public void label(String activity) {
         this.label = activity;
@@ -44,7 +46,8 @@ public final class AccessLog {
         String key = s.function() + '\n' + action + '\n' + resource + '\n' + decision.allowed();
         Call known = distinct.get(key);
         Call call = known != null && decision.allowed() ? known
-                : new Call(s.function(), s.role().logicalId(), action, resource, decision, via, label, message);
+                : new Call(s.function(), s.role().logicalId(), action, resource, decision, via, label, message,
+                seq.incrementAndGet());
         if (known == null) {
             distinct.putIfAbsent(key, call);
         }

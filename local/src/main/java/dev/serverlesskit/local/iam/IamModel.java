@@ -30,6 +30,11 @@ public final class IamModel {
         this.resourcePolicies = resourcePolicies;
     }
 
+    /** A model of these roles and resource policies (resource ARN to statements). */
+    public static IamModel of(Map<String, Role> roles, Map<String, List<Statement>> resourcePolicies) {
+        return new IamModel(Map.copyOf(roles), Map.copyOf(resourcePolicies));
+    }
+
     public static IamModel read(JsonNode template, IntrinsicResolver resolver) {
         JsonNode resources = template.path("Resources");
         Map<String, List<Statement>> identity = new LinkedHashMap<>();
