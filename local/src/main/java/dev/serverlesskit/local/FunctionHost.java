@@ -13,6 +13,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -77,6 +78,8 @@ public final class FunctionHost implements AutoCloseable {
     private final ExecutorService executor;
     private volatile Instance instance;
     private final Object initLock = new Object();
+    private volatile List<String> snapStartHazards = List.of();
+    private volatile java.util.function.Consumer<String> hazardLog = line -> { };
 
     public FunctionHost(StageModel.Function function, String functionName, String functionArn,
                         Map<String, String> environment, OutputStream log) {
@@ -220,6 +223,7 @@ public final class FunctionHost implements AutoCloseable {
         }
         Object handler = handlerClass.getDeclaredConstructor().newInstance();
         if (function.snapStart()) {
+            checkUniqueness(handler);
             snapshotAndRestore(loader);
         }
         Class<?> inputType = method.getParameterTypes()[0];
@@ -258,6 +262,40 @@ public final class FunctionHost implements AutoCloseable {
         }
         write(String.format("SnapStart: %d CRaC resource(s); beforeCheckpoint %d ms, snapshot, afterRestore %d ms%n",
                 hooks, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
+    }
+
+    /**
+     * Builds the handler a second time, in a class loader of its own, and compares what the two inits produced
+     * ({@link SnapStartCheck}): anything that differs would be shared by every environment restored from the
+     * snapshot. Each finding is a line of the function's log and of {@link #snapStartHazards()}.
+     */
+    private void checkUniqueness(Object handler) throws Exception {
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        try (FunctionClassLoader second = new FunctionClassLoader(functionName + "#uniqueness-check",
+                function.codeJar())) {
+            second.installEnvironment(environment);
+            Thread.currentThread().setContextClassLoader(second);
+            Object other = Class.forName(function.handlerClass(), true, second).getDeclaredConstructor().newInstance();
+            List<String> found = SnapStartCheck.hazards(handler, other);
+            snapStartHazards = List.copyOf(found);
+            for (String h : found) {
+                write("SnapStart hazard: " + h + "\n");
+                hazardLog.accept(String.format("%-40s %-22s %4s %s", "SnapStart check", function.shortName(),
+                        "WARN", h));
+            }
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    /** Where the SnapStart check's findings are reported besides the function's log (the runtime's log). */
+    public void reportSnapStartHazardsTo(java.util.function.Consumer<String> log) {
+        this.hazardLog = log;
+    }
+
+    /** What the SnapStart check found in this function's init (empty when nothing, or when it has no SnapStart). */
+    public List<String> snapStartHazards() {
+        return snapStartHazards;
     }
 
     private static String suppressed(Throwable t) {

@@ -141,6 +141,7 @@ public final class LocalRuntime implements AutoCloseable {
             FunctionHost host = new FunctionHost(f, name, arn, environment(f, name, resolver),
                     FunctionOutput.forFunction(options.logDir().resolve("functions").resolve(f.shortName() + ".log"),
                             f.shortName(), options.echoFunctionLogs()));
+            host.reportSnapStartHazardsTo(this::logLine);
             functions.put(f.logicalId(), host);
             started.add(host);
         }

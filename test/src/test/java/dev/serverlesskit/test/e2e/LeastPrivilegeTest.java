@@ -1,6 +1,7 @@
 package dev.serverlesskit.test.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
@@ -11,7 +12,6 @@ import dev.serverlesskit.infra.ProjectFiles;
 import dev.serverlesskit.local.CloudAssembly;
 import dev.serverlesskit.local.Json;
 import dev.serverlesskit.local.LocalRuntime;
-import dev.serverlesskit.local.StageModel;
 import dev.serverlesskit.local.iam.AccessLog;
 import dev.serverlesskit.local.iam.LeastPrivilege;
 import dev.serverlesskit.local.iam.LeastPrivilege.Finding;
@@ -139,7 +139,7 @@ class LeastPrivilegeTest {
         String test = putItem.neededBy().label();
         String method = test.substring(test.indexOf('.') + 1);
 
-        Path variant = withoutGrant("dev", putItem.grant().statement(), putItem.grant().action());
+        Path variant = withoutGrant("dev", putItem.grant().statement(), putItem.grant().action(), "without-put-item");
         WithoutTheGrant.assembly = variant;
         TestExecutionSummary summary = run(LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectMethod(WithoutTheGrant.class, method)).build());
@@ -151,6 +151,17 @@ class LeastPrivilegeTest {
         assertThat(failure.getMessage()).contains("AccessDeniedException",
                 "is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:",
                 "because no identity-based policy allows the dynamodb:PutItem action");
+    }
+
+    @Test
+    void aQueueConsumerWhoseRoleCannotReceiveIsRefusedWhenItsMappingIsCreated() {
+        Finding receive = findings.stream().filter(f -> "AdClicksProcessorConsumer".equals(
+                shortNames.get(f.grant().function())) && f.grant().action().equals("sqs:ReceiveMessage"))
+                .findFirst().orElseThrow();
+        Path variant = withoutGrant("dev", receive.grant().statement(), "sqs:ReceiveMessage", "without-receive");
+        assertThatThrownBy(() -> LocalStage.runtime("dev-without-receive", "dev", variant))
+                .hasMessageContaining("InvalidParameterValueException: The provided execution role does not have"
+                        + " permissions to call ReceiveMessage on SQS");
     }
 
     /** The end-to-end tests, on the assembly {@link #withoutGrant} wrote. Run only from here. */
@@ -178,11 +189,11 @@ class LeastPrivilegeTest {
      * A copy of one stage of the suite's assembly whose template lacks one action in one IAM policy statement (all
      * else is linked, not copied).
      */
-    static Path withoutGrant(String stage, String statement, String action) {
+    static Path withoutGrant(String stage, String statement, String action, String name) {
         try {
             Path outdir = Synthesis.shared().outdir();
             CloudAssembly assembly = CloudAssembly.load(outdir, stage);
-            Path root = ProjectFiles.root().resolve("test/target/e2e-variants/" + stage + "-without-a-grant");
+            Path root = ProjectFiles.root().resolve("test/target/e2e-variants/" + stage + "-" + name);
             if (Files.exists(root)) {
                 try (var files = Files.walk(root)) {
                     files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -283,7 +294,4 @@ class LeastPrivilegeTest {
         }
     }
 
-    static List<StageModel.Function> functions(String stage) {
-        return LocalStage.runs().get(stage).model().functions();
-    }
 }

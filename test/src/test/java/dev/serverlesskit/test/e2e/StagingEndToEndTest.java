@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.serverlesskit.local.LocalRuntime;
 import dev.serverlesskit.local.StageModel;
 import dev.serverlesskit.local.iam.AccessLog;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The staging stage: SnapStart on every function, so each gets its role's credentials from the container credentials
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * its first invocation; its app client allows only SRP sign-in.
  */
 @Order(2)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StagingEndToEndTest extends LocalAppEndToEndTest {
     @Override
     LocalRuntime start() {
@@ -40,5 +43,14 @@ class StagingEndToEndTest extends LocalAppEndToEndTest {
                 .orElseThrow(() -> new AssertionError("no priming GetItem by ListPets: " + calls));
         assertThat(calls).filteredOn(c -> !c.action().equals("dynamodb:GetItem")).isNotEmpty()
                 .allSatisfy(c -> assertThat(c.seq()).as(c.action() + " after the priming").isGreaterThan(priming.seq()));
+    }
+
+    /** Last, once the other tests have initialized every function: no init leaves per-environment state behind. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void noHandlerKeepsStateFromInitThatEveryRestoredEnvironmentWouldShare() {
+        assertThat(runtime().functions().values()).filteredOn(h -> h.warm()).hasSize(runtime().functions().size());
+        assertThat(runtime().functions().values()).allSatisfy(h ->
+                assertThat(h.snapStartHazards()).as(h.function().shortName()).isEmpty());
     }
 }
