@@ -244,6 +244,33 @@ class EngineGatewayTest {
     }
 
     @Test
+    void cognitoChecksAdministratorCallsAndLeavesUserCallsToTheirTokens() throws Exception {
+        try (EngineGateway cognito = new EngineGateway(Service.COGNITO_IDP, "http://127.0.0.1:"
+                + engine.getAddress().getPort(), sessions, new Access(IamModel.read(Json.parse(TEMPLATE),
+                new IntrinsicResolver(Map.of("Role", Local.of("add-pet-role", Map.of("Arn",
+                        "arn:aws:iam::000000000000:role/add-pet-role", "RoleId", "AROAEXAMPLE")),
+                        "Pets", Local.of("Pets", Map.of("Arn", PETS)),
+                        "Queue", Local.of(QUEUE_URL, Map.of("Arn", "arn:aws:sqs:eu-west-1:000000000000:clicks"))),
+                        Map.of())), accessLog), new Service.Arns(REGION, ACCOUNT), null, logged::add)) {
+            HttpResponse<String> admin = signed(cognito.endpoint(), "cognito-idp", "application/x-amz-json-1.1",
+                    "AWSCognitoIdentityProviderService.AdminGetUser",
+                    "{\"UserPoolId\":\"eu-west-1_abc\",\"Username\":\"u\"}", addPet);
+            assertThat(admin.statusCode()).isEqualTo(400);
+            assertThat(Json.parse(admin.body()).path("__type").asText()).isEqualTo("AccessDeniedException");
+            assertThat(Json.parse(admin.body()).path("message").asText()).contains(
+                    "not authorized to perform: cognito-idp:AdminGetUser on resource: "
+                            + "arn:aws:cognito-idp:eu-west-1:000000000000:userpool/eu-west-1_abc");
+            HttpResponse<String> user = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(cognito.endpoint())).header("Content-Type", "application/x-amz-json-1.1")
+                    .header("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"AuthFlow\":\"USER_PASSWORD_AUTH\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(user.statusCode()).isEqualTo(200);
+        }
+        assertThat(reached).containsExactly("AWSCognitoIdentityProviderService.InitiateAuth");
+    }
+
+    @Test
     void unknownCredentialsAndBadSignaturesAreRefusedBeforeIam() {
         Sessions.Session forged = new Sessions.Session("X", "x", addPet.role(), addPet.caller(),
                 "ASIAUNKNOWNKEY00000", addPet.secretAccessKey(), addPet.sessionToken(), "t", addPet.expiration());
@@ -332,15 +359,24 @@ class EngineGatewayTest {
 
     /** A Query-protocol SQS request, signed by the SDK's own signer. */
     static HttpResponse<String> signedForm(String endpoint, String form, Sessions.Session s) throws Exception {
-        byte[] body = form.getBytes(StandardCharsets.UTF_8);
-        SdkHttpFullRequest request = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).uri(URI.create(endpoint))
-                .putHeader("Content-Type", "application/x-www-form-urlencoded")
-                .contentStreamProvider(() -> new java.io.ByteArrayInputStream(body)).build();
+        return signed(endpoint, "sqs", "application/x-www-form-urlencoded", null, form, s);
+    }
+
+    static HttpResponse<String> signed(String endpoint, String service, String contentType, String target,
+                                       String text, Sessions.Session s) throws Exception {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        SdkHttpFullRequest.Builder raw = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST)
+                .uri(URI.create(endpoint)).putHeader("Content-Type", contentType)
+                .contentStreamProvider(() -> new java.io.ByteArrayInputStream(body));
+        if (target != null) {
+            raw.putHeader("X-Amz-Target", target);
+        }
+        SdkHttpFullRequest request = raw.build();
         SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r.request(request)
                 .payload(request.contentStreamProvider().orElseThrow())
                 .identity(software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity.create(s.accessKeyId(),
                         s.secretAccessKey(), s.sessionToken()))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "sqs")
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, REGION));
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
