@@ -34,7 +34,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Runs one synthesized stage on this machine: reads {@code cdk.out}, starts the engines, creates the template's
- * tables, queues and user pool, hosts every function in its own class loader, serves the API and polls the queues.
+ * tables, queues and user pool, hosts every function in its own class loader with its own role's credentials (the
+ * engines are reached through IAM gateways that check each call against that role), serves the API and polls the
+ * queues.
  *
  * <pre>
  * ./mvnw -q -pl local compile exec:java -Dstage=dev            (after npx cdk synth)
@@ -181,8 +183,8 @@ public final class LocalRuntime implements AutoCloseable {
         List<String> missing = access.missing(s, List.of("sqs:ReceiveMessage", "sqs:DeleteMessage",
                 "sqs:GetQueueAttributes"), queueArn);
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("Event source mapping " + m.logicalId() + ": InvalidParameterValueException:"
-                    + " The provided execution role does not have permissions to call "
+            throw new IllegalStateException("Event source mapping " + m.logicalId()
+                    + ": InvalidParameterValueException: The provided execution role does not have permissions to call "
                     + missing.get(0).substring("sqs:".length()) + " on SQS (role " + s.role().name() + ", missing "
                     + missing + " on " + queueArn + ")");
         }
@@ -196,9 +198,9 @@ public final class LocalRuntime implements AutoCloseable {
                 .get(QueueAttributeName.VISIBILITY_TIMEOUT));
         if (visibility < f.timeoutSeconds()) {
             client.close();
-            throw new IllegalStateException("Event source mapping " + m.logicalId() + ": InvalidParameterValueException:"
-                    + " Queue visibility timeout: " + visibility + " seconds is less than Function timeout: "
-                    + f.timeoutSeconds() + " seconds");
+            throw new IllegalStateException("Event source mapping " + m.logicalId()
+                    + ": InvalidParameterValueException: Queue visibility timeout: " + visibility
+                    + " seconds is less than Function timeout: " + f.timeoutSeconds() + " seconds");
         }
         return client;
     }
@@ -304,6 +306,14 @@ public final class LocalRuntime implements AutoCloseable {
                     + provisioner.userPoolId(c.userPool()) + ", client " + provisioner.clientId(c.logicalId())
                     + " " + c.explicitAuthFlows());
         }
+        out.println("  IAM       functions reach the engines through gateways that check each call against their role:"
+                + " DynamoDB " + gateways.get(Service.DYNAMODB).endpoint()
+                + ", SQS " + gateways.get(Service.SQS).endpoint()
+                + ", Cognito " + gateways.get(Service.COGNITO_IDP).endpoint());
+        long snapStart = model.functions().stream().filter(StageModel.Function::snapStart).count();
+        out.println("  Creds     a role session per function: " + (snapStart == 0 ? "access-key variables"
+                : snapStart == model.functions().size() ? "SnapStart, from " + credentials.uri()
+                : "access-key variables, SnapStart ones from " + credentials.uri()));
         out.println("  Data      " + (options.dataDir() == null ? "in memory (--data DIR keeps it)" : options.dataDir()));
         out.println("  Logs      " + options.logDir() + " (functions/<name>.log; --function-logs to echo here)");
         model.api().ifPresent(a -> {

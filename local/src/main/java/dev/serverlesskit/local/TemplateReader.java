@@ -146,7 +146,8 @@ public final class TemplateReader {
             boolean snapStart = "PublishedVersions".equals(p.path("SnapStart").path("ApplyOn").asText())
                     && ofType("AWS::Lambda::Version").values().stream().anyMatch(v ->
                     id.equals(referenced(v.path("Properties").get("FunctionName"), Set.of("AWS::Lambda::Function"))));
-            out.add(new Function(id, Json.text(p, "FunctionName"), parts[0], parts.length > 1 ? parts[1] : "handleRequest",
+            out.add(new Function(id, Json.text(p, "FunctionName"), parts[0],
+                    parts.length > 1 ? parts[1] : "handleRequest",
                     runtime, p.path("MemorySize").asInt(128), p.path("Timeout").asInt(3),
                     reserved == null ? null : reserved.asInt(), env, assets.apply(s3Key), role, snapStart));
         });

@@ -51,7 +51,8 @@ class SnapStartCheckTest {
         assertThat(hazards).hasSize(4);
         assertThat(hazards).anySatisfy(h -> assertThat(h).startsWith("HazardousHandler.instanceId differs"));
         assertThat(hazards).anySatisfy(h -> assertThat(h).startsWith("HazardousHandler.startedAt differs"));
-        assertThat(hazards).anySatisfy(h -> assertThat(h).startsWith("HazardousHandler.jitter holds a java.util.Random"));
+        assertThat(hazards).anySatisfy(h -> assertThat(h)
+                .startsWith("HazardousHandler.jitter holds a java.util.Random"));
         assertThat(hazards).anySatisfy(h -> assertThat(h).startsWith("HazardousHandler.tagged.id differs"));
     }
 

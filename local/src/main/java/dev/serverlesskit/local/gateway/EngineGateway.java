@@ -4,10 +4,8 @@ import dev.serverlesskit.local.iam.Access;
 import dev.serverlesskit.local.iam.Decision;
 import dev.serverlesskit.local.iam.Sessions;
 import dev.serverlesskit.local.iam.SigV4;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -106,7 +104,7 @@ public final class EngineGateway implements AutoCloseable {
     private void serve(Socket client) {
         Upstream up = new Upstream();
         try (client) {
-            InputStream in = new BufferedInputStream(client.getInputStream(), 16 * 1024);
+            HttpMessage.Input in = new HttpMessage.Input(client.getInputStream());
             OutputStream out = new BufferedOutputStream(client.getOutputStream(), 16 * 1024);
             while (running) {
                 HttpMessage request = HttpMessage.readRequest(in, out);
@@ -175,7 +173,7 @@ public final class EngineGateway implements AutoCloseable {
     /** The engine connection paired with one client connection. */
     private final class Upstream {
         private Socket socket;
-        private InputStream in;
+        private HttpMessage.Input in;
         private OutputStream out;
         private long lastUsed;
 
@@ -205,7 +203,7 @@ public final class EngineGateway implements AutoCloseable {
                 socket.setTcpNoDelay(true);
                 socket.setSoTimeout(UPSTREAM_TIMEOUT_MS);
                 socket.connect(upstream, 5_000);
-                in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+                in = new HttpMessage.Input(socket.getInputStream());
                 out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
             }
             request.write(out);

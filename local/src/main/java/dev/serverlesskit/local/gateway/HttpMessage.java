@@ -105,7 +105,7 @@ public final class HttpMessage {
     }
 
     /** Reads a request; {@code null} when the connection ends before one starts. */
-    public static HttpMessage readRequest(InputStream in, OutputStream continueTo) throws IOException {
+    public static HttpMessage readRequest(Input in, OutputStream continueTo) throws IOException {
         String start = line(in, true);
         if (start == null) {
             return null;
@@ -123,7 +123,7 @@ public final class HttpMessage {
     }
 
     /** Reads a response (skipping interim 1xx responses). */
-    public static HttpMessage readResponse(InputStream in, boolean toHead) throws IOException {
+    public static HttpMessage readResponse(Input in, boolean toHead) throws IOException {
         while (true) {
             String start = line(in, true);
             if (start == null) {
@@ -151,7 +151,7 @@ public final class HttpMessage {
         out.flush();
     }
 
-    private static List<String[]> headers(InputStream in) throws IOException {
+    private static List<String[]> headers(Input in) throws IOException {
         List<String[]> headers = new ArrayList<>(12);
         int total = 0;
         for (String h; !(h = line(in, false)).isEmpty(); ) {
@@ -168,7 +168,7 @@ public final class HttpMessage {
         return headers;
     }
 
-    private static byte[] body(InputStream in, HttpMessage m, boolean response) throws IOException {
+    private static byte[] body(Input in, HttpMessage m, boolean response) throws IOException {
         String te = m.first("transfer-encoding");
         if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -199,11 +199,7 @@ public final class HttpMessage {
             if (n > MAX_BODY) {
                 throw new IOException("body over " + MAX_BODY + " bytes");
             }
-            byte[] b = in.readNBytes(n);
-            if (b.length != n) {
-                throw new EOFException("body ended after " + b.length + " of " + n + " bytes");
-            }
-            return b;
+            return in.readNBytes(n);
         }
         if (!response) {
             return new byte[0];
@@ -214,27 +210,88 @@ public final class HttpMessage {
     }
 
     /** One CRLF-terminated line (ISO-8859-1); {@code null} at a clean end of stream when {@code eofOk}. */
-    private static String line(InputStream in, boolean eofOk) throws IOException {
-        StringBuilder b = new StringBuilder(64);
-        while (true) {
-            int c = in.read();
-            if (c < 0) {
-                if (eofOk && b.length() == 0) {
-                    return null;
+    private static String line(Input in, boolean eofOk) throws IOException {
+        return in.line(eofOk);
+    }
+
+    /**
+     * The connection's input, buffered without the per-byte locking of {@code BufferedInputStream}: a request's head
+     * is scanned for line ends in the buffer and read in bulk.
+     */
+    public static final class Input {
+        private final InputStream in;
+        private final byte[] buf = new byte[16 * 1024];
+        private int pos;
+        private int limit;
+
+        public Input(InputStream in) {
+            this.in = in;
+        }
+
+        private boolean fill() throws IOException {
+            if (pos < limit) {
+                return true;
+            }
+            int n = in.read(buf, 0, buf.length);
+            if (n <= 0) {
+                return false;
+            }
+            pos = 0;
+            limit = n;
+            return true;
+        }
+
+        String line(boolean eofOk) throws IOException {
+            StringBuilder longLine = null;
+            while (true) {
+                if (!fill()) {
+                    if (eofOk && longLine == null) {
+                        return null;
+                    }
+                    throw new EOFException("connection closed mid-message");
                 }
-                throw new EOFException("connection closed mid-message");
-            }
-            if (c == '\n') {
-                int len = b.length();
-                if (len > 0 && b.charAt(len - 1) == '\r') {
-                    b.setLength(len - 1);
+                int start = pos;
+                while (pos < limit && buf[pos] != '\n') {
+                    pos++;
                 }
-                return b.toString();
+                if (pos < limit) { // found the end of the line
+                    int end = pos++;
+                    String part = new String(buf, start, end - start, StandardCharsets.ISO_8859_1);
+                    String whole = longLine == null ? part : longLine.append(part).toString();
+                    return whole.endsWith("\r") ? whole.substring(0, whole.length() - 1) : whole;
+                }
+                if (longLine == null) {
+                    longLine = new StringBuilder();
+                }
+                longLine.append(new String(buf, start, limit - start, StandardCharsets.ISO_8859_1));
+                if (longLine.length() > MAX_HEAD) {
+                    throw new IOException("line over " + MAX_HEAD + " bytes");
+                }
+                eofOk = false;
             }
-            if (b.length() > MAX_HEAD) {
-                throw new IOException("line over " + MAX_HEAD + " bytes");
+        }
+
+        byte[] readNBytes(int n) throws IOException {
+            byte[] out = new byte[n];
+            int have = Math.min(n, limit - pos);
+            System.arraycopy(buf, pos, out, 0, have);
+            pos += have;
+            while (have < n) {
+                int r = in.read(out, have, n - have);
+                if (r < 0) {
+                    throw new EOFException("body ended after " + have + " of " + n + " bytes");
+                }
+                have += r;
             }
-            b.append((char) c);
+            return out;
+        }
+
+        byte[] readAllBytes() throws IOException {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            out.write(buf, pos, limit - pos);
+            pos = limit;
+            in.transferTo(out);
+            return out.toByteArray();
         }
     }
 }

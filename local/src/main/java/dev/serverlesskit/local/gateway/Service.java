@@ -166,7 +166,8 @@ public enum Service {
             String reason = status == 403 ? "Forbidden" : "Bad Request";
             String requestId = UUID.randomUUID().toString();
             if (queryProtocol) {
-                String xml = "<?xml version=\"1.0\"?><ErrorResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">"
+                String xml = "<?xml version=\"1.0\"?>"
+                        + "<ErrorResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">"
                         + "<Error><Type>Sender</Type><Code>" + e[2] + "</Code><Message>" + xml(message)
                         + "</Message><Detail/></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>";
                 return json(status, reason, "text/xml", xml, List.of());

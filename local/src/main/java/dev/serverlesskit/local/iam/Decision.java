@@ -33,7 +33,8 @@ public record Decision(Reason reason, List<String> allowedBy, List<String> denie
      * dynamodb:PutItem action}. {@code action} as the service writes it (SQS writes it in lower case).
      */
     public String message(String principalArn, String action, String resource) {
-        String head = "User: " + principalArn + " is not authorized to perform: " + action + " on resource: " + resource;
+        String head = "User: " + principalArn + " is not authorized to perform: " + action + " on resource: "
+                + resource;
         return switch (reason) {
             case ALLOWED -> throw new IllegalStateException("an allowed request has no denial message");
             case EXPLICIT_DENY_IDENTITY -> head + " with an explicit deny in an identity-based policy";

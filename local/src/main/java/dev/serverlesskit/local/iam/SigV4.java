@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -99,10 +98,8 @@ public final class SigV4 {
                     + region + "/" + service + ", got " + scope[2] + "/" + scope[3]);
         }
         String amzDate = first(headers, "x-amz-date");
-        Instant at;
-        try {
-            at = LocalDateTime.parse(amzDate == null ? "" : amzDate, AMZ_DATE).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
+        Instant at = parseAmzDate(amzDate);
+        if (at == null) {
             return fail(Failure.INCOMPLETE, "Date must be in ISO-8601 'basic format'. Got '" + amzDate + "'");
         }
         if (!amzDate.startsWith(scope[1])) {
@@ -137,7 +134,7 @@ public final class SigV4 {
                 if (i > 0) {
                     canonical.append(',');
                 }
-                canonical.append(values.get(i).trim().replaceAll(" +", " "));
+                collapseSpaces(values.get(i).trim(), canonical);
             }
             canonical.append('\n');
         }
@@ -153,6 +150,31 @@ public final class SigV4 {
                     + " documentation for details.");
         }
         return new Result(session, null, null);
+    }
+
+    /** {@code yyyyMMdd'T'HHmmss'Z'}, or null. */
+    static Instant parseAmzDate(String d) {
+        if (d == null || d.length() != 16 || d.charAt(8) != 'T' || d.charAt(15) != 'Z') {
+            return null;
+        }
+        try {
+            return LocalDateTime.of(Integer.parseInt(d, 0, 4, 10), Integer.parseInt(d, 4, 6, 10),
+                    Integer.parseInt(d, 6, 8, 10), Integer.parseInt(d, 9, 11, 10), Integer.parseInt(d, 11, 13, 10),
+                    Integer.parseInt(d, 13, 15, 10)).toInstant(ZoneOffset.UTC);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void collapseSpaces(String value, StringBuilder out) {
+        boolean space = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != ' ' || !space) {
+                out.append(c);
+            }
+            space = c == ' ';
+        }
     }
 
     private static Result fail(Failure failure, String message) {
@@ -220,22 +242,34 @@ public final class SigV4 {
         return hmac(k, "aws4_request");
     }
 
+    /** One Mac and one digest per thread: looking them up per request costs more than hashing a request. */
+    private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
     static byte[] hmac(byte[] key, String data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = MAC.get();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac.doFinal(bytes(data));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+        } catch (InvalidKeyException e) {
             throw new IllegalStateException(e);
         }
     }
 
     static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return SHA256.get().digest(data);
     }
 
     private static byte[] bytes(String s) {

@@ -20,7 +20,8 @@ class LeastPrivilegeAnalysisTest {
                 + "{'Effect':'Allow','Action':['dynamodb:GetItem','dynamodb:DeleteItem'],'Resource':'" + PETS + "'},"
                 + "{'Effect':'Allow','Action':'dynamodb:Q*','Resource':'" + PETS + "/index/*'}]", "Policy", false),
                 null, List.of());
-        IamModel.Role role = new IamModel.Role("Role", "role", "arn:aws:iam::000000000000:role/role", "AROA1", policies);
+        IamModel.Role role = new IamModel.Role("Role", "role", "arn:aws:iam::000000000000:role/role", "AROA1",
+                policies);
         Sessions sessions = new Sessions("000000000000", "eu-west-1");
         Sessions.Session s = sessions.issue("Fn", "fn", role);
         AccessLog log = new AccessLog();

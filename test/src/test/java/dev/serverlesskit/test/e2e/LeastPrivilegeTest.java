@@ -226,7 +226,8 @@ class LeastPrivilegeTest {
                     kept.add(a);
                 }
             });
-            assertThat(kept.size()).as(action + " in " + statement).isEqualTo(actions.isArray() ? actions.size() - 1 : 0);
+            assertThat(kept.size()).as(action + " in " + statement)
+                    .isEqualTo(actions.isArray() ? actions.size() - 1 : 0);
             ((ObjectNode) s).set("Action", kept);
             Files.writeString(dir.resolve(assembly.templateFile().getFileName()),
                     Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(template));

@@ -234,7 +234,8 @@ abstract class LocalAppEndToEndTest {
         for (StageModel.Function f : runtime.model().functions()) {
             Map<String, String> env = runtime.functions().get(f.logicalId()).environment();
             Sessions.Session session = runtime.sessions().get(f.logicalId());
-            assertThat(session.role().logicalId()).as(f.shortName() + "'s credentials are its role's").isEqualTo(f.role());
+            assertThat(session.role().logicalId()).as(f.shortName() + "'s credentials are its role's")
+                    .isEqualTo(f.role());
             assertThat(keys.add(session.accessKeyId())).as(f.shortName() + " shares its credentials").isTrue();
             if (f.snapStart()) {
                 assertThat(env).as(f.shortName() + " (SnapStart)").doesNotContainKeys("AWS_ACCESS_KEY_ID",

@@ -42,7 +42,8 @@ class StagingEndToEndTest extends LocalAppEndToEndTest {
         AccessLog.Call priming = calls.stream().filter(c -> c.action().equals("dynamodb:GetItem")).findFirst()
                 .orElseThrow(() -> new AssertionError("no priming GetItem by ListPets: " + calls));
         assertThat(calls).filteredOn(c -> !c.action().equals("dynamodb:GetItem")).isNotEmpty()
-                .allSatisfy(c -> assertThat(c.seq()).as(c.action() + " after the priming").isGreaterThan(priming.seq()));
+                .allSatisfy(c -> assertThat(c.seq()).as(c.action() + " after the priming")
+                        .isGreaterThan(priming.seq()));
     }
 
     /** Last, once the other tests have initialized every function: no init leaves per-environment state behind. */
