@@ -29,6 +29,13 @@ public enum Service {
             if (op == null) {
                 return Operation.unmapped("?", false, "no X-Amz-Target DynamoDB_20120810.<operation>");
             }
+            if (!MULTI_TABLE.contains(op) && !op.equals("Query") && !op.equals("Scan")) {
+                String table = leadingTableName(request.body());
+                if (table != null) { // the SDK writes TableName first: the rest of the body is not needed
+                    return new Operation(op, true, List.of(new Authorization("dynamodb:" + op, arns.table(table))),
+                            false, null);
+                }
+            }
             Fields f;
             try {
                 f = Fields.read(request.body(), true);
@@ -236,6 +243,37 @@ public enum Service {
     }
 
     private static final JsonFactory JSON = new JsonFactory();
+    private static final Set<String> MULTI_TABLE = Set.of("BatchWriteItem", "BatchGetItem", "TransactWriteItems",
+            "TransactGetItems", "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction");
+    private static final byte[] TABLE_NAME_FIRST = "{\"TableName\":\"".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The table of a body that starts with {@code {"TableName":"<name>"}, as the SDK writes every single-table
+     * request, or null (then the body is parsed). A name with an escape is left to the parser.
+     */
+    static String leadingTableName(byte[] body) {
+        if (body.length <= TABLE_NAME_FIRST.length) {
+            return null;
+        }
+        for (int i = 0; i < TABLE_NAME_FIRST.length; i++) {
+            if (body[i] != TABLE_NAME_FIRST[i]) {
+                return null;
+            }
+        }
+        for (int i = TABLE_NAME_FIRST.length; i < body.length; i++) {
+            byte b = body[i];
+            if (b == '"') {
+                int next = i + 1;
+                return next < body.length && (body[next] == ',' || body[next] == '}') && i > TABLE_NAME_FIRST.length
+                        ? new String(body, TABLE_NAME_FIRST.length, i - TABLE_NAME_FIRST.length,
+                        StandardCharsets.UTF_8) : null;
+            }
+            if (b == '\\' || b < 0x20) {
+                return null;
+            }
+        }
+        return null;
+    }
 
     private final String signingName;
     private final String label;

@@ -59,4 +59,18 @@ class ServiceTest {
                 .authorizations()).containsExactly(new Authorization("sqs:GetQueueUrl",
                 "arn:aws:sqs:eu-west-1:000000000000:q"));
     }
+
+    @Test
+    void theTableOfASingleTableRequestIsReadFromItsFirstFieldOrByTheParser() {
+        assertThat(Service.leadingTableName("{\"TableName\":\"Pets\",\"Key\":{}}".getBytes())).isEqualTo("Pets");
+        assertThat(Service.leadingTableName("{\"Key\":{},\"TableName\":\"Pets\"}".getBytes())).isNull();
+        assertThat(Service.leadingTableName("{\"TableName\":\"P\\u0065ts\"}".getBytes())).isNull();
+        assertThat(Service.leadingTableName("{\"TableName\":\"Pets\"x}".getBytes())).isNull();
+        // either way the same check
+        for (String body : new String[] {"{\"TableName\":\"Pets\",\"Key\":{}}", "{\"Key\":{},\"TableName\":\"Pets\"}",
+                "{\"TableName\":\"P\\u0065ts\",\"Key\":{}}"}) {
+            assertThat(Service.DYNAMODB.operation(request("DynamoDB_20120810.DeleteItem", body), ARNS)
+                    .authorizations()).as(body).containsExactly(new Authorization("dynamodb:DeleteItem", TABLE + "Pets"));
+        }
+    }
 }
