@@ -69,7 +69,9 @@ public class AdClicks extends Construct {
 
         this.recordClick = functions.apiFunction(this, "RecordClick", "click-intake", Handlers.RECORD_CLICK,
                 Map.of("CLICKS_QUEUE_URL", worker.getQueue().getQueueUrl()));
-        worker.getQueue().grantSendMessages(recordClick);
+        // SendMessage only: grantSendMessages adds GetQueueAttributes and GetQueueUrl, which the intake never calls
+        // (the end-to-end runs' least-privilege report listed them as unused)
+        worker.getQueue().grant(recordClick, "sqs:SendMessage");
         // Deploy order: the processor's new version goes live before the intake's, so a message the new intake
         // sends is never read by the previous processor (a new message format would otherwise go to the DLQ while
         // both deploy; a rollback undoes them in the reverse order).

@@ -91,6 +91,23 @@ public final class CognitoLocal {
                 result.path("RefreshToken").asText(null));
     }
 
+    /**
+     * An administrator's sign-in for a user (AdminInitiateAuth, ADMIN_USER_PASSWORD_AUTH), as back-office tooling
+     * does. cognito-local implements neither SRP nor a client's ExplicitAuthFlows, so this is how tests sign users
+     * in on a client that allows only SRP: the tokens are the same ID tokens.
+     */
+    public Tokens adminSignIn(String userPoolId, String clientId, String username, String password) {
+        ObjectNode body = Json.object().put("UserPoolId", userPoolId).put("ClientId", clientId)
+                .put("AuthFlow", "ADMIN_USER_PASSWORD_AUTH");
+        body.putObject("AuthParameters").put("USERNAME", username).put("PASSWORD", password);
+        JsonNode result = call("AdminInitiateAuth", body).path("AuthenticationResult");
+        if (result.isMissingNode()) {
+            throw new CognitoException("ChallengeRequired", "sign-in returned a challenge instead of tokens");
+        }
+        return new Tokens(result.path("IdToken").asText(), result.path("AccessToken").asText(),
+                result.path("RefreshToken").asText(null));
+    }
+
     /** Creates a confirmed user with a permanent password (no e-mail), optionally in groups. */
     public void adminCreateUser(String userPoolId, String email, String password, String... groups) {
         ObjectNode body = Json.object().put("UserPoolId", userPoolId).put("Username", email)

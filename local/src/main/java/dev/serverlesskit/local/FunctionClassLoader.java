@@ -15,7 +15,8 @@ import java.util.Map;
  * The class loader of one function: its own asset jar only, on top of the JDK's platform classes, so nothing of the
  * runtime (its Jackson, its AWS SDK) is visible to the function and no two functions share a class or a static, as
  * on Lambda where each function has its own JVM. Classes are defined with {@code System.getenv} redirected to the
- * function's environment ({@link EnvRedirect}).
+ * function's environment ({@link EnvRedirect}). The classes of {@code dev.serverlesskit.local.shim} are defined
+ * again in each function's loader from the runtime's own copy (the function's environment, the CRaC API).
  */
 final class FunctionClassLoader extends URLClassLoader {
     static {
@@ -23,6 +24,8 @@ final class FunctionClassLoader extends URLClassLoader {
     }
 
     private static final String SHIM_CLASS = EnvRedirect.SHIM.replace('/', '.');
+    /** Classes the runtime gives each function a copy of: its environment and the Lambda runtime's CRaC API. */
+    static final String SHIM_PACKAGE = "dev.serverlesskit.local.shim.";
 
     private final ProtectionDomain domain;
 
@@ -55,8 +58,9 @@ final class FunctionClassLoader extends URLClassLoader {
             if (loaded != null) {
                 return loaded;
             }
-            if (SHIM_CLASS.equals(name)) {
-                byte[] bytes = read(FunctionClassLoader.class.getClassLoader(), EnvRedirect.SHIM + ".class", name);
+            if (name.startsWith(SHIM_PACKAGE)) {
+                byte[] bytes = read(FunctionClassLoader.class.getClassLoader(), name.replace('.', '/') + ".class",
+                        name);
                 return defineClass(name, bytes, 0, bytes.length, (ProtectionDomain) null);
             }
             String resource = name.replace('.', '/') + ".class";

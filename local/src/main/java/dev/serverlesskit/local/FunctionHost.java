@@ -13,6 +13,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +36,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FunctionHost implements AutoCloseable {
     /** Account-level concurrency of a default AWS account: the bound when no reserved concurrency is set. */
     static final int ACCOUNT_CONCURRENCY = 1000;
+    /** The CRaC API each function's {@code org.crac} binds to, as the Lambda runtime's JVM flag names its own. */
+    static final String CRAC_PACKAGE = FunctionClassLoader.SHIM_PACKAGE + "crac";
+
+    static {
+        if (System.getProperty("org.crac.Core.Compat") == null) {
+            System.setProperty("org.crac.Core.Compat", CRAC_PACKAGE);
+        }
+    }
+
+    /** A SnapStart runtime hook failed: Lambda's {@code SnapStartException}. */
+    public static final class SnapStartException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SnapStartException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     public enum Status { OK, FUNCTION_ERROR, TIMEOUT, THROTTLED }
 
@@ -60,6 +78,8 @@ public final class FunctionHost implements AutoCloseable {
     private final ExecutorService executor;
     private volatile Instance instance;
     private final Object initLock = new Object();
+    private volatile List<String> snapStartHazards = List.of();
+    private volatile java.util.function.Consumer<String> hazardLog = line -> { };
 
     public FunctionHost(StageModel.Function function, String functionName, String functionArn,
                         Map<String, String> environment, OutputStream log) {
@@ -122,7 +142,8 @@ public final class FunctionHost implements AutoCloseable {
             StringWriter trace = new StringWriter();
             cause.printStackTrace(new PrintWriter(trace));
             write(trace.toString());
-            return new Invocation(Status.FUNCTION_ERROR, null, cause.getClass().getName(),
+            return new Invocation(Status.FUNCTION_ERROR, null, cause instanceof SnapStartException
+                    ? "SnapStartException" : cause.getClass().getName(),
                     String.valueOf(cause.getMessage()), cold, elapsed(started), requestId);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -201,6 +222,10 @@ public final class FunctionHost implements AutoCloseable {
                     + function.handlerClass());
         }
         Object handler = handlerClass.getDeclaredConstructor().newInstance();
+        if (function.snapStart()) {
+            checkUniqueness(handler);
+            snapshotAndRestore(loader);
+        }
         Class<?> inputType = method.getParameterTypes()[0];
         Class<?> outputType = method.getReturnType();
         Class<?> contextType = loader.loadClass("com.amazonaws.services.lambda.runtime.Context");
@@ -208,6 +233,75 @@ public final class FunctionHost implements AutoCloseable {
         return new Instance(loader, handler, method, (PojoSerializer<Object>) serializer(inputType, loader),
                 outputType == void.class ? null : (PojoSerializer<Object>) serializer(outputType, loader),
                 method.getParameterCount() == 2, contextType, loggerType);
+    }
+
+    /**
+     * SnapStart's lifecycle after init, in the Lambda runtime's order: the {@code beforeCheckpoint} hooks (priming),
+     * the snapshot, then on restore the {@code afterRestore} hooks, before the first invocation. Both run on the
+     * function's global CRaC context (itself a resource), in the function's class loader. The snapshot itself is
+     * not emulated: the environment that ran init also serves the invocations.
+     */
+    private void snapshotAndRestore(FunctionClassLoader loader) throws Exception {
+        Class<?> core = Class.forName(CRAC_PACKAGE + ".Core", true, loader);
+        Class<?> context = Class.forName(CRAC_PACKAGE + ".Context", true, loader);
+        Object global = core.getMethod("getGlobalContext").invoke(null);
+        int hooks = (int) core.getMethod("registered").invoke(null);
+        long t0 = System.nanoTime();
+        try {
+            context.getMethod("beforeCheckpoint", context).invoke(global, (Object) null);
+        } catch (InvocationTargetException e) {
+            throw new SnapStartException("a beforeCheckpoint hook failed, so no snapshot could be taken (on AWS,"
+                    + " publishing the version fails): " + suppressed(e.getCause()), e.getCause());
+        }
+        long t1 = System.nanoTime();
+        try {
+            context.getMethod("afterRestore", context).invoke(global, (Object) null);
+        } catch (InvocationTargetException e) {
+            throw new SnapStartException("the afterRestore() runtime hook encountered an error: "
+                    + suppressed(e.getCause()), e.getCause());
+        }
+        write(String.format("SnapStart: %d CRaC resource(s); beforeCheckpoint %d ms, snapshot, afterRestore %d ms%n",
+                hooks, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000));
+    }
+
+    /**
+     * Builds the handler a second time, in a class loader of its own, and compares what the two inits produced
+     * ({@link SnapStartCheck}): anything that differs would be shared by every environment restored from the
+     * snapshot. Each finding is a line of the function's log and of {@link #snapStartHazards()}.
+     */
+    private void checkUniqueness(Object handler) throws Exception {
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        try (FunctionClassLoader second = new FunctionClassLoader(functionName + "#uniqueness-check",
+                function.codeJar())) {
+            second.installEnvironment(environment);
+            Thread.currentThread().setContextClassLoader(second);
+            Object other = Class.forName(function.handlerClass(), true, second).getDeclaredConstructor().newInstance();
+            List<String> found = SnapStartCheck.hazards(handler, other);
+            snapStartHazards = List.copyOf(found);
+            for (String h : found) {
+                write("SnapStart hazard: " + h + "\n");
+                hazardLog.accept(String.format("%-40s %-22s %4s %s", "SnapStart check", function.shortName(),
+                        "WARN", h));
+            }
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    /** Where the SnapStart check's findings are reported besides the function's log (the runtime's log). */
+    public void reportSnapStartHazardsTo(java.util.function.Consumer<String> log) {
+        this.hazardLog = log;
+    }
+
+    /** What the SnapStart check found in this function's init (empty when nothing, or when it has no SnapStart). */
+    public List<String> snapStartHazards() {
+        return snapStartHazards;
+    }
+
+    private static String suppressed(Throwable t) {
+        Throwable[] s = t.getSuppressed();
+        return s.length == 0 ? String.valueOf(t) : java.util.Arrays.stream(s).map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 
     /**

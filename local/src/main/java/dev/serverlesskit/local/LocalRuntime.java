@@ -1,6 +1,14 @@
 package dev.serverlesskit.local;
 
 import dev.serverlesskit.local.StageModel.Route;
+import dev.serverlesskit.local.gateway.EngineGateway;
+import dev.serverlesskit.local.gateway.Service;
+import dev.serverlesskit.local.iam.Access;
+import dev.serverlesskit.local.iam.AccessLog;
+import dev.serverlesskit.local.iam.CredentialsEndpoint;
+import dev.serverlesskit.local.iam.IamModel;
+import dev.serverlesskit.local.iam.Policies;
+import dev.serverlesskit.local.iam.Sessions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -17,10 +25,18 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Runs one synthesized stage on this machine: reads {@code cdk.out}, starts the engines, creates the template's
- * tables, queues and user pool, hosts every function in its own class loader, serves the API and polls the queues.
+ * tables, queues and user pool, hosts every function in its own class loader with its own role's credentials (the
+ * engines are reached through IAM gateways that check each call against that role), serves the API and polls the
+ * queues.
  *
  * <pre>
  * ./mvnw -q -pl local compile exec:java -Dstage=dev            (after npx cdk synth)
@@ -70,6 +86,12 @@ public final class LocalRuntime implements AutoCloseable {
     private Provisioner provisioner;
     private ApiServer api;
     private long startupMillis;
+    private final AccessLog accessLog = new AccessLog();
+    private Access access;
+    private Sessions sessions;
+    private final Map<String, Sessions.Session> sessionOf = new LinkedHashMap<>();
+    private CredentialsEndpoint credentials;
+    private final Map<Service, EngineGateway> gateways = new java.util.EnumMap<>(Service.class);
 
     private LocalRuntime(Options options) {
         this.options = options;
@@ -101,6 +123,19 @@ public final class LocalRuntime implements AutoCloseable {
         IntrinsicResolver resolver = provisioner.provision();
         createTestUsers();
 
+        access = new Access(IamModel.read(model.template(), resolver), accessLog);
+        sessions = new Sessions(Engines.LOCAL_ACCOUNT, model.region());
+        credentials = new CredentialsEndpoint(sessions, this::logLine);
+        started.add(credentials);
+        Service.Arns arns = new Service.Arns(model.region(), Engines.LOCAL_ACCOUNT);
+        for (var e : Map.of(Service.DYNAMODB, engines.dynamoEndpoint(), Service.SQS, engines.sqsEndpoint(),
+                Service.COGNITO_IDP, engines.cognitoEndpoint()).entrySet()) {
+            EngineGateway g = new EngineGateway(e.getKey(), e.getValue(), sessions, access, arns, null,
+                    this::logLine);
+            gateways.put(e.getKey(), g);
+            started.add(g);
+        }
+
         for (StageModel.Function f : model.functions()) {
             String name = resolver.resolveString(Json.MAPPER.createObjectNode().put("Ref", f.logicalId()));
             String arn = resolver.resolveString(Json.MAPPER.createObjectNode().set("Fn::GetAtt",
@@ -108,6 +143,7 @@ public final class LocalRuntime implements AutoCloseable {
             FunctionHost host = new FunctionHost(f, name, arn, environment(f, name, resolver),
                     FunctionOutput.forFunction(options.logDir().resolve("functions").resolve(f.shortName() + ".log"),
                             f.shortName(), options.echoFunctionLogs()));
+            host.reportSnapStartHazardsTo(this::logLine);
             functions.put(f.logicalId(), host);
             started.add(host);
         }
@@ -115,8 +151,10 @@ public final class LocalRuntime implements AutoCloseable {
             String url = provisioner.queueUrl(m.queue());
             String arn = resolver.resolveString(Json.MAPPER.createObjectNode().set("Fn::GetAtt",
                     Json.MAPPER.createArrayNode().add(m.queue()).add("Arn")));
-            started.add(new QueuePoller(m, url, arn, model.region(), provisioner.sqs(), functions.get(m.function()),
-                    options.retryDelaySeconds(), this::logLine));
+            SqsClient poller = pollerClient(m, url, arn);
+            started.add(poller);
+            started.add(new QueuePoller(m, url, arn, model.region(), poller, provisioner.sqs(),
+                    functions.get(m.function()), options.retryDelaySeconds(), this::logLine));
         }
         if (model.api().isPresent()) {
             StageModel.Api apiModel = model.api().get();
@@ -134,9 +172,44 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /**
+     * What Lambda checks when an SQS event source mapping is created, with the function's role: that the role may
+     * receive and delete the queue's messages and read its attributes, and that the queue's visibility timeout is
+     * not shorter than the function's timeout. The poller then calls SQS as Lambda's does, signed with the function's
+     * role session, through the SQS gateway.
+     */
+    private SqsClient pollerClient(StageModel.EventSourceMapping m, String url, String queueArn) {
+        StageModel.Function f = model.function(m.function());
+        Sessions.Session s = sessionOf.get(f.logicalId());
+        List<String> missing = access.missing(s, List.of("sqs:ReceiveMessage", "sqs:DeleteMessage",
+                "sqs:GetQueueAttributes"), queueArn);
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("Event source mapping " + m.logicalId()
+                    + ": InvalidParameterValueException: The provided execution role does not have permissions to call "
+                    + missing.get(0).substring("sqs:".length()) + " on SQS (role " + s.role().name() + ", missing "
+                    + missing + " on " + queueArn + ")");
+        }
+        SqsClient client = SqsClient.builder().region(Region.of(model.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(s.accessKeyId(),
+                        s.secretAccessKey(), s.sessionToken())))
+                .endpointOverride(java.net.URI.create(gateways.get(Service.SQS).endpoint()))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+        int visibility = Integer.parseInt(client.getQueueAttributes(b -> b.queueUrl(url)
+                .attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT)).attributes()
+                .get(QueueAttributeName.VISIBILITY_TIMEOUT));
+        if (visibility < f.timeoutSeconds()) {
+            client.close();
+            throw new IllegalStateException("Event source mapping " + m.logicalId()
+                    + ": InvalidParameterValueException: Queue visibility timeout: " + visibility
+                    + " seconds is less than Function timeout: " + f.timeoutSeconds() + " seconds");
+        }
+        return client;
+    }
+
+    /**
      * The environment Lambda would give the function: its template variables resolved to local names, Lambda's
-     * reserved variables, and the endpoints of the local engines (the AWS SDK's standard endpoint variables; any
-     * other AWS service goes to a closed loopback port, so nothing ever leaves this machine).
+     * reserved variables, its role's credentials (access-key variables, or for SnapStart the container credentials
+     * endpoint and its token), and as endpoints the gateways in front of the local engines (the AWS SDK's standard
+     * endpoint variables; any other AWS service goes to a closed loopback port, so nothing ever leaves this machine).
      */
     private Map<String, String> environment(StageModel.Function f, String name, IntrinsicResolver resolver) {
         Map<String, String> env = new TreeMap<>();
@@ -148,22 +221,30 @@ public final class LocalRuntime implements AutoCloseable {
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + name);
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local");
         env.putAll(f.loggingEnvironment());
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", f.snapStart() ? "snap-start" : "on-demand");
         env.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + f.runtime());
         env.put("_HANDLER", f.handlerClass() + "::" + f.handlerMethod());
         env.put("LAMBDA_TASK_ROOT", f.codeJar().getParent().toString());
         env.put("TZ", ":UTC");
         env.put("LANG", "en_US.UTF-8");
         env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        env.put("AWS_ACCESS_KEY_ID", "local");
-        env.put("AWS_SECRET_ACCESS_KEY", "local");
-        env.put("AWS_SESSION_TOKEN", "local");
+        Sessions.Session session = sessions.issue(f.logicalId(), name, roleOf(f));
+        sessionOf.put(f.logicalId(), session);
+        if (f.snapStart()) {
+            // SnapStart: no access-key variables (they would expire in the snapshot); the runtime's SDK reads these
+            env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", credentials.uri());
+            env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", session.containerToken());
+        } else {
+            env.put("AWS_ACCESS_KEY_ID", session.accessKeyId());
+            env.put("AWS_SECRET_ACCESS_KEY", session.secretAccessKey());
+            env.put("AWS_SESSION_TOKEN", session.sessionToken());
+        }
         env.put("AWS_CONFIG_FILE", "/dev/null");
         env.put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
         env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", engines.dynamoEndpoint());
-        env.put("AWS_ENDPOINT_URL_SQS", engines.sqsEndpoint());
-        env.put("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", engines.cognitoEndpoint());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", gateways.get(Service.DYNAMODB).endpoint());
+        env.put("AWS_ENDPOINT_URL_SQS", gateways.get(Service.SQS).endpoint());
+        env.put("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", gateways.get(Service.COGNITO_IDP).endpoint());
         f.environment().forEach((k, v) -> {
             try {
                 env.put(k, resolver.resolveString(v));
@@ -173,6 +254,19 @@ public final class LocalRuntime implements AutoCloseable {
             }
         });
         return env;
+    }
+
+    /** The function's execution role; one outside the template has no statements here (every call is refused). */
+    private IamModel.Role roleOf(StageModel.Function f) {
+        IamModel.Role role = f.role() == null ? null : access.iam().role(f.role());
+        if (role != null) {
+            return role;
+        }
+        String note = "the execution role of " + f.logicalId() + " is not in the template: its policies cannot be"
+                + " evaluated locally";
+        return new IamModel.Role(String.valueOf(f.role()), f.shortName() + "-external-role",
+                "arn:aws:iam::" + Engines.LOCAL_ACCOUNT + ":role/" + f.shortName() + "-external-role", "AROAEXTERNAL",
+                new Policies(List.of(), null, List.of(note)));
     }
 
     private void createTestUsers() {
@@ -213,6 +307,14 @@ public final class LocalRuntime implements AutoCloseable {
                     + provisioner.userPoolId(c.userPool()) + ", client " + provisioner.clientId(c.logicalId())
                     + " " + c.explicitAuthFlows());
         }
+        out.println("  IAM       functions reach the engines through gateways that check each call against their role:"
+                + " DynamoDB " + gateways.get(Service.DYNAMODB).endpoint()
+                + ", SQS " + gateways.get(Service.SQS).endpoint()
+                + ", Cognito " + gateways.get(Service.COGNITO_IDP).endpoint());
+        long snapStart = model.functions().stream().filter(StageModel.Function::snapStart).count();
+        out.println("  Creds     a role session per function: " + (snapStart == 0 ? "access-key variables"
+                : snapStart == model.functions().size() ? "SnapStart, from " + credentials.uri()
+                : "access-key variables, SnapStart ones from " + credentials.uri()));
         out.println("  Data      " + (options.dataDir() == null ? "in memory (--data DIR keeps it)" : options.dataDir()));
         out.println("  Logs      " + options.logDir() + " (functions/<name>.log; --function-logs to echo here)");
         model.api().ifPresent(a -> {
@@ -311,6 +413,34 @@ public final class LocalRuntime implements AutoCloseable {
         return model.queues().stream().filter(q -> q.logicalId().startsWith(logicalIdPrefix))
                 .map(q -> provisioner.queueUrl(q.logicalId())).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no queue " + logicalIdPrefix + "*"));
+    }
+
+    /** The hosted functions by logical id. */
+    public Map<String, FunctionHost> functions() {
+        return java.util.Collections.unmodifiableMap(functions);
+    }
+
+    /** Every IAM decision made so far (the gateways' and the event source mappings'). */
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
+    public Access access() {
+        return access;
+    }
+
+    /** The role session each function's credentials belong to, by the function's logical id. */
+    public Map<String, Sessions.Session> sessions() {
+        return java.util.Collections.unmodifiableMap(sessionOf);
+    }
+
+    public CredentialsEndpoint credentialsEndpoint() {
+        return credentials;
+    }
+
+    /** The gateway functions reach a service through. */
+    public EngineGateway gateway(Service service) {
+        return gateways.get(service);
     }
 
     public String userPoolId() {

@@ -113,6 +113,15 @@ public final class Provisioner implements AutoCloseable {
                     String arn = f.attributes().get("Arn") + ":" + p.path("Name").asText();
                     locals.put(e.getKey(), Local.of(arn, Map.of("AliasArn", arn)));
                 }
+            } else if ("AWS::IAM::Role".equals(type)) {
+                String name = p.path("RoleName").asText(physicalName(e.getKey()));
+                String path = p.path("Path").asText("/");
+                locals.put(e.getKey(), Local.of(name, Map.of("Arn", "arn:aws:iam::" + Engines.LOCAL_ACCOUNT + ":role"
+                        + path + name, "RoleId", roleId(e.getKey()))));
+            } else if ("AWS::IAM::ManagedPolicy".equals(type)) {
+                String name = p.path("ManagedPolicyName").asText(physicalName(e.getKey()));
+                String arn = "arn:aws:iam::" + Engines.LOCAL_ACCOUNT + ":policy" + p.path("Path").asText("/") + name;
+                locals.put(e.getKey(), Local.of(arn, Map.of("PolicyArn", arn)));
             } else if ("AWS::ApiGateway::RestApi".equals(type)) {
                 locals.put(e.getKey(), Local.of("local", Map.of("RootResourceId", "root")));
             }
@@ -130,6 +139,17 @@ public final class Provisioner implements AutoCloseable {
                 "AWS::StackName", model.stackName(),
                 "AWS::StackId", arn("cloudformation", "stack/" + model.stackName() + "/local"),
                 "AWS::NoValue", ""));
+    }
+
+    /** A stable IAM role id ("AROA" and 17 characters), as IAM gives each role. */
+    private static String roleId(String logicalId) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        long h = logicalId.hashCode() * 0x9E3779B97F4A7C15L;
+        StringBuilder id = new StringBuilder("AROA");
+        for (int i = 0; i < 17; i++) {
+            id.append(alphabet.charAt((int) ((h >>> (i * 3)) & 31)));
+        }
+        return id.toString();
     }
 
     private void createTables() {

@@ -38,19 +38,25 @@ public final class QueuePoller implements AutoCloseable {
     private final String queueArn;
     private final String region;
     private final SqsClient sqs;
+    private final SqsClient shortcuts;
     private final FunctionHost function;
     private final Integer retryDelaySeconds;
     private final Consumer<String> log;
     private final ExecutorService pollers;
     private volatile boolean running = true;
 
+    /**
+     * @param sqs       the poller's client: the function's role, as Lambda's poller calls SQS
+     * @param shortcuts the runtime's own client, for the {@code retryDelaySeconds} shortcut (not Lambda's behaviour)
+     */
     public QueuePoller(EventSourceMapping mapping, String queueUrl, String queueArn, String region, SqsClient sqs,
-                       FunctionHost function, Integer retryDelaySeconds, Consumer<String> log) {
+                       SqsClient shortcuts, FunctionHost function, Integer retryDelaySeconds, Consumer<String> log) {
         this.mapping = mapping;
         this.queueUrl = queueUrl;
         this.queueArn = queueArn;
         this.region = region;
         this.sqs = sqs;
+        this.shortcuts = shortcuts;
         this.function = function;
         this.retryDelaySeconds = retryDelaySeconds;
         this.log = log;
@@ -141,7 +147,7 @@ public final class QueuePoller implements AutoCloseable {
                 deletes.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(deletes.size()))
                         .receiptHandle(m.receiptHandle()).build());
             } else if (retryDelaySeconds != null) {
-                sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle())
+                shortcuts.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle())
                         .visibilityTimeout(retryDelaySeconds));
             }
         }

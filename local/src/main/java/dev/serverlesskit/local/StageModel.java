@@ -31,12 +31,15 @@ public record StageModel(
 
     /**
      * A Lambda function: {@code handler} is {@code pkg.Class::method}; {@code logFormat} and
-     * {@code applicationLogLevel} are its {@code LoggingConfig}'s (null when the template sets none).
+     * {@code applicationLogLevel} are its {@code LoggingConfig}'s (null when the template sets none); {@code role} the
+     * logical id of its execution role (null when the role is not in the template); {@code snapStart} when SnapStart
+     * applies to the published version it is invoked through ({@code SnapStart.ApplyOn: PublishedVersions} and a
+     * version in the template).
      */
     public record Function(String logicalId, String functionName, String handlerClass, String handlerMethod,
                            String runtime, int memoryMb, int timeoutSeconds, Integer reservedConcurrency,
                            Map<String, JsonNode> environment, Path codeJar, String logFormat,
-                           String applicationLogLevel) {
+                           String applicationLogLevel, String role, boolean snapStart) {
         /**
          * What Lambda sets in the function's environment from its logging configuration: {@code AWS_LAMBDA_LOG_FORMAT}
          * (JSON or TEXT, Lambda's default) and, in JSON format, {@code AWS_LAMBDA_LOG_LEVEL} (default INFO).

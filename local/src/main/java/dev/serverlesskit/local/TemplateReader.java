@@ -143,10 +143,15 @@ public final class TemplateReader {
             p.path("Environment").path("Variables").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue()));
             JsonNode reserved = p.get("ReservedConcurrentExecutions");
             JsonNode logging = p.path("LoggingConfig");
-            out.add(new Function(id, Json.text(p, "FunctionName"), parts[0], parts.length > 1 ? parts[1] : "handleRequest",
+            String role = referenced(p.get("Role"), Set.of("AWS::IAM::Role"));
+            boolean snapStart = "PublishedVersions".equals(p.path("SnapStart").path("ApplyOn").asText())
+                    && ofType("AWS::Lambda::Version").values().stream().anyMatch(v ->
+                    id.equals(referenced(v.path("Properties").get("FunctionName"), Set.of("AWS::Lambda::Function"))));
+            out.add(new Function(id, Json.text(p, "FunctionName"), parts[0],
+                    parts.length > 1 ? parts[1] : "handleRequest",
                     runtime, p.path("MemorySize").asInt(128), p.path("Timeout").asInt(3),
                     reserved == null ? null : reserved.asInt(), env, assets.apply(s3Key),
-                    Json.text(logging, "LogFormat"), Json.text(logging, "ApplicationLogLevel")));
+                    Json.text(logging, "LogFormat"), Json.text(logging, "ApplicationLogLevel"), role, snapStart));
         });
         return out;
     }

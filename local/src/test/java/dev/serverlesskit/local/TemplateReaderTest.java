@@ -51,6 +51,22 @@ class TemplateReaderTest {
     }
 
     @Test
+    void readsEachFunctionsRoleAndWhetherSnapStartApplies() throws Exception {
+        JsonNode template = fixture();
+        StageModel.Function f = read(template).function("ListFunctionABCDEF12");
+        assertThat(f.role()).isEqualTo("ListRole");
+        assertThat(f.snapStart()).isTrue();
+        // SnapStart applies to published versions only: without one, the function runs on demand
+        ((ObjectNode) template.path("Resources")).remove("ListVersion");
+        assertThat(read(template).function("ListFunctionABCDEF12").snapStart()).isFalse();
+        // and only to functions that ask for it
+        JsonNode withoutSnapStart = fixture();
+        ((ObjectNode) withoutSnapStart.path("Resources").path("ListFunctionABCDEF12").path("Properties"))
+                .remove("SnapStart");
+        assertThat(read(withoutSnapStart).function("ListFunctionABCDEF12").snapStart()).isFalse();
+    }
+
+    @Test
     void lambdaSetsTheLogLevelOnlyInJsonFormatWithInfoAsItsDefault() {
         assertThat(function(null, null).loggingEnvironment()).isEqualTo(Map.of("AWS_LAMBDA_LOG_FORMAT", "TEXT"));
         assertThat(function("Text", null).loggingEnvironment()).isEqualTo(Map.of("AWS_LAMBDA_LOG_FORMAT", "TEXT"));
@@ -60,7 +76,7 @@ class TemplateReaderTest {
 
     private static StageModel.Function function(String logFormat, String applicationLogLevel) {
         return new StageModel.Function("Fn", null, "example.Handler", "handleRequest", "java21", 128, 3, null,
-                Map.of(), Path.of("fn.jar"), logFormat, applicationLogLevel);
+                Map.of(), Path.of("fn.jar"), logFormat, applicationLogLevel, null, false);
     }
 
     @Test

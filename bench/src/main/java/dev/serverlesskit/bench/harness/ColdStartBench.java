@@ -7,7 +7,6 @@ import dev.serverlesskit.local.LocalRuntime;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.services.sqs.model.CreateQueueRequest;
 
 /**
  * Cold start, locally: every function of a synthesized stage, from its own asset jar and with its own environment
@@ -198,12 +196,8 @@ public final class ColdStartBench {
                 responded - primed, f.get("status"));
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<String, FunctionHost> hosts(LocalRuntime runtime) throws ReflectiveOperationException {
-        // the runtime keeps its hosts private; a benchmark may look (no API for it in the product)
-        Field f = LocalRuntime.class.getDeclaredField("functions");
-        f.setAccessible(true);
-        return (Map<String, FunctionHost>) f.get(runtime);
+    static Map<String, FunctionHost> hosts(LocalRuntime runtime) {
+        return runtime.functions();
     }
 
     private static FunctionHost host(Map<String, FunctionHost> hosts, String handlerSimpleName) {
@@ -222,8 +216,9 @@ public final class ColdStartBench {
         for (int i = 0; i < 2 * runs; i++) {
             forSale.add(addPet("Bench " + i, addPet));
         }
-        String floorQueue = runtime.provisioner().sqs().createQueue(CreateQueueRequest.builder()
-                .queueName("bench-floor").build()).queueUrl();
+        // the queue the intake's role may send to: the floor runs with RecordClick's credentials, through the gateway
+        String floorQueue = recordClick.environment().get("CLICKS_QUEUE_URL");
+        boolean containerCredentials = getPet.environment().containsKey("AWS_CONTAINER_CREDENTIALS_FULL_URI");
 
         List<Subject> out = new ArrayList<>();
         Map<String, String> helloEnv = new TreeMap<>(getPet.environment());
@@ -236,6 +231,15 @@ public final class ColdStartBench {
         out.add(new Subject("sdk-floor-dynamodb", "dev.serverlesskit.bench.floor.DynamoFloorHandler",
                 List.of(floorJar, getPet.function().codeJar()), dynEnv, "none", i -> "-", null,
                 getPet.function().memoryMb(), false));
+        // the other credentials providers the app could use, on the same floor (environment-only cannot work where
+        // Lambda gives container credentials: SnapStart)
+        for (String kind : containerCredentials ? List.of("default") : List.of("environment", "default")) {
+            Map<String, String> env = new TreeMap<>(dynEnv);
+            env.put("FLOOR_CREDENTIALS", kind);
+            out.add(new Subject("sdk-floor-dynamodb[" + kind + "]", "dev.serverlesskit.bench.floor.DynamoFloorHandler",
+                    List.of(floorJar, getPet.function().codeJar()), env, "none", i -> "-", "sdk-floor-dynamodb",
+                    getPet.function().memoryMb(), false));
+        }
         Path powertools = floorJar.getParent().resolve("powertools-logging");
         if (Files.isDirectory(powertools)) {
             List<Path> cp = new ArrayList<>(List.of(floorJar));
@@ -254,6 +258,13 @@ public final class ColdStartBench {
         out.add(new Subject("sdk-floor-sqs", "dev.serverlesskit.bench.floor.SqsFloorHandler",
                 List.of(floorJar, recordClick.function().codeJar()), sqsEnv, "none", i -> "-", null,
                 recordClick.function().memoryMb(), false));
+        for (String kind : containerCredentials ? List.of("default") : List.of("environment", "default")) {
+            Map<String, String> env = new TreeMap<>(sqsEnv);
+            env.put("FLOOR_CREDENTIALS", kind);
+            out.add(new Subject("sdk-floor-sqs[" + kind + "]", "dev.serverlesskit.bench.floor.SqsFloorHandler",
+                    List.of(floorJar, recordClick.function().codeJar()), env, "none", i -> "-", "sdk-floor-sqs",
+                    recordClick.function().memoryMb(), false));
+        }
 
         for (FunctionHost h : hosts.values()) {
             String cls = h.function().handlerClass();

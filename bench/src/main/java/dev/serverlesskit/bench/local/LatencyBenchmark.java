@@ -3,6 +3,8 @@ package dev.serverlesskit.bench.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.serverlesskit.local.FunctionHost;
 import dev.serverlesskit.local.LocalRuntime;
+import dev.serverlesskit.local.gateway.Service;
+import dev.serverlesskit.local.iam.Sessions;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.URI;
@@ -25,6 +27,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 
 /**
  * Warm request latency of {@code GET /pets/{petId}} (a DynamoDB GetItem on dynalite): through the local runtime
@@ -46,6 +55,9 @@ public class LatencyBenchmark {
     private Method handle;
     private Object event;
     private Object context;
+    private DynamoDbClient viaGateway;
+    private DynamoDbClient toEngine;
+    private GetItemRequest getItem;
 
     @Setup(Level.Trial)
     public void start() throws Exception {
@@ -79,10 +91,38 @@ public class LatencyBenchmark {
         Method ctx = FunctionHost.class.getDeclaredMethod("context", instance.getClass(), String.class, long.class);
         ctx.setAccessible(true);
         context = ctx.invoke(getPet, instance, "bench-direct", System.currentTimeMillis() + 3_600_000L);
+
+        // the IAM gateway's own cost: the same GetItem, signed with GetPet's credentials, through the gateway or
+        // straight to dynalite
+        Sessions.Session session = runtime.sessions().get(getPet.function().logicalId());
+        viaGateway = DynamoDbClient.builder().region(Region.of(runtime.model().region()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                        session.accessKeyId(), session.secretAccessKey(), session.sessionToken())))
+                .endpointOverride(URI.create(runtime.gateway(Service.DYNAMODB).endpoint()))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+        toEngine = DynamoDbClient.builder().region(Region.of(runtime.model().region()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                        session.accessKeyId(), session.secretAccessKey(), session.sessionToken())))
+                .endpointOverride(URI.create(runtime.engines().dynamoEndpoint()))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+        getItem = GetItemRequest.builder().tableName(getPet.environment().get("PETS_TABLE"))
+                .key(Map.of("petId", AttributeValue.fromS(petId))).build();
+    }
+
+    @Benchmark
+    public Object getItemThroughGateway() {
+        return viaGateway.getItem(getItem).item();
+    }
+
+    @Benchmark
+    public Object getItemToEngine() {
+        return toEngine.getItem(getItem).item();
     }
 
     @TearDown(Level.Trial)
     public void stop() {
+        viaGateway.close();
+        toEngine.close();
         runtime.close();
     }
 
@@ -106,11 +146,8 @@ public class LatencyBenchmark {
         return f.get(target);
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<String, FunctionHost> hosts(LocalRuntime runtime) throws ReflectiveOperationException {
-        Field f = LocalRuntime.class.getDeclaredField("functions");
-        f.setAccessible(true);
-        return (Map<String, FunctionHost>) f.get(runtime);
+    static Map<String, FunctionHost> hosts(LocalRuntime runtime) {
+        return runtime.functions();
     }
 
     static FunctionHost host(Map<String, FunctionHost> hosts, String simpleName) {

@@ -14,7 +14,8 @@ import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -37,6 +38,11 @@ import software.amazon.awssdk.services.sqs.model.CreateQueueRequest;
  * ({@code AWS_ENDPOINT_URL_DYNAMODB} / {@code AWS_ENDPOINT_URL_SQS}, set in the surefire configuration), so the
  * handlers reach them through the SDK's own endpoint settings with no test-only code path.
  * Tables and the clicks queue are created with the same schemas infra deploys.
+ *
+ * <p>When the environment names a container credentials endpoint ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI}, as
+ * Lambda does for SnapStart functions, with no access-key variables), it is served here too: the token in
+ * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN} gets credentials, any other is refused, and every fetch is counted.
+ * The engines do not check signatures; the test infrastructure's own clients use fixed credentials.
  */
 public final class LocalAws implements BeforeAllCallback {
     private static final Object LOCK = new Object();
@@ -45,6 +51,11 @@ public final class LocalAws implements BeforeAllCallback {
     private static SQSRestServer elasticMq;
     private static DynamoDbClient dynamoDb;
     private static SqsClient sqs;
+    private static com.sun.net.httpserver.HttpServer credentialsEndpoint;
+    private static final java.util.concurrent.atomic.AtomicInteger CREDENTIALS_SERVED =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private static final StaticCredentialsProvider OWN_CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local-aws", "local-aws"));
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -52,6 +63,7 @@ public final class LocalAws implements BeforeAllCallback {
             if (started) {
                 return;
             }
+            startCredentialsEndpoint();
             startDynalite();
             startElasticMq();
             createTables();
@@ -68,6 +80,11 @@ public final class LocalAws implements BeforeAllCallback {
 
     public static SqsClient sqs() {
         return sqs;
+    }
+
+    /** How many times the container credentials endpoint handed out credentials. */
+    public static int containerCredentialsServed() {
+        return CREDENTIALS_SERVED.get();
     }
 
     public static String env(String name) {
@@ -110,9 +127,35 @@ public final class LocalAws implements BeforeAllCallback {
         }
         dynamoDb = DynamoDbClient.builder()
                 .region(Region.of(env("AWS_REGION")))
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .credentialsProvider(OWN_CREDENTIALS)
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
+    }
+
+    private static void startCredentialsEndpoint() throws IOException {
+        String uri = System.getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+        if (uri == null) {
+            return;
+        }
+        URI endpoint = URI.create(uri);
+        String token = env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+        credentialsEndpoint = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress(endpoint.getHost(), endpoint.getPort()), 8);
+        credentialsEndpoint.createContext(endpoint.getPath(), exchange -> {
+            boolean ok = token.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            String body = ok ? "{\"AccessKeyId\":\"ASIACONTAINER\",\"SecretAccessKey\":\"container-secret\","
+                    + "\"Token\":\"container-token\",\"Expiration\":\""
+                    + java.time.Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    + "\"}" : "{\"code\":\"InvalidToken\"}";
+            if (ok) {
+                CREDENTIALS_SERVED.incrementAndGet();
+            }
+            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(ok ? 200 : 401, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        credentialsEndpoint.start();
     }
 
     private static void startElasticMq() {
@@ -126,7 +169,7 @@ public final class LocalAws implements BeforeAllCallback {
         elasticMq.waitUntilStarted();
         sqs = SqsClient.builder()
                 .region(Region.of(env("AWS_REGION")))
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .credentialsProvider(OWN_CREDENTIALS)
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
     }
@@ -211,6 +254,9 @@ public final class LocalAws implements BeforeAllCallback {
     }
 
     private static void stop() {
+        if (credentialsEndpoint != null) {
+            credentialsEndpoint.stop(0);
+        }
         if (elasticMq != null) {
             try {
                 elasticMq.stopAndWait();

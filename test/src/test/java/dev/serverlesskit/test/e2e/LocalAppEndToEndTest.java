@@ -5,23 +5,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.serverlesskit.local.CognitoLocal;
 import dev.serverlesskit.local.LocalRuntime;
+import dev.serverlesskit.local.StageModel;
+import dev.serverlesskit.local.iam.Sessions;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The dev stage, synthesized and run locally (dynalite, ElasticMQ, cognito-local, each function in its own class
- * loader), driven over HTTP as a client would: sign-up and sign-in through cognito-local, browsing, buying (and racing
- * for the same pet), own purchases, admin routes refused, clicks counted by the queue consumer, a poison click in the
- * DLQ, stage throttling and reserved concurrency. Access is asserted against the product's rules written here, not
- * read from the template, so a route that loses its authorizer fails {@link #signedInRoutesAreGuardedByTheGateway}.
+ * A stage, synthesized and run locally (dynalite, ElasticMQ, cognito-local, each function in its own class loader,
+ * with its own role's credentials and every engine call checked against its role's policies), driven over HTTP as a
+ * client would: sign-up and sign-in through cognito-local, browsing, buying (and racing for the same pet), own
+ * purchases, admin routes refused, clicks counted by the queue consumer, a poison click in the DLQ, stage throttling
+ * and reserved concurrency. Access is asserted against the product's rules written here, not read from the
+ * template, so a route that loses its authorizer fails {@link #signedInRoutesAreGuardedByTheGateway}. A test during
+ * which IAM refused a call fails ({@link IamWatch}). One subclass per stage: dev (on-demand functions, access-key
+ * credentials) and staging (SnapStart: container credentials, CRaC hooks).
  */
-class LocalAppEndToEndTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(IamWatch.class)
+abstract class LocalAppEndToEndTest {
     /** Which routes need a signed-in caller (the product's rules; the template must enforce them). */
     private static final Map<String, String> SIGNED_IN_ROUTES = Map.of(
             "POST /pets", "{\"name\":\"Rex\",\"species\":\"dog\",\"price\":10}",
@@ -30,31 +41,55 @@ class LocalAppEndToEndTest {
             "GET /campaigns/c1/stats", "");
     private static final List<String> ADMIN_ROUTES = List.of("POST /pets", "GET /campaigns/c1/stats");
 
-    private static LocalRuntime runtime;
-    private static Client api;
-    private static CognitoLocal cognito;
-    private static String adminToken;
-    private static String userToken;
+    private LocalRuntime runtime;
+    private Client api;
+    private CognitoLocal cognito;
+    private String adminToken;
+    private String userToken;
 
-    @BeforeAll
-    static void start() {
-        runtime = LocalStage.runtime();
-        api = new Client(runtime.apiUrl());
-        cognito = new CognitoLocal(runtime.engines().cognitoEndpoint());
-        adminToken = cognito.signIn(runtime.clientId(), LocalRuntime.ADMIN_USER, LocalRuntime.ADMIN_PASSWORD).idToken();
-        userToken = cognito.signIn(runtime.clientId(), LocalRuntime.TEST_USER, LocalRuntime.TEST_PASSWORD).idToken();
+    /** The runtime this class drives. */
+    abstract LocalRuntime start();
+
+    /** The browser origin the stage's API serves (the product's setting for that stage). */
+    abstract String siteOrigin();
+
+    LocalRuntime runtime() {
+        return runtime;
     }
 
-    /** A new user through the app's own sign-up flow (self sign-up, confirmation, USER_PASSWORD_AUTH sign-in). */
-    private static String newUser() {
+    @BeforeAll
+    void startStage() {
+        runtime = start();
+        api = new Client(runtime.apiUrl());
+        cognito = new CognitoLocal(runtime.engines().cognitoEndpoint());
+        adminToken = signIn(LocalRuntime.ADMIN_USER, LocalRuntime.ADMIN_PASSWORD);
+        userToken = signIn(LocalRuntime.TEST_USER, LocalRuntime.TEST_PASSWORD);
+    }
+
+    /**
+     * Signs a user in the way the stage's app client allows: USER_PASSWORD_AUTH where the template allows it (dev);
+     * otherwise (staging and prod allow only SRP, which cognito-local does not implement) with cognito-local's
+     * administrator flow, AdminInitiateAuth with ADMIN_USER_PASSWORD_AUTH. Either way the API gets a pool-signed ID
+     * token, which is what its authorizer checks.
+     */
+    private String signIn(String email, String password) {
+        StageModel.UserPoolClient client = runtime.model().userPoolClients().get(0);
+        if (client.explicitAuthFlows().contains("ALLOW_USER_PASSWORD_AUTH")) {
+            return cognito.signIn(runtime.clientId(), email, password).idToken();
+        }
+        return cognito.adminSignIn(runtime.userPoolId(), runtime.clientId(), email, password).idToken();
+    }
+
+    /** A new user through the app's own sign-up flow (self sign-up, confirmation, sign-in). */
+    private String newUser() {
         String email = "buyer-" + UUID.randomUUID() + "@example.com";
         String password = "Buyer#" + UUID.randomUUID().toString().substring(0, 8) + "x9";
         cognito.signUp(runtime.clientId(), email, password);
         cognito.adminConfirmSignUp(runtime.userPoolId(), email);
-        return cognito.signIn(runtime.clientId(), email, password).idToken();
+        return signIn(email, password);
     }
 
-    private static String addPet(String name) {
+    private String addPet(String name) {
         Client.Response created = api.post("/pets", adminToken,
                 Client.json(Map.of("name", name, "species", "cat", "price", 42)));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
@@ -71,6 +106,9 @@ class LocalAppEndToEndTest {
         List<String> listed = new ArrayList<>();
         browse.json().path("items").forEach(p -> listed.add(p.path("petId").asText()));
         assertThat(listed).contains(petId);
+        Client.Response cats = api.get("/pets?species=cat&maxPrice=50", null);
+        assertThat(cats.status()).as(cats.toString()).isEqualTo(200);
+        assertThat(cats.json().path("items").findValuesAsText("petId")).contains(petId);
 
         Client.Response bought = api.post("/purchases", buyer, Client.json(Map.of("petId", petId)));
         assertThat(bought.status()).as(bought.toString()).isEqualTo(201);
@@ -80,6 +118,24 @@ class LocalAppEndToEndTest {
         assertThat(mine.json().path("items").findValuesAsText("petId")).containsExactly(petId);
         Client.Response others = api.get("/purchases", userToken);
         assertThat(others.json().path("items").findValuesAsText("petId")).doesNotContain(petId);
+    }
+
+    @Test
+    void aRetriedPurchaseReplaysItsFirstResponseAndAReusedKeyIsRefused() {
+        String buyer = newUser();
+        String petId = addPet("Retry " + UUID.randomUUID());
+        String key = "order-" + UUID.randomUUID();
+        String body = Client.json(Map.of("petId", petId));
+        Client.Response first = api.send("POST", "/purchases", buyer, body, "Idempotency-Key", key);
+        assertThat(first.status()).as(first.toString()).isEqualTo(201);
+        Client.Response retry = api.send("POST", "/purchases", buyer, body, "Idempotency-Key", key);
+        assertThat(retry.status()).as(retry.toString()).isEqualTo(201);
+        assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(retry.json()).isEqualTo(first.json());
+        Client.Response reused = api.send("POST", "/purchases", buyer, Client.json(Map.of("petId", "pet-other")),
+                "Idempotency-Key", key);
+        assertThat(reused.status()).as(reused.toString()).isEqualTo(422);
+        assertThat(reused.errorCode()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
     }
 
     @Test
@@ -129,9 +185,9 @@ class LocalAppEndToEndTest {
         Client.Response unknown = api.get("/nope", null);
         assertThat(unknown.status()).isEqualTo(403);
         assertThat(unknown.errorCode()).isEqualTo("MISSING_AUTHENTICATION_TOKEN");
-        Client.Response preflight = api.send("OPTIONS", "/pets", null, null, "Origin", "http://localhost:5173");
+        Client.Response preflight = api.send("OPTIONS", "/pets", null, null, "Origin", siteOrigin());
         assertThat(preflight.status()).isEqualTo(204);
-        assertThat(preflight.header("Access-Control-Allow-Origin")).isEqualTo("http://localhost:5173");
+        assertThat(preflight.header("Access-Control-Allow-Origin")).isEqualTo(siteOrigin());
     }
 
     @Test
@@ -173,8 +229,34 @@ class LocalAppEndToEndTest {
     }
 
     @Test
+    void eachFunctionGetsCredentialsOfItsOwnAsLambdaDeliversThem() {
+        Set<String> keys = new HashSet<>();
+        for (StageModel.Function f : runtime.model().functions()) {
+            Map<String, String> env = runtime.functions().get(f.logicalId()).environment();
+            Sessions.Session session = runtime.sessions().get(f.logicalId());
+            assertThat(session.role().logicalId()).as(f.shortName() + "'s credentials are its role's")
+                    .isEqualTo(f.role());
+            assertThat(keys.add(session.accessKeyId())).as(f.shortName() + " shares its credentials").isTrue();
+            if (f.snapStart()) {
+                assertThat(env).as(f.shortName() + " (SnapStart)").doesNotContainKeys("AWS_ACCESS_KEY_ID",
+                        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+                        .containsEntry("AWS_CONTAINER_CREDENTIALS_FULL_URI", runtime.credentialsEndpoint().uri())
+                        .containsEntry("AWS_CONTAINER_AUTHORIZATION_TOKEN", session.containerToken())
+                        .containsEntry("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+            } else {
+                assertThat(env).as(f.shortName()).doesNotContainKeys("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                        "AWS_CONTAINER_AUTHORIZATION_TOKEN")
+                        .containsEntry("AWS_ACCESS_KEY_ID", session.accessKeyId())
+                        .containsEntry("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+            }
+        }
+    }
+
+    @Test
     void stageThrottlingAnswers429() {
-        List<Client.Response> burst = fire(80, "/pets");
+        // faster than the stage's rate, on kept-alive connections, until the bucket runs dry (at most 4x its size)
+        StageModel.Throttle throttle = runtime.model().api().orElseThrow().stageThrottle();
+        List<Client.Response> burst = fireUntil429(4 * throttle.burstLimit(), 16, "/pets");
         assertThat(burst).as(summary(burst)).anySatisfy(r -> {
             assertThat(r.status()).isEqualTo(429);
             assertThat(r.errorCode()).isEqualTo("THROTTLED");
@@ -185,9 +267,12 @@ class LocalAppEndToEndTest {
     @Test
     void reservedConcurrencyThrottlesLikeLambda() {
         // GET /pets/{petId} is called by no other test: its function starts cold, so concurrent requests overlap
+        int reserved = runtime.model().functions().stream()
+                .filter(f -> f.handlerClass().endsWith(".GetPetHandler")).findFirst().orElseThrow()
+                .reservedConcurrency();
         List<Client.Response> burst = new ArrayList<>();
         for (int round = 0; round < 3 && burst.stream().noneMatch(r -> r.status() == 500); round++) {
-            burst = fire(30, "/pets/pet-" + UUID.randomUUID());
+            burst = fire(Math.max(30, 3 * reserved), "/pets/pet-" + UUID.randomUUID());
             sleep(2500); // refill the method's token bucket
         }
         List<Client.Response> all = burst;
@@ -198,7 +283,31 @@ class LocalAppEndToEndTest {
         assertThat(all).as(summary(all)).allSatisfy(r -> assertThat(r.status()).isIn(404, 500));
     }
 
-    private static List<Client.Response> fire(int n, String path) {
+    /** Up to {@code max} GETs from {@code threads} clients, each sending one after another, stopping at a 429. */
+    private List<Client.Response> fireUntil429(int max, int threads, String path) {
+        List<Client.Response> out = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean throttled = new java.util.concurrent.atomic.AtomicBoolean();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<CompletableFuture<Void>> clients = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                clients.add(CompletableFuture.runAsync(() -> {
+                    while (!throttled.get() && sent.incrementAndGet() <= max) {
+                        Client.Response r = api.get(path, null);
+                        out.add(r);
+                        throttled.compareAndSet(false, r.status() == 429);
+                    }
+                }, pool));
+            }
+            clients.forEach(CompletableFuture::join);
+        } finally {
+            pool.shutdownNow();
+        }
+        return List.copyOf(out);
+    }
+
+    private List<Client.Response> fire(int n, String path) {
         List<CompletableFuture<Client.Response>> futures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             futures.add(api.sendAsync("GET", path, null, null));

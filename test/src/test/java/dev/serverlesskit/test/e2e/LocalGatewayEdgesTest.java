@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,13 +16,14 @@ import org.junit.jupiter.api.Test;
  * Content-Type (API Gateway applies the method's model to all of them: the library declares it as $default) and CORS
  * origins. Every answer is JSON in the app's error shape.
  */
+@Order(1) // beside DevEndToEndTest, on the same running dev stage
 class LocalGatewayEdgesTest {
     private static LocalRuntime runtime;
     private static Client api;
 
     @BeforeAll
     static void start() {
-        runtime = LocalStage.runtime();
+        runtime = LocalStage.runtime("dev");
         api = new Client(runtime.apiUrl());
     }
 

@@ -5,34 +5,53 @@ import dev.serverlesskit.local.Engines;
 import dev.serverlesskit.local.LocalRuntime;
 import dev.serverlesskit.test.Synthesis;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * The dev stage of the suite's shared synthesis ({@link Synthesis#shared()}: cdk.json context, the real function
- * jars) run by the local runtime, once per test JVM. {@code -De2e.cdkOut=DIR} runs an existing assembly instead (e.g. a hand-edited template).
+ * A stage of the suite's shared synthesis ({@link Synthesis#shared()}: cdk.json context, the real function jars) run
+ * by the local runtime, one stage at a time per test JVM: starting another stage stops the one running (its
+ * {@link LocalRuntime#accessLog()} stays readable, for the least-privilege report). {@code -De2e.cdkOut=DIR} runs an
+ * existing assembly instead (e.g. a hand-edited template).
  */
 final class LocalStage {
-    static final String STAGE = "dev";
-    private static LocalRuntime runtime;
+    private static final Map<String, LocalRuntime> RUNS = new LinkedHashMap<>();
+    private static LocalRuntime running;
+    private static String runningKey;
 
     private LocalStage() {
     }
 
-    static synchronized LocalRuntime runtime() {
-        if (runtime == null) {
-            Path root = ProjectFiles.root();
-            Engines.nodeModules(root); // fails with "run `npm ci`" when the engines are not installed
-            String given = System.getProperty("e2e.cdkOut");
-            Path cdkOut;
-            if (given != null && !given.isBlank()) {
-                cdkOut = Path.of(given).toAbsolutePath();
-            } else {
-                cdkOut = Synthesis.shared().outdir(); // the suite's one synthesis of every stage
-            }
-            LocalRuntime.Options options = new LocalRuntime.Options(STAGE, cdkOut, 0, null, root,
-                    root.resolve("test/target/e2e-logs"), false, 1, false);
-            runtime = LocalRuntime.start(options);
-            Runtime.getRuntime().addShutdownHook(new Thread(runtime::close));
+    static LocalRuntime runtime(String stage) {
+        String given = System.getProperty("e2e.cdkOut");
+        Path cdkOut = given != null && !given.isBlank() ? Path.of(given).toAbsolutePath()
+                : Synthesis.shared().outdir(); // the suite's one synthesis of every stage
+        return runtime(stage, stage, cdkOut);
+    }
+
+    /** The runtime of {@code stage} from the assembly in {@code cdkOut}, known as {@code key}. */
+    static synchronized LocalRuntime runtime(String key, String stage, Path cdkOut) {
+        if (running != null && key.equals(runningKey)) {
+            return running;
         }
-        return runtime;
+        if (running != null) {
+            running.close();
+            running = null;
+        }
+        Path root = ProjectFiles.root();
+        Engines.nodeModules(root); // fails with "run `npm ci`" when the engines are not installed
+        LocalRuntime.Options options = new LocalRuntime.Options(stage, cdkOut, 0, null, root,
+                root.resolve("test/target/e2e-logs/" + key), false, 1, false);
+        running = LocalRuntime.start(options);
+        runningKey = key;
+        RUNS.put(key, running);
+        LocalRuntime started = running;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+        return running;
+    }
+
+    /** Every runtime started in this JVM by key (stopped ones included: their records stay readable). */
+    static synchronized Map<String, LocalRuntime> runs() {
+        return Map.copyOf(RUNS);
     }
 }
