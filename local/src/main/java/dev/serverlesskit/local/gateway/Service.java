@@ -3,6 +3,7 @@ package dev.serverlesskit.local.gateway;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.serverlesskit.local.iam.SigV4;
 import java.io.IOException;
 import java.net.URI;
@@ -28,13 +29,6 @@ public enum Service {
             String op = target(request, "DynamoDB_20120810.");
             if (op == null) {
                 return Operation.unmapped("?", false, "no X-Amz-Target DynamoDB_20120810.<operation>");
-            }
-            if (!MULTI_TABLE.contains(op) && !op.equals("Query") && !op.equals("Scan")) {
-                String table = leadingTableName(request.body());
-                if (table != null) { // the SDK writes TableName first: the rest of the body is not needed
-                    return new Operation(op, true, List.of(new Authorization("dynamodb:" + op, arns.table(table))),
-                            false, null);
-                }
             }
             Fields f;
             try {
@@ -114,6 +108,11 @@ public enum Service {
             String queueName;
             String owner;
             if (op != null) {
+                if (!request.rawPath().equals("/")) {
+                    // ElasticMQ reads a queue from the path too: only the queue the body names may be acted on
+                    return Operation.unmapped(op, false, "a JSON-protocol request is posted to /, not "
+                            + request.rawPath());
+                }
                 Fields f;
                 try {
                     f = Fields.read(request.body(), false);
@@ -125,16 +124,27 @@ public enum Service {
                 owner = f.queueOwner;
             } else {
                 query = true;
-                Map<String, String> form = form(request);
-                op = form.get("Action");
+                Map<String, List<String>> form = form(request);
+                for (String name : NAMING_PARAMETERS) {
+                    if (form.getOrDefault(name, List.of()).size() > 1) {
+                        return Operation.unmapped("?", true, "parameter " + name + " is given more than once");
+                    }
+                }
+                op = first(form, "Action");
                 if (op == null) {
                     return Operation.unmapped("?", true, "neither X-Amz-Target AmazonSQS.<operation> nor Action=");
                 }
-                queueUrl = form.get("QueueUrl");
-                queueName = form.get("QueueName");
-                owner = form.get("QueueOwnerAWSAccountId");
-                if (queueUrl == null && request.rawPath().length() > 1) {
-                    queueUrl = request.rawPath(); // the queue's own URL, as older clients send it
+                queueUrl = first(form, "QueueUrl");
+                queueName = first(form, "QueueName");
+                owner = first(form, "QueueOwnerAWSAccountId");
+                String path = request.rawPath();
+                if (path.length() > 1) { // the queue's own URL, as older clients post to it
+                    if (queueUrl == null) {
+                        queueUrl = path;
+                    } else if (!path.equals(rawPathOf(queueUrl))) {
+                        return Operation.unmapped(op, true, "the request's path " + path
+                                + " names another queue than its QueueUrl");
+                    }
                 }
             }
             String action = "sqs:" + switch (op) {
@@ -242,39 +252,15 @@ public enum Service {
         }
     }
 
-    private static final JsonFactory JSON = new JsonFactory();
-    private static final Set<String> MULTI_TABLE = Set.of("BatchWriteItem", "BatchGetItem", "TransactWriteItems",
-            "TransactGetItems", "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction");
-    private static final byte[] TABLE_NAME_FIRST = "{\"TableName\":\"".getBytes(StandardCharsets.US_ASCII);
-
     /**
-     * The table of a body that starts with {@code {"TableName":"<name>"}, as the SDK writes every single-table
-     * request, or null (then the body is parsed). A name with an escape is left to the parser.
+     * Refuses a body that names a field twice in one object: the engines' parsers keep the last value where a
+     * checker that kept the first would authorize one table or queue and forward a request for another.
      */
-    static String leadingTableName(byte[] body) {
-        if (body.length <= TABLE_NAME_FIRST.length) {
-            return null;
-        }
-        for (int i = 0; i < TABLE_NAME_FIRST.length; i++) {
-            if (body[i] != TABLE_NAME_FIRST[i]) {
-                return null;
-            }
-        }
-        for (int i = TABLE_NAME_FIRST.length; i < body.length; i++) {
-            byte b = body[i];
-            if (b == '"') {
-                int next = i + 1;
-                return next < body.length && (body[next] == ',' || body[next] == '}') && i > TABLE_NAME_FIRST.length
-                        ? new String(body, TABLE_NAME_FIRST.length, i - TABLE_NAME_FIRST.length,
-                        StandardCharsets.UTF_8) : null;
-            }
-            if (b == '\\' || b < 0x20) {
-                return null;
-            }
-        }
-        return null;
-    }
-
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    /** Query-protocol parameters that name what a request acts on: each may be given once, in the query or body. */
+    private static final Set<String> NAMING_PARAMETERS = Set.of("Action", "QueueUrl", "QueueName",
+            "QueueOwnerAWSAccountId");
     private final String signingName;
     private final String label;
 
@@ -332,20 +318,35 @@ public enum Service {
         return t != null && t.startsWith(prefix) && t.length() > prefix.length() ? t.substring(prefix.length()) : null;
     }
 
-    private static Map<String, String> form(HttpMessage request) {
-        Map<String, String> out = new LinkedHashMap<>();
+    /** Every parameter of the query string and the form body, with all its values in order. */
+    private static Map<String, List<String>> form(HttpMessage request) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
         String body = new String(request.body(), StandardCharsets.UTF_8);
         String q = request.rawQuery();
         for (String source : new String[] {q == null ? "" : q, body}) {
             for (String pair : source.split("&")) {
                 int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    out.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                String name = eq < 0 ? pair : pair.substring(0, eq);
+                if (!name.isEmpty()) {
+                    out.computeIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8), k -> new ArrayList<>())
+                            .add(eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                 }
             }
         }
         return out;
+    }
+
+    private static String rawPathOf(String url) {
+        try {
+            return URI.create(url).getRawPath();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String first(Map<String, List<String>> form, String name) {
+        List<String> values = form.get(name);
+        return values == null ? null : values.get(0);
     }
 
     static HttpMessage json(int status, String reason, String contentType, String body, List<String[]> extra) {

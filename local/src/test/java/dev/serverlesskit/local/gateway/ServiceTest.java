@@ -61,16 +61,53 @@ class ServiceTest {
     }
 
     @Test
-    void theTableOfASingleTableRequestIsReadFromItsFirstFieldOrByTheParser() {
-        assertThat(Service.leadingTableName("{\"TableName\":\"Pets\",\"Key\":{}}".getBytes())).isEqualTo("Pets");
-        assertThat(Service.leadingTableName("{\"Key\":{},\"TableName\":\"Pets\"}".getBytes())).isNull();
-        assertThat(Service.leadingTableName("{\"TableName\":\"P\\u0065ts\"}".getBytes())).isNull();
-        assertThat(Service.leadingTableName("{\"TableName\":\"Pets\"x}".getBytes())).isNull();
-        // either way the same check
-        for (String body : new String[] {"{\"TableName\":\"Pets\",\"Key\":{}}", "{\"Key\":{},\"TableName\":\"Pets\"}",
-                "{\"TableName\":\"P\\u0065ts\",\"Key\":{}}"}) {
-            assertThat(Service.DYNAMODB.operation(request("DynamoDB_20120810.DeleteItem", body), ARNS)
-                    .authorizations()).as(body).containsExactly(new Authorization("dynamodb:DeleteItem", TABLE + "Pets"));
+    void aFieldNamedTwiceIsRefusedNotAuthorizedForOneTableAndForwardedForAnother() {
+        // the engines' JSON parsers keep the last value: authorizing the first would let a request reach another
+        // table (or queue) than the one checked
+        for (String body : new String[] {"{\"TableName\":\"Pets\",\"Key\":{},\"TableName\":\"Secret\"}",
+                "{\"TableName\":\"Pets\",\"T\\u0061bleName\":\"Secret\"}",
+                "{\"Key\":{\"k\":{\"S\":\"1\"},\"k\":{\"S\":\"2\"}},\"TableName\":\"Pets\"}"}) {
+            Operation op = Service.DYNAMODB.operation(request("DynamoDB_20120810.PutItem", body), ARNS);
+            assertThat(op.authorizations()).as(body).isEmpty();
+            assertThat(op.problem()).as(body).contains("not JSON");
         }
+        Operation sqs = Service.SQS.operation(request("AmazonSQS.SendMessage",
+                "{\"QueueUrl\":\"http://127.0.0.1:1/000000000000/q\",\"QueueUrl\":\"http://127.0.0.1:1/000000000000/s\"}"),
+                ARNS);
+        assertThat(sqs.authorizations()).isEmpty();
+    }
+
+    static HttpMessage form(String requestLine, String body) {
+        List<String[]> headers = new ArrayList<>();
+        headers.add(new String[] {"Content-Type", "application/x-www-form-urlencoded"});
+        return new HttpMessage(requestLine, headers, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theQueryProtocolNamesOneQueueOnce() {
+        String q = "http%3A%2F%2F127.0.0.1%3A1%2F000000000000%2Fq";
+        String secret = "http%3A%2F%2F127.0.0.1%3A1%2F000000000000%2Fsecret";
+        assertThat(Service.SQS.operation(form("POST / HTTP/1.1", "Action=SendMessage&QueueUrl=" + q
+                + "&MessageBody=x"), ARNS).authorizations()).containsExactly(
+                new Authorization("sqs:SendMessage", "arn:aws:sqs:eu-west-1:000000000000:q"));
+        assertThat(Service.SQS.operation(form("POST /000000000000/q HTTP/1.1", "Action=SendMessage&MessageBody=x"),
+                ARNS).authorizations()).containsExactly(
+                new Authorization("sqs:SendMessage", "arn:aws:sqs:eu-west-1:000000000000:q"));
+        // each of these names a second queue that ElasticMQ would act on
+        for (HttpMessage confusing : List.of(
+                form("POST / HTTP/1.1", "Action=SendMessage&QueueUrl=" + q + "&QueueUrl=" + secret + "&MessageBody=x"),
+                form("POST /000000000000/secret HTTP/1.1", "Action=SendMessage&QueueUrl=" + q + "&MessageBody=x"),
+                form("POST /?QueueUrl=" + q + " HTTP/1.1", "Action=SendMessage&QueueUrl=" + secret + "&MessageBody=x"),
+                form("POST /?Action=SendMessage&QueueUrl=" + q + " HTTP/1.1", "QueueUrl=" + secret + "&MessageBody=x"))) {
+            Operation op = Service.SQS.operation(confusing, ARNS);
+            assertThat(op.authorizations()).as(confusing.toString()).isEmpty();
+            assertThat(op.problem()).as(confusing.toString()).isNotNull();
+        }
+        // and the JSON protocol is posted to /
+        HttpMessage pathed = new HttpMessage("POST /000000000000/secret HTTP/1.1",
+                List.<String[]>of(new String[] {"X-Amz-Target", "AmazonSQS.SendMessage"}),
+                "{\"QueueUrl\":\"http://127.0.0.1:1/000000000000/q\",\"MessageBody\":\"x\"}"
+                        .getBytes(StandardCharsets.UTF_8));
+        assertThat(Service.SQS.operation(pathed, ARNS).authorizations()).isEmpty();
     }
 }
