@@ -104,7 +104,7 @@ public final class PolicyEvaluator {
         if (anyMatches(s.resources(), resource, false) == s.notResource()) {
             return Match.NO;
         }
-        if (resourcePolicy && principalMatches(s.principals(), caller) == s.notPrincipal()) {
+        if (resourcePolicy && principalMatches(s.principals(), caller, s.allow()) == s.notPrincipal()) {
             return Match.NO;
         }
         return s.condition() == null ? Match.APPLIES : conditions(s, caller, unevaluable);
@@ -119,15 +119,23 @@ public final class PolicyEvaluator {
         return false;
     }
 
-    private static boolean principalMatches(List<String> principals, Caller caller) {
+    /**
+     * Whether a resource policy's principals name the caller. An account principal ({@code 123456789012} or its
+     * {@code :root} ARN) names every principal of the account for a Deny, but an Allow for it grants nothing by
+     * itself: it delegates to the account, whose identity policies must allow the call (AWS's policy evaluation for
+     * account principals), so only the role, its session or everyone ({@code *}) is granted by the resource policy.
+     */
+    private static boolean principalMatches(List<String> principals, Caller caller, boolean allow) {
         for (String p : principals) {
             if (p.equals("*") || p.equals("AWS:*")) {
                 return true;
             }
             if (p.startsWith("AWS:")) {
                 String v = p.substring(4);
-                if (v.equals(caller.roleArn()) || v.equals(caller.sessionArn()) || v.equals(caller.account())
-                        || v.equals("arn:aws:iam::" + caller.account() + ":root")) {
+                if (v.equals(caller.roleArn()) || v.equals(caller.sessionArn())) {
+                    return true;
+                }
+                if (!allow && (v.equals(caller.account()) || v.equals("arn:aws:iam::" + caller.account() + ":root"))) {
                     return true;
                 }
             }

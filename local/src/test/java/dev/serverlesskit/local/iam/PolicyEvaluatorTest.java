@@ -99,6 +99,19 @@ class PolicyEvaluatorTest {
                         "[{'Effect':'Allow','Principal':{'AWS':'arn:aws:iam::000000000000:role/AddPetRole'},"
                                 + "'Action':'sqs:SendMessage','Resource':'" + QUEUE + "'}]", null,
                         "sqs:SendMessage", QUEUE, Reason.ALLOWED, null),
+                row("resource policy allowing the account delegates to identity policies: no grant by itself", "[]",
+                        "[{'Effect':'Allow','Principal':{'AWS':'arn:aws:iam::000000000000:root'},"
+                                + "'Action':'sqs:SendMessage','Resource':'" + QUEUE + "'}]", null,
+                        "sqs:SendMessage", QUEUE, Reason.NO_IDENTITY_ALLOW, null),
+                row("resource policy allowing the account id: no grant by itself", "[]",
+                        "[{'Effect':'Allow','Principal':{'AWS':'000000000000'},"
+                                + "'Action':'sqs:SendMessage','Resource':'" + QUEUE + "'}]", null,
+                        "sqs:SendMessage", QUEUE, Reason.NO_IDENTITY_ALLOW, null),
+                row("resource policy denying the account denies its roles",
+                        "[{'Effect':'Allow','Action':'sqs:SendMessage','Resource':'" + QUEUE + "'}]",
+                        "[{'Effect':'Deny','Principal':{'AWS':'arn:aws:iam::000000000000:root'},"
+                                + "'Action':'sqs:SendMessage','Resource':'" + QUEUE + "'}]", null,
+                        "sqs:SendMessage", QUEUE, Reason.EXPLICIT_DENY_RESOURCE, null),
                 row("resource policy for a service principal does not allow the role", "[]",
                         "[{'Effect':'Allow','Principal':{'Service':'sns.amazonaws.com'},'Action':'sqs:SendMessage',"
                                 + "'Resource':'" + QUEUE + "'}]", null,
