@@ -82,7 +82,9 @@ public class ListPetsHandler extends ApiHandler {
         Pages.Page page;
         if (species != null) {
             Map<String, AttributeValue> start = Cursor.decode(cursor, SPECIES_CURSOR);
-            if (start != null && !species.equals(start.get("species").s())) {
+            // the start key must lie inside the key condition, or DynamoDB refuses the query
+            if (start != null && (!species.equals(start.get("species").s()) || maxPrice != null
+                    && new BigDecimal(start.get("price").n()).compareTo(maxPrice) > 0)) {
                 throw Cursor.invalid();
             }
             values.put(":species", AttributeValue.fromS(species));

@@ -147,6 +147,15 @@ class PetStoreIT {
         APIGatewayProxyResponseEvent typed = LIST.handleRequest(Requests.get("/pets").query("species", species)
                 .query("cursor", forged).build(), new FakeContext());
         assertThat(errorCode(typed)).isEqualTo("INVALID_CURSOR");
+
+        // a cursor past the price filter: DynamoDB refuses a start key outside the key condition (was a 503)
+        APIGatewayProxyResponseEvent dearer = LIST.handleRequest(Requests.get("/pets").query("species", species)
+                .query("maxPrice", "9").query("cursor", cursor).build(), new FakeContext());
+        assertThat(dearer.getStatusCode()).as(dearer.getBody()).isEqualTo(400);
+        assertThat(errorCode(dearer)).isEqualTo("INVALID_CURSOR");
+        APIGatewayProxyResponseEvent withinFilter = LIST.handleRequest(Requests.get("/pets").query("species", species)
+                .query("maxPrice", "10").query("cursor", cursor).build(), new FakeContext());
+        assertThat(withinFilter.getStatusCode()).as(withinFilter.getBody()).isEqualTo(200);
     }
 
     /** Follows nextCursor to the end; asserts every page respects its limit. */
