@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -94,9 +95,17 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
             errorCode = e.code();
             response = ApiResponse.error(e.status(), e.code(), e.getMessage());
         } catch (SdkException e) {
-            errorCode = "DEPENDENCY_UNAVAILABLE";
-            JsonLog.error("dependency call failed", Map.of("route", route), e);
-            response = ApiResponse.error(503, errorCode, "a backing service is unavailable, retry later");
+            if (rejectedRequest(e)) {
+                // the service refused what this code asked (a malformed request, a missing grant): a bug here, not
+                // an outage, so not "retry later"
+                errorCode = "INTERNAL_ERROR";
+                JsonLog.error("a backing service rejected the request", Map.of("route", route), e);
+                response = ApiResponse.error(500, errorCode, "internal error");
+            } else {
+                errorCode = "DEPENDENCY_UNAVAILABLE";
+                JsonLog.error("dependency call failed", Map.of("route", route), e);
+                response = ApiResponse.error(503, errorCode, "a backing service is unavailable, retry later");
+            }
         } catch (RuntimeException e) {
             errorCode = "INTERNAL_ERROR";
             JsonLog.error("unexpected error", Map.of("route", route), e);
@@ -114,6 +123,12 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
         metrics.publish(context, coldStart);
         JsonLog.clearContext();
         return out;
+    }
+
+    /** A 4xx from the service that is not throttling: the request itself was refused (validation, access). */
+    static boolean rejectedRequest(SdkException e) {
+        return e instanceof AwsServiceException service && !service.isThrottlingException()
+                && service.statusCode() >= 400 && service.statusCode() < 500;
     }
 
     private APIGatewayProxyResponseEvent toEvent(ApiResponse response, String correlationId, String origin) {

@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 class ApiHandlerTest {
 
@@ -182,6 +184,27 @@ class ApiHandlerTest {
         assertThat(response.getStatusCode()).isEqualTo(503);
         assertThat(errorCode(response)).isEqualTo("DEPENDENCY_UNAVAILABLE");
         assertThat(response.getBody()).doesNotContain("amazonaws");
+    }
+
+    @Test
+    void aRequestTheServiceRejectsIsABugNotAnOutageButThrottlingIs() {
+        Route rejected = new Route(r -> {
+            throw DynamoDbException.builder().statusCode(400).message("The provided starting key is invalid")
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationException").build()).build();
+        });
+        APIGatewayProxyResponseEvent response = rejected.handleRequest(Requests.get("/test").build(),
+                new FakeContext());
+        assertThat(response.getStatusCode()).isEqualTo(500);
+        assertThat(errorCode(response)).isEqualTo("INTERNAL_ERROR");
+        assertThat(response.getBody()).doesNotContain("starting key");
+
+        Route throttled = new Route(r -> {
+            throw DynamoDbException.builder().statusCode(400).message("Rate exceeded")
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ThrottlingException").build()).build();
+        });
+        response = throttled.handleRequest(Requests.get("/test").build(), new FakeContext());
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(errorCode(response)).isEqualTo("DEPENDENCY_UNAVAILABLE");
     }
 
     @Test
