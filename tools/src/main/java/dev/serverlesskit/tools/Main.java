@@ -32,7 +32,7 @@ import java.util.Map;
  * cost     [--templates DIR] [--stage S] [--profile FILE] [--prices FILE] [--region R] [--format ...]
  * capacity [--templates DIR] [--stage S] [--profile FILE]
  * diagram  [--templates DIR] [--stage S]
- * readme   --check|--update [--readme FILE] [--templates DIR] [--profile FILE]
+ * docs     --check|--update --file FILE [--templates DIR] [--profile FILE]
  * stacks   --templates DIR [--stage S]      one line per stack: key, stage, stack name, region, lookup role, file
  * </pre>
  * DIR is a cloud assembly (cdk.out) or a directory of templates named like test/snapshots.
@@ -57,7 +57,7 @@ public final class Main {
 
     static int run(String[] args, PrintStream out) {
         if (args.length == 0) {
-            throw new IllegalArgumentException("usage: review|cost|capacity|diagram|readme|stacks [options]");
+            throw new IllegalArgumentException("usage: review|cost|capacity|diagram|docs|stacks [options]");
         }
         Map<String, String> o = options(args);
         String format = o.getOrDefault("format", "text");
@@ -128,16 +128,16 @@ public final class Main {
                 }
                 return 0;
             }
-            case "readme" -> {
-                Path readme = path(o, "readme", "README.md");
-                ReadmeSections sections = new ReadmeSections(templates(o),
+            case "docs" -> {
+                Path readme = path(o, "file", "docs/review.md");
+                GeneratedSections sections = new GeneratedSections(templates(o),
                         Profile.load(path(o, "profile", "tools/traffic/default.json")), prices(o));
                 if (o.containsKey("update")) {
                     write(readme, sections.update(read(readme)));
                     return 0;
                 }
                 List<String> stale = sections.stale(read(readme));
-                stale.forEach(s -> out.println("README section '" + s + "' is stale: run scripts/update-readme"));
+                stale.forEach(s -> out.println("section '"  + s + "' is stale: run scripts/update-docs"));
                 return stale.isEmpty() ? 0 : 1;
             }
             case "stacks" -> {
@@ -148,7 +148,7 @@ public final class Main {
                 return 0;
             }
             default -> throw new IllegalArgumentException("unknown command " + args[0]
-                    + " (review, cost, capacity, diagram, readme, stacks)");
+                    + " (review, cost, capacity, diagram, docs, stacks)");
         }
     }
 

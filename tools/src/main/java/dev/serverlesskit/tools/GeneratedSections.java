@@ -14,12 +14,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The README's generated sections, between {@code <!-- generated: <command> -->} and {@code <!-- end generated -->}:
+ * Generated sections of a document (docs/review.md), between {@code <!-- generated: <command> -->} and {@code <!-- end generated -->}:
  * {@code scripts/diagram --stage S}, {@code scripts/cost --stage S} and {@code scripts/capacity --stage S}, from the
  * committed snapshots and the default
- * traffic profile. {@code ReadmeTest} fails when one is stale; {@code scripts/update-readme} rewrites them.
+ * traffic profile. {@code GeneratedDocsTest} fails when one is stale; {@code scripts/update-docs} rewrites them.
  */
-public final class ReadmeSections {
+public final class GeneratedSections {
     private static final Pattern SECTION = Pattern.compile(
             "(<!-- generated: (scripts/(?:diagram|cost|capacity) --stage ([a-z0-9-]+)) -->\\n)(.*?)"
                     + "(<!-- end generated -->)",
@@ -29,7 +29,7 @@ public final class ReadmeSections {
     private final Profile profile;
     private final Prices prices;
 
-    public ReadmeSections(Stacks stacks, Profile profile, Prices prices) {
+    public GeneratedSections(Stacks stacks, Profile profile, Prices prices) {
         this.stacks = stacks;
         this.profile = profile;
         this.prices = prices;
@@ -38,7 +38,7 @@ public final class ReadmeSections {
     /** The content a section's command generates. */
     public String generate(String command, String stage) {
         StackTemplate s = stacks.ofStage(stage).stream().findFirst().orElseThrow(() -> new IllegalArgumentException(
-                "README section '" + command + "': no stack of stage " + stage));
+                "section '"  + command + "': no stack of stage " + stage));
         AppModel model = new AppModel(s.template());
         if (command.startsWith("scripts/diagram")) {
             return "```mermaid\n" + Diagram.mermaid(Diagram.graph(model)) + "```\n";

@@ -10,28 +10,28 @@ import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README shows the dev stage's diagram and the dev and prod cost tables as the tools generate them from the
+ * docs/review.md shows the dev stage's diagram and the dev and prod cost tables as the tools generate them from the
  * committed snapshots: an infrastructure change that updates the snapshots makes this fail until
- * {@code scripts/update-readme} is run.
+ * {@code scripts/update-docs} is run.
  */
-class ReadmeTest {
+class GeneratedDocsTest {
     @Test
-    void theReadmesGeneratedSectionsAreCurrent() throws IOException {
-        String readme = Files.readString(Fixtures.root().resolve("README.md"));
-        ReadmeSections sections = new ReadmeSections(Stacks.load(Fixtures.snapshots()),
+    void theGeneratedSectionsOfTheReviewDocAreCurrent() throws IOException {
+        String readme = Files.readString(Fixtures.root().resolve("docs/review.md"));
+        GeneratedSections sections = new GeneratedSections(Stacks.load(Fixtures.snapshots()),
                 Profile.load(Fixtures.root().resolve("tools/traffic/default.json")), Prices.load());
 
-        assertThat(ReadmeSections.sections(readme)).contains("scripts/diagram --stage dev",
+        assertThat(GeneratedSections.sections(readme)).contains("scripts/diagram --stage dev",
                 "scripts/cost --stage prod", "scripts/cost --stage dev");
-        assertThat(sections.stale(readme)).as("stale README sections: run scripts/update-readme").isEmpty();
+        assertThat(sections.stale(readme)).as("stale sections of docs/review.md: run scripts/update-docs").isEmpty();
     }
 
     @Test
     void aChangedTemplateMakesTheDiagramStale() throws IOException {
-        String readme = Files.readString(Fixtures.root().resolve("README.md"));
+        String readme = Files.readString(Fixtures.root().resolve("docs/review.md"));
         var templates = Fixtures.templates();
         Fixtures.reservedConcurrency("dev/ServerlessKit", templates.get("dev/ServerlessKit"), "ListPets", 7);
-        ReadmeSections changed = new ReadmeSections(Fixtures.stacks(templates),
+        GeneratedSections changed = new GeneratedSections(Fixtures.stacks(templates),
                 Profile.load(Fixtures.root().resolve("tools/traffic/default.json")), Prices.load());
 
         assertThat(changed.stale(readme)).contains("scripts/diagram --stage dev");
