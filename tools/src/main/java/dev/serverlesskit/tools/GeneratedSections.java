@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Generated sections of a document (docs/review.md), between {@code <!-- generated: <command> -->} and {@code <!-- end generated -->}:
+ * The README's generated sections, between {@code <!-- generated: <command> -->} and {@code <!-- end generated -->}:
  * {@code scripts/diagram --stage S}, {@code scripts/cost --stage S} and {@code scripts/capacity --stage S}, from the
  * committed snapshots and the default
  * traffic profile. {@code GeneratedDocsTest} fails when one is stale; {@code scripts/update-docs} rewrites them.

@@ -129,7 +129,7 @@ public final class Main {
                 return 0;
             }
             case "docs" -> {
-                Path readme = path(o, "file", "docs/review.md");
+                Path readme = path(o, "file", "README.md");
                 GeneratedSections sections = new GeneratedSections(templates(o),
                         Profile.load(path(o, "profile", "tools/traffic/default.json")), prices(o));
                 if (o.containsKey("update")) {
