@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Least privilege from real use: each action a function's role grants (one action of one Allow statement), set
- * against the calls the function made in one or more runs ({@link AccessLog}). A grant is <em>needed</em> when a
- * recorded call would be refused without it (evaluated again with that one action removed from its statement),
+ * Least privilege from real use: each action a function's role grants on each resource (one action and one resource
+ * of one Allow statement), set against the calls the function made in one or more runs ({@link AccessLog}). A grant
+ * is <em>needed</em> when a recorded call would be refused without it (evaluated again with that action removed from
+ * that resource of its statement),
  * <em>redundant</em> when the calls it allowed are also allowed by another grant, and <em>unused</em> when no call
  * used it. Unused and redundant grants are candidate over-grants.
  */
@@ -21,8 +22,13 @@ public final class LeastPrivilege {
     public record Run(String stage, IamModel iam, Map<String, Sessions.Session> sessions, List<AccessLog.Call> calls) {
     }
 
-    /** One granted action: {@code action} as written in statement {@code statement} of the function's role. */
-    public record Grant(String function, String role, String statement, String action, List<String> resources) {
+    /**
+     * One granted action on one resource: {@code action} and the statement's resource number {@code resourceIndex}
+     * of statement {@code statement} of the function's role. The same grant of the template in several stages is one
+     * grant; {@code resource} is its resolved ARN in the first run that has it.
+     */
+    public record Grant(String function, String role, String statement, String action, int resourceIndex,
+                        String resource) {
     }
 
     public enum Verdict { NEEDED, REDUNDANT, UNUSED }
@@ -40,9 +46,15 @@ public final class LeastPrivilege {
                     if (!s.allow() || s.notAction() || s.problem() != null) {
                         continue;
                     }
+                    if (s.notResource()) {
+                        continue;
+                    }
                     for (String action : s.actions()) {
-                        grants.putIfAbsent(function + '\n' + s.source() + '\n' + action,
-                                new Grant(function, session.role().logicalId(), s.source(), action, s.resources()));
+                        for (int i = 0; i < s.resources().size(); i++) {
+                            grants.putIfAbsent(function + '\n' + s.source() + '\n' + action + '\n' + i,
+                                    new Grant(function, session.role().logicalId(), s.source(), action, i,
+                                            s.resources().get(i)));
+                        }
                     }
                 }
             });
@@ -52,14 +64,16 @@ public final class LeastPrivilege {
             Finding f = new Finding(g, Verdict.UNUSED, null, null);
             for (Run run : runs) {
                 Sessions.Session session = run.sessions().get(g.function());
-                if (session == null) {
+                String resource = session == null ? null : resourceIn(session, g);
+                if (resource == null) {
                     continue;
                 }
-                Policies without = session.role().policies().without(g.statement(), g.action());
+                Policies without = session.role().policies().without(g.statement(), g.action(), resource);
                 List<AccessLog.Call> calls = run.calls().stream()
                         .filter(c -> c.function().equals(g.function()) && c.allowed()
                                 && c.decision().allowedBy().contains(g.statement())
-                                && Glob.matches(g.action(), c.action(), true))
+                                && Glob.matches(g.action(), c.action(), true)
+                                && Glob.matches(resource, c.resource(), false))
                         .sorted(Comparator.comparingLong(AccessLog.Call::seq)).toList();
                 for (AccessLog.Call c : calls) {
                     boolean stillAllowed = PolicyEvaluator.evaluate(without, run.iam().resourcePolicy(c.resource()),
@@ -77,5 +91,12 @@ public final class LeastPrivilege {
             out.add(f);
         }
         return out;
+    }
+
+    /** The grant's resource as this run resolved it: stages name the same resource differently. */
+    private static String resourceIn(Sessions.Session session, Grant g) {
+        return session.role().policies().identity().stream()
+                .filter(s -> s.source().equals(g.statement()) && s.resources().size() > g.resourceIndex())
+                .map(s -> s.resources().get(g.resourceIndex())).findFirst().orElse(null);
     }
 }

@@ -15,6 +15,12 @@ public record Policies(List<Statement> identity, List<Statement> boundary, List<
     }
 
     /** The same policies with one action removed from one statement (identified by its source). */
+    /** The same policies with one action removed from one resource of one statement (identified by its source). */
+    public Policies without(String statementSource, String action, String resource) {
+        return new Policies(identity.stream().flatMap(s -> s.source().equals(statementSource)
+                ? s.without(action, resource).stream() : java.util.stream.Stream.of(s)).toList(), boundary, unevaluable);
+    }
+
     public Policies without(String statementSource, String action) {
         return new Policies(identity.stream().map(s -> s.source().equals(statementSource) ? s.without(action) : s)
                 .toList(), boundary, unevaluable);

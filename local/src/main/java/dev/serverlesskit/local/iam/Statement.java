@@ -71,6 +71,22 @@ public record Statement(String source, boolean allow, List<String> actions, bool
         return out;
     }
 
+    /**
+     * The statements that grant what this one does except {@code action} on {@code resource} (for "what if this grant
+     * were removed"): this one without the action, and the action alone on the other resources.
+     */
+    public List<Statement> without(String action, String resource) {
+        List<Statement> out = new ArrayList<>();
+        out.add(without(action));
+        List<String> others = new ArrayList<>(resources);
+        others.remove(resource);
+        if (!others.isEmpty()) {
+            out.add(new Statement(source, allow, List.of(action), notAction, others, notResource, principals,
+                    notPrincipal, condition, problem));
+        }
+        return out;
+    }
+
     /** The same statement without {@code action} among its actions (for "what if this grant were removed"). */
     public Statement without(String action) {
         List<String> rest = new ArrayList<>(actions);

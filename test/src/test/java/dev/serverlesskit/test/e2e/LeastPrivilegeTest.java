@@ -110,7 +110,7 @@ class LeastPrivilegeTest {
     void everyGrantIsNeededByARecordedCallOrJustified() {
         List<String> unjustified = findings.stream().filter(f -> f.verdict() != Verdict.NEEDED)
                 .filter(f -> justification(f) == null)
-                .map(f -> key(f) + " (" + f.verdict() + ", " + f.grant().statement() + " on " + f.grant().resources()
+                .map(f -> key(f) + " (" + f.verdict() + ", " + f.grant().statement() + " on " + f.grant().resource()
                         + ")").toList();
         assertThat(unjustified).as("grants no end-to-end call needs: remove them, cover them with a test,"
                 + " or justify them in LeastPrivilegeTest.JUSTIFIED (report: test/target/least-privilege.txt)")
@@ -248,7 +248,7 @@ class LeastPrivilegeTest {
                 } else {
                     String why = justification(f);
                     b.append(why == null ? "CANDIDATE OVER-GRANT (" + f.grant().statement() + " on "
-                            + f.grant().resources() + ")" : "justified: " + why);
+                            + f.grant().resource() + ")" : "justified: " + why);
                 }
                 b.append('\n');
             }
