@@ -85,13 +85,7 @@ public enum Service {
 
         @Override
         HttpMessage refuse(Refusal refusal, String message, boolean queryProtocol) {
-            String type = switch (refusal) {
-                case ACCESS_DENIED, UNMAPPED -> "AccessDeniedException";
-                case MISSING -> "MissingAuthenticationTokenException";
-                case INCOMPLETE -> "IncompleteSignatureException";
-                case UNKNOWN_KEY, BAD_TOKEN -> "UnrecognizedClientException";
-                case MISMATCH, EXPIRED -> "InvalidSignatureException";
-            };
+            String type = refusal.jsonType();
             String field = type.equals("AccessDeniedException") ? "Message" : "message";
             return json(400, "Bad Request", "application/x-amz-json-1.0",
                     "{\"__type\":\"com.amazon.coral.service#" + type + "\",\"" + field + "\":" + quote(message) + "}",
@@ -231,13 +225,7 @@ public enum Service {
 
         @Override
         HttpMessage refuse(Refusal refusal, String message, boolean queryProtocol) {
-            String type = switch (refusal) {
-                case ACCESS_DENIED, UNMAPPED -> "AccessDeniedException";
-                case MISSING -> "MissingAuthenticationTokenException";
-                case INCOMPLETE -> "IncompleteSignatureException";
-                case UNKNOWN_KEY, BAD_TOKEN -> "UnrecognizedClientException";
-                case MISMATCH, EXPIRED -> "InvalidSignatureException";
-            };
+            String type = refusal.jsonType();
             return json(400, "Bad Request", "application/x-amz-json-1.1",
                     "{\"__type\":\"" + type + "\",\"message\":" + quote(message) + "}", List.of());
         }
@@ -246,6 +234,17 @@ public enum Service {
     /** Why a request is refused: IAM denied it, it could not be mapped, or its signature failed. */
     public enum Refusal {
         ACCESS_DENIED, UNMAPPED, MISSING, INCOMPLETE, UNKNOWN_KEY, BAD_TOKEN, MISMATCH, EXPIRED;
+
+        /** The error type AWS's JSON-protocol services (DynamoDB, Cognito) answer this refusal with. */
+        String jsonType() {
+            return switch (this) {
+                case ACCESS_DENIED, UNMAPPED -> "AccessDeniedException";
+                case MISSING -> "MissingAuthenticationTokenException";
+                case INCOMPLETE -> "IncompleteSignatureException";
+                case UNKNOWN_KEY, BAD_TOKEN -> "UnrecognizedClientException";
+                case MISMATCH, EXPIRED -> "InvalidSignatureException";
+            };
+        }
 
         static Refusal of(SigV4.Failure f) {
             return valueOf(f.name());
