@@ -54,7 +54,7 @@ class ReviewTest {
                 "| dev, staging, prod (same in each) | 0 | 1 | 0 | 0 | **1 broadened** | none | $0.00 | — | — |",
                 "| tools | no changes |");
         assertThat(r.markdown()).contains("### IAM\n\n**dev, staging, prod (same in each)**\n\n"
-                + "- +dynamodb:DeleteItem on Pets, Pets/index/* for AddPet ⚠\n");
+                + "- +dynamodb:DeleteItem on Pets for AddPet ⚠\n");
         assertThat(r.markdown()).doesNotContain("IAM Statement Changes", "(NOTE: There may be security-related");
         assertThat(r.outcome().passes()).isFalse();
         assertThat(r.markdown()).contains("iam dev,staging,prod AddPet +dynamodb:DeleteItem --");
@@ -119,7 +119,7 @@ class ReviewTest {
         assertThat(r.markdown()).contains("### Access\n\n**dev, staging, prod (same in each)**\n\n"
                 + "| Route | Before | After |\n|---|---|---|\n"
                 + "| POST /pets ⚠ | group admins (Cognito: Users) | **public: \"Partners add pets from their own"
-                + " systems\"** |\n");
+                + " systems\"** (⚠ the function enforces groups:admins) |\n");
         assertThat(r.markdown()).contains("| access | dev, staging, prod | POST /pets: groups:admins → public |"
                 + " **not acknowledged** |");
         assertThat(r.markdown()).contains("routine: a new deployment of the API\n");

@@ -16,6 +16,10 @@ import java.util.Set;
  */
 public final class AppModel {
     public static final String ACCESS_METADATA = "serverlesskit:access";
+    /** How an inconsistency between the declaration and the function's own check starts; the check follows. */
+    public static final String FUNCTION_ENFORCES = "the function enforces ";
+    /** The environment variable through which the library's ServerlessApi tells a function each route's access. */
+    public static final String ROUTE_ACCESS_VARIABLE = "SERVERLESSKIT_ROUTE_ACCESS";
 
     /** A Lambda function. {@code reserved} is null when the function has no reserved concurrency. */
     public record Function(String id, String name, int memoryMb, String architecture, Integer reserved,
@@ -242,7 +246,8 @@ public final class AppModel {
         String prefix = template.ofType("AWS::ApiGateway::RestApi").size() > 1 && apiId != null
                 ? template.name(apiId) + " " : "";
         routes.add(new Route(prefix + method + " " + path, apiId, id, method, path, functionId,
-                integration.path("Type").asText(""), access(id, p), throttle, corsOrigins(p.path("ResourceId"))));
+                integration.path("Type").asText(""), access(id, p, method + " " + path, functionId), throttle,
+                corsOrigins(p.path("ResourceId"))));
     }
 
     private Throttle routeThrottle(String apiId, String method, String path) {
@@ -264,7 +269,7 @@ public final class AppModel {
         return api.defaultThrottle();
     }
 
-    private Access access(String methodId, JsonNode p) {
+    private Access access(String methodId, JsonNode p, String routeKey, String functionId) {
         String authType = p.path("AuthorizationType").asText("NONE");
         String authorizer = null;
         Optional<String> authorizerId = template.firstReference(p.path("AuthorizerId"),
@@ -349,11 +354,47 @@ public final class AppModel {
         if (declared == null) {
             inconsistencies.add("no " + ACCESS_METADATA + " metadata");
         }
+        enforcedByFunction(functionId, routeKey, declared).ifPresent(inconsistencies::add);
         return new Access(kind, kind.equals("groups") ? List.copyOf(groups) : List.of(), authType, authorizer,
                 scopes, apiKey, declared, kind.equals("public") ? reason : null, details, inconsistencies);
     }
 
-    private static String kindOf(String declared, List<String> groups) {
+    /**
+     * What the route's function enforces, from its {@value #ROUTE_ACCESS_VARIABLE} variable (the library's
+     * ServerlessApi writes it from the same declaration as the metadata), when it differs from the declaration: an
+     * edit of the variable alone changes who gets in without changing the method. Empty for a function without it.
+     */
+    private Optional<String> enforcedByFunction(String functionId, String routeKey, String declared) {
+        if (functionId == null) {
+            return Optional.empty();
+        }
+        JsonNode variable = template.properties(functionId).path("Environment").path("Variables")
+                .path(ROUTE_ACCESS_VARIABLE);
+        if (variable.isMissingNode()) {
+            return Optional.empty();
+        }
+        JsonNode byRoute;
+        try {
+            byRoute = variable.isTextual() ? Json.parse(variable.asText()) : null;
+        } catch (RuntimeException e) {
+            byRoute = null;
+        }
+        if (byRoute == null || !byRoute.isObject()) {
+            return Optional.of("the function's " + ROUTE_ACCESS_VARIABLE + " is not a JSON object of routes");
+        }
+        JsonNode enforced = byRoute.path(routeKey);
+        if (!enforced.isTextual()) {
+            return Optional.of("the function's " + ROUTE_ACCESS_VARIABLE + " does not name this route");
+        }
+        return enforced.asText().equals(declared) ? Optional.empty()
+                : Optional.of(FUNCTION_ENFORCES + enforced.asText());
+    }
+
+    /**
+     * The kind of an access as the library writes it ({@code public}, {@code authenticated}, {@code groups:a,b}),
+     * adding the groups of a group access to {@code groups}.
+     */
+    public static String kindOf(String declared, List<String> groups) {
         if (declared.equals("groups")) {
             return "groups";
         }

@@ -91,7 +91,41 @@ public final class AccessChanges {
         if (after.kind().equals("public") && b.throttle().rate() != null && a.throttle().rate() == null) {
             found.add("public route no longer throttled");
         }
+        // the function's own check (its route-access variable) edited alone: the method is unchanged, who gets in
+        // is not. A route the function does not list, or a variable it cannot read, is refused: not a broadening.
+        String enforcedBefore = enforcedByFunction(before);
+        String enforcedAfter = enforcedByFunction(after);
+        if (enforcedBefore != null && enforcedAfter != null && weaker(enforcedAfter, enforcedBefore)) {
+            found.add(AppModel.FUNCTION_ENFORCES + enforcedAfter + " (was " + enforcedBefore + ")");
+        }
         return found;
+    }
+
+    /** What the function checks for a route: its own variable where it differs, else what the route declares. */
+    private static String enforcedByFunction(Access access) {
+        for (String inconsistency : access.inconsistencies()) {
+            if (inconsistency.startsWith(AppModel.FUNCTION_ENFORCES)) {
+                return inconsistency.substring(AppModel.FUNCTION_ENFORCES.length());
+            }
+        }
+        return access.declared();
+    }
+
+    /** Whether access {@code a} lets in someone {@code b} does not: a lower kind, or a group {@code b} lacks. */
+    private static boolean weaker(String a, String b) {
+        List<String> groupsA = new ArrayList<>();
+        List<String> groupsB = new ArrayList<>();
+        int rankA = rank(AppModel.kindOf(a, groupsA));
+        int rankB = rank(AppModel.kindOf(b, groupsB));
+        return rankA < rankB || rankA == 2 && rankB == 2 && !groupsB.containsAll(groupsA);
+    }
+
+    private static int rank(String kind) {
+        return switch (kind) {
+            case "public" -> 0;
+            case "groups" -> 2;
+            default -> 1;
+        };
     }
 
     private static String label(Access access) {

@@ -63,10 +63,10 @@ class AppModelTest {
 
         assertThat(access(t, "GET /pets").kind()).isEqualTo("public");
         assertThat(access(t, "GET /pets").inconsistencies()).containsExactly(
-                "declared groups:admins but the method has no authorizer");
+                "declared groups:admins but the method has no authorizer", "the function enforces public");
         assertThat(access(t, "GET /purchases").kind()).isEqualTo("authenticated");
         assertThat(access(t, "GET /purchases").inconsistencies()).containsExactly(
-                "no serverlesskit:access metadata");
+                "no serverlesskit:access metadata", "the function enforces authenticated");
     }
 
     @Test

@@ -63,7 +63,7 @@ class IamTest {
         });
 
         assertThat(changes).extracting(Iam.Change::describe, Iam.Change::broadening).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("-dynamodb:GetItem on Pets, Pets/index/* for GetPet", false),
+                org.assertj.core.groups.Tuple.tuple("-dynamodb:GetItem on Pets for GetPet", false),
                 org.assertj.core.groups.Tuple.tuple("-Deny sqs:* on Processor/Queue for anyone when"
                         + " {\"Bool\":{\"aws:SecureTransport\":\"false\"}}", true));
     }

@@ -1,0 +1,97 @@
+package dev.serverlesskit.tools.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.serverlesskit.tools.cfn.AppModel;
+import dev.serverlesskit.tools.cfn.Stacks;
+import dev.serverlesskit.tools.cfn.Template;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** Who may call each route, before and after: what lets more callers in is a broadening. */
+class AccessChangesTest {
+    private static ObjectNode dev() {
+        Path p = Path.of("").toAbsolutePath();
+        while (!p.resolve("mvnw").toFile().exists()) {
+            p = p.getParent();
+        }
+        return (ObjectNode) Stacks.load(p.resolve("test/snapshots")).byKey().get("dev/ServerlessKit").canonical()
+                .deepCopy();
+    }
+
+    private static List<AccessChanges.RouteChange> diff(Consumer<ObjectNode> change) {
+        ObjectNode after = dev();
+        change.accept(after);
+        return AccessChanges.diff(new AppModel(new Template(dev(), "dev/ServerlessKit", null)),
+                new AppModel(new Template(after, "dev/ServerlessKit", null)));
+    }
+
+    private static ObjectNode variables(ObjectNode t, String route) {
+        String fn = new AppModel(new Template(t, "dev/ServerlessKit", null)).route(route).orElseThrow().functionId();
+        return (ObjectNode) t.path("Resources").path(fn).path("Properties").path("Environment").path("Variables");
+    }
+
+    @Test
+    void theSameTemplateHasNoAccessChange() {
+        assertThat(diff(t -> { })).isEmpty();
+    }
+
+    @Test
+    void relaxingWhatTheFunctionEnforcesAloneIsABroadening() {
+        // the method still declares groups:admins; only the function's own check is opened to every signed-in user
+        List<AccessChanges.RouteChange> changes = diff(t -> {
+            ObjectNode vars = variables(t, "POST /pets");
+            JsonNode access = dev.serverlesskit.tools.cfn.Json.parse(vars.path(AppModel.ROUTE_ACCESS_VARIABLE)
+                    .asText());
+            ((ObjectNode) access).put("POST /pets", "authenticated");
+            vars.put(AppModel.ROUTE_ACCESS_VARIABLE, access.toString());
+        });
+
+        assertThat(changes).singleElement().satisfies(c -> {
+            assertThat(c.route()).isEqualTo("POST /pets");
+            assertThat(c.broadenings()).containsExactly("the function enforces authenticated (was groups:admins)");
+        });
+    }
+
+    @Test
+    void aRouteMissingFromTheFunctionsVariableIsShownButNotABroadeningBecauseTheFunctionRefusesIt() {
+        List<AccessChanges.RouteChange> changes = diff(t -> variables(t, "POST /pets")
+                .put(AppModel.ROUTE_ACCESS_VARIABLE, "{\"GET /pets\":\"public\"}"));
+
+        assertThat(changes).singleElement().satisfies(c -> {
+            assertThat(AccessChanges.describe(c.after()))
+                    .endsWith("⚠ the function's SERVERLESSKIT_ROUTE_ACCESS does not name this route");
+            assertThat(c.broadened()).isFalse();
+        });
+    }
+
+    @Test
+    void aFunctionCheckingMoreGroupsThanDeclaredIsABroadening() {
+        List<AccessChanges.RouteChange> changes = diff(t -> {
+            ObjectNode vars = variables(t, "POST /pets");
+            vars.put(AppModel.ROUTE_ACCESS_VARIABLE, vars.path(AppModel.ROUTE_ACCESS_VARIABLE).asText()
+                    .replace("groups:admins", "groups:admins,users"));
+        });
+
+        assertThat(changes).singleElement().satisfies(c -> assertThat(c.broadenings())
+                .containsExactly("the function enforces groups:admins,users (was groups:admins)"));
+    }
+
+    @Test
+    void aGroupRouteOpenedToEveryoneIsABroadeningWithTheReasonShown() {
+        List<AccessChanges.RouteChange> changes = diff(t -> {
+            String method = new AppModel(new Template(t, "dev/ServerlessKit", null)).route("POST /pets")
+                    .orElseThrow().methodId();
+            ObjectNode props = (ObjectNode) t.path("Resources").path(method).path("Properties");
+            props.put("AuthorizationType", "NONE");
+            props.remove("AuthorizerId");
+        });
+
+        assertThat(changes).singleElement().satisfies(c -> assertThat(c.broadenings())
+                .contains("groups:admins → public"));
+    }
+}
