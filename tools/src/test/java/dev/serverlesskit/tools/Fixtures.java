@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * CDK would write them. Resources are found by what they are (a function's name, a route, a construct path's end),
  * never by logical id, so the tests follow the app as it changes.
  */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {
     }
 
@@ -49,6 +49,11 @@ final class Fixtures {
         Map<String, ObjectNode> map = new LinkedHashMap<>();
         Stacks.load(snapshots()).byKey().forEach((k, s) -> map.put(k, (ObjectNode) s.raw().deepCopy()));
         return map;
+    }
+
+    /** The dev stage's snapshot, canonical (asset hashes and the like normalized), as a mutable copy. */
+    public static ObjectNode dev() {
+        return (ObjectNode) Stacks.load(snapshots()).byKey().get("dev/ServerlessKit").canonical().deepCopy();
     }
 
     static Stacks stacks(Map<String, ObjectNode> templates) {

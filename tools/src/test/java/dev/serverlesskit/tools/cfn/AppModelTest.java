@@ -3,7 +3,7 @@ package dev.serverlesskit.tools.cfn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
+import dev.serverlesskit.tools.Fixtures;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,12 +11,7 @@ import org.junit.jupiter.api.Test;
 /** Routes, their access as the template enforces and declares it, and names people read, from the dev template. */
 class AppModelTest {
     private static ObjectNode dev() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!p.resolve("mvnw").toFile().exists()) {
-            p = p.getParent();
-        }
-        return (ObjectNode) Stacks.load(p.resolve("test/snapshots")).byKey().get("dev/ServerlessKit").canonical()
-                .deepCopy();
+        return Fixtures.dev();
     }
 
     private static ObjectNode metadata(ObjectNode t, String route) {

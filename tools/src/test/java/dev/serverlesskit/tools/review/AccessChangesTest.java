@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.serverlesskit.tools.Fixtures;
 import dev.serverlesskit.tools.cfn.AppModel;
-import dev.serverlesskit.tools.cfn.Stacks;
 import dev.serverlesskit.tools.cfn.Template;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -15,12 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Who may call each route, before and after: what lets more callers in is a broadening. */
 class AccessChangesTest {
     private static ObjectNode dev() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!p.resolve("mvnw").toFile().exists()) {
-            p = p.getParent();
-        }
-        return (ObjectNode) Stacks.load(p.resolve("test/snapshots")).byKey().get("dev/ServerlessKit").canonical()
-                .deepCopy();
+        return Fixtures.dev();
     }
 
     private static List<AccessChanges.RouteChange> diff(Consumer<ObjectNode> change) {

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.serverlesskit.tools.Fixtures;
 import dev.serverlesskit.tools.cfn.Json;
-import dev.serverlesskit.tools.cfn.Stacks;
 import dev.serverlesskit.tools.cfn.Template;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -16,12 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Identity and resource policies flattened to grants; what broadens is what lets more in. */
 class IamTest {
     private static ObjectNode dev() {
-        Path p = Path.of("").toAbsolutePath();
-        while (!p.resolve("mvnw").toFile().exists()) {
-            p = p.getParent();
-        }
-        return (ObjectNode) Stacks.load(p.resolve("test/snapshots")).byKey().get("dev/ServerlessKit").canonical()
-                .deepCopy();
+        return Fixtures.dev();
     }
 
     private static List<Iam.Change> diff(Consumer<ObjectNode> change) {
