@@ -1,5 +1,6 @@
 package dev.serverlesskit.constructs;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -8,6 +9,7 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
 import software.amazon.awscdk.services.dynamodb.Operation;
@@ -36,8 +38,16 @@ public class DataTable extends Construct {
 
     public DataTable(Construct scope, String id, DataTableProps props) {
         super(scope, id);
-        Check.required("DataTableProps", props);
-        Check.required("DataTableProps.partitionKey", props.getPartitionKey());
+        Check.required(this, "DataTableProps", props);
+        Attribute partitionKey = Check.required(this, "DataTableProps.partitionKey", props.getPartitionKey());
+        checkKey("DataTableProps.partitionKey", partitionKey);
+        if (props.getSortKey() != null) {
+            checkKey("DataTableProps.sortKey", props.getSortKey());
+            Check.that(this, Check.isToken(partitionKey.getName()) || Check.isToken(props.getSortKey().getName())
+                    || !partitionKey.getName().equals(props.getSortKey().getName()),
+                    "DataTableProps.sortKey must differ from the partition key (both are '" + partitionKey.getName()
+                            + "'): DynamoDB refuses a key schema naming one attribute twice");
+        }
         RemovalPolicy removalPolicy = Check.or(props.getRemovalPolicy(), RemovalPolicy.RETAIN);
         boolean deletionProtection = Check.or(props.getDeletionProtection(), removalPolicy == RemovalPolicy.RETAIN);
 
@@ -55,7 +65,7 @@ public class DataTable extends Construct {
                 .build();
         if (props.getGlobalSecondaryIndexes() != null) {
             for (GlobalSecondaryIndexProps index : props.getGlobalSecondaryIndexes()) {
-                Check.notBlank("DataTableProps.globalSecondaryIndexes[].indexName", index.getIndexName());
+                Check.notBlank(this, "DataTableProps.globalSecondaryIndexes[].indexName", index.getIndexName());
                 table.addGlobalSecondaryIndex(index);
             }
         }
@@ -71,7 +81,7 @@ public class DataTable extends Construct {
                         .label("Throttled requests")
                         .period(Duration.minutes(5))
                         .build(),
-                Check.or(props.getThrottleAlarmThreshold(), 1.0),
+                Check.or(props.getThrottleAlarmThreshold(), 1),
                 "DynamoDB throttled requests");
         alarmFactory.atLeast("SystemErrorsAlarm",
                 table.metricSystemErrorsForOperations(SystemErrorsForOperationsMetricOptions.builder()
@@ -80,6 +90,14 @@ public class DataTable extends Construct {
                         .build()),
                 1, "DynamoDB system errors (HTTP 500)");
         this.alarms = alarmFactory.alarms();
+    }
+
+    /** A key attribute: a name of 1 to 255 bytes and a type. */
+    private void checkKey(String prop, Attribute key) {
+        Check.notBlank(this, prop + ".name", key.getName());
+        Check.that(this, Check.isToken(key.getName()) || key.getName().getBytes(StandardCharsets.UTF_8).length <= 255,
+                prop + ".name must be at most 255 bytes (got " + key.getName().length() + " characters)");
+        Check.required(this, prop + ".type", key.getType());
     }
 
     /** The underlying table (escape hatch, and what grants are made on). */

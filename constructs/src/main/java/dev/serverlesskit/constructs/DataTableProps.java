@@ -14,7 +14,7 @@ public final class DataTableProps {
     private final RemovalPolicy removalPolicy;
     private final Boolean deletionProtection;
     private final Operations operations;
-    private final Double throttleAlarmThreshold;
+    private final Number throttleAlarmThreshold;
 
     private DataTableProps(Builder b) {
         this.partitionKey = b.partitionKey;
@@ -96,7 +96,7 @@ public final class DataTableProps {
      *
      * @default 1
      */
-    public Double getThrottleAlarmThreshold() {
+    public Number getThrottleAlarmThreshold() {
         return throttleAlarmThreshold;
     }
 
@@ -109,7 +109,7 @@ public final class DataTableProps {
         private RemovalPolicy removalPolicy;
         private Boolean deletionProtection;
         private Operations operations;
-        private Double throttleAlarmThreshold;
+        private Number throttleAlarmThreshold;
 
         public Builder partitionKey(Attribute partitionKey) {
             this.partitionKey = partitionKey;
@@ -146,7 +146,7 @@ public final class DataTableProps {
             return this;
         }
 
-        public Builder throttleAlarmThreshold(Double throttleAlarmThreshold) {
+        public Builder throttleAlarmThreshold(Number throttleAlarmThreshold) {
             this.throttleAlarmThreshold = throttleAlarmThreshold;
             return this;
         }

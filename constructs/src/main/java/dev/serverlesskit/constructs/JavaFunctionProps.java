@@ -15,8 +15,8 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 public final class JavaFunctionProps {
     private final String handler;
     private final Code code;
-    private final Integer reservedConcurrency;
-    private final Integer memorySize;
+    private final Number reservedConcurrency;
+    private final Number memorySize;
     private final Duration timeout;
     private final Map<String, String> environment;
     private final String serviceName;
@@ -30,9 +30,9 @@ public final class JavaFunctionProps {
     private final Architecture architecture;
     private final String description;
     private final Operations operations;
-    private final Double errorsAlarmThreshold;
-    private final Double durationAlarmPercentOfTimeout;
-    private final Double concurrencyAlarmPercentOfReserved;
+    private final Number errorsAlarmThreshold;
+    private final Number durationAlarmPercentOfTimeout;
+    private final Number concurrencyAlarmPercentOfReserved;
 
     private JavaFunctionProps(Builder b) {
         this.handler = b.handler;
@@ -85,9 +85,12 @@ public final class JavaFunctionProps {
 
     /**
      * Concurrent executions reserved for (and capping) this function, so that one function can neither starve
-     * the account's other functions nor be starved by them. Required, and greater than zero.
+     * the account's other functions nor be starved by them. Required: a whole number from 1 to the account's
+     * concurrency limit minus the 100 executions Lambda keeps unreserved. The limit is read from the context key
+     * {@value JavaFunction#ACCOUNT_CONCURRENCY_CONTEXT_KEY}, by default 1000 (Lambda's default quota), so at most
+     * 900; set the key in {@code cdk.json} where the quota was raised. A token passes unchecked.
      */
-    public Integer getReservedConcurrency() {
+    public Number getReservedConcurrency() {
         return reservedConcurrency;
     }
 
@@ -96,12 +99,13 @@ public final class JavaFunctionProps {
      *
      * @default 1024
      */
-    public Integer getMemorySize() {
+    public Number getMemorySize() {
         return memorySize;
     }
 
     /**
-     * Maximum duration of one invocation, 1 second to 15 minutes.
+     * Maximum duration of one invocation, a whole number of seconds from 1 second to 15 minutes (Lambda counts in
+     * seconds). A token must be given as {@code Duration.seconds(token)}.
      *
      * @default Duration.seconds(10)
      */
@@ -224,7 +228,7 @@ public final class JavaFunctionProps {
      *
      * @default 1
      */
-    public Double getErrorsAlarmThreshold() {
+    public Number getErrorsAlarmThreshold() {
         return errorsAlarmThreshold;
     }
 
@@ -233,7 +237,7 @@ public final class JavaFunctionProps {
      *
      * @default 80
      */
-    public Double getDurationAlarmPercentOfTimeout() {
+    public Number getDurationAlarmPercentOfTimeout() {
         return durationAlarmPercentOfTimeout;
     }
 
@@ -242,7 +246,7 @@ public final class JavaFunctionProps {
      *
      * @default 80
      */
-    public Double getConcurrencyAlarmPercentOfReserved() {
+    public Number getConcurrencyAlarmPercentOfReserved() {
         return concurrencyAlarmPercentOfReserved;
     }
 
@@ -250,8 +254,8 @@ public final class JavaFunctionProps {
     public static final class Builder {
         private String handler;
         private Code code;
-        private Integer reservedConcurrency;
-        private Integer memorySize;
+        private Number reservedConcurrency;
+        private Number memorySize;
         private Duration timeout;
         private Map<String, String> environment;
         private String serviceName;
@@ -265,9 +269,9 @@ public final class JavaFunctionProps {
         private Architecture architecture;
         private String description;
         private Operations operations;
-        private Double errorsAlarmThreshold;
-        private Double durationAlarmPercentOfTimeout;
-        private Double concurrencyAlarmPercentOfReserved;
+        private Number errorsAlarmThreshold;
+        private Number durationAlarmPercentOfTimeout;
+        private Number concurrencyAlarmPercentOfReserved;
 
         public Builder handler(String handler) {
             this.handler = handler;
@@ -279,12 +283,12 @@ public final class JavaFunctionProps {
             return this;
         }
 
-        public Builder reservedConcurrency(Integer reservedConcurrency) {
+        public Builder reservedConcurrency(Number reservedConcurrency) {
             this.reservedConcurrency = reservedConcurrency;
             return this;
         }
 
-        public Builder memorySize(Integer memorySize) {
+        public Builder memorySize(Number memorySize) {
             this.memorySize = memorySize;
             return this;
         }
@@ -354,17 +358,17 @@ public final class JavaFunctionProps {
             return this;
         }
 
-        public Builder errorsAlarmThreshold(Double errorsAlarmThreshold) {
+        public Builder errorsAlarmThreshold(Number errorsAlarmThreshold) {
             this.errorsAlarmThreshold = errorsAlarmThreshold;
             return this;
         }
 
-        public Builder durationAlarmPercentOfTimeout(Double durationAlarmPercentOfTimeout) {
+        public Builder durationAlarmPercentOfTimeout(Number durationAlarmPercentOfTimeout) {
             this.durationAlarmPercentOfTimeout = durationAlarmPercentOfTimeout;
             return this;
         }
 
-        public Builder concurrencyAlarmPercentOfReserved(Double concurrencyAlarmPercentOfReserved) {
+        public Builder concurrencyAlarmPercentOfReserved(Number concurrencyAlarmPercentOfReserved) {
             this.concurrencyAlarmPercentOfReserved = concurrencyAlarmPercentOfReserved;
             return this;
         }

@@ -81,7 +81,7 @@ public class Operations extends Construct {
             this.undeliveredNotifications = null;
         }
         for (String email : emails) {
-            Check.matches("OperationsProps.alarmEmails", email, EMAIL, "must hold email addresses");
+            Check.matches(this, "OperationsProps.alarmEmails", email, EMAIL, "must hold email addresses");
             topic.addSubscription(new EmailSubscription(email, EmailSubscriptionProps.builder()
                     .deadLetterQueue(undeliveredNotifications)
                     .build()));

@@ -130,19 +130,19 @@ public class ServerlessApi extends Construct {
 
     public ServerlessApi(Construct scope, String id, ServerlessApiProps props) {
         super(scope, id);
-        Check.required("ServerlessApiProps", props);
-        Check.that(props.getUserPool() == null || props.getUserDirectory() == null,
+        Check.required(this, "ServerlessApiProps", props);
+        Check.that(this, props.getUserPool() == null || props.getUserDirectory() == null,
                 "ServerlessApiProps: give userPool or userDirectory, not both");
         this.userPool = props.getUserDirectory() != null ? props.getUserDirectory().getUserPool()
-                : Check.required("ServerlessApiProps.userPool (or userDirectory)", props.getUserPool());
+                : Check.required(this, "ServerlessApiProps.userPool (or userDirectory)", props.getUserPool());
         this.props = props;
-        this.stageName = Check.matches("ServerlessApiProps.stageName",
+        this.stageName = Check.matches(this, "ServerlessApiProps.stageName",
                 Check.or(props.getStageName(), "v1"),
                 Pattern.compile("[A-Za-z0-9_]{1,128}"), "must be letters, digits or underscores");
         this.rateLimit = Check.or(props.getThrottlingRateLimit(), 50);
         this.burstLimit = Check.or(props.getThrottlingBurstLimit(), 100);
-        Check.between("ServerlessApiProps.throttlingRateLimit", rateLimit.doubleValue(), 1, 10000);
-        Check.between("ServerlessApiProps.throttlingBurstLimit", burstLimit.doubleValue(), 1, 5000);
+        Check.between(this, "ServerlessApiProps.throttlingRateLimit", rateLimit, 1, 10000);
+        Check.wholeBetween(this, "ServerlessApiProps.throttlingBurstLimit", burstLimit, 1, 5000);
         RemovalPolicy logRemoval = Check.or(props.getLogRemovalPolicy(), RemovalPolicy.RETAIN);
 
         this.accessLogs = LogGroup.Builder.create(this, "AccessLogs")
@@ -152,14 +152,14 @@ public class ServerlessApi extends Construct {
 
         List<String> origins = Check.or(props.getCorsAllowOrigins(), List.of());
         for (String origin : origins) {
-            Check.matches("ServerlessApiProps.corsAllowOrigins", origin,
+            Check.matches(this, "ServerlessApiProps.corsAllowOrigins", origin,
                     Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d+)?"), "must hold origins like https://app.example.com");
         }
         this.corsOrigins = List.copyOf(origins);
         this.corsHeaders = List.copyOf(Check.or(props.getCorsAllowHeaders(), DEFAULT_CORS_HEADERS));
-        Check.that(!corsHeaders.isEmpty(), "ServerlessApiProps.corsAllowHeaders must not be empty");
+        Check.that(this, !corsHeaders.isEmpty(), "ServerlessApiProps.corsAllowHeaders must not be empty");
         for (String header : corsHeaders) {
-            Check.matches("ServerlessApiProps.corsAllowHeaders", header, HEADER_NAME, "must hold header names");
+            Check.matches(this, "ServerlessApiProps.corsAllowHeaders", header, HEADER_NAME, "must hold header names");
         }
 
         this.api = RestApi.Builder.create(this, "Api")
@@ -227,17 +227,20 @@ public class ServerlessApi extends Construct {
         AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
         MetricOptions sum = MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build();
         alarmFactory.atLeast("ServerErrorsAlarm", api.metricServerError(sum),
-                Check.or(props.getServerErrorAlarmThreshold(), 1.0),
+                Check.or(props.getServerErrorAlarmThreshold(), 1),
                 "API 5XX responses");
-        double clientErrorPercent = Check.between("ServerlessApiProps.clientErrorRateAlarmPercent",
-                Check.or(props.getClientErrorRateAlarmPercent(), 25.0), 1, 100);
-        alarmFactory.atLeast("ClientErrorRateAlarm",
+        Number clientErrorPercent = Check.between(this, "ServerlessApiProps.clientErrorRateAlarmPercent",
+                Check.or(props.getClientErrorRateAlarmPercent(), 25), 1, 100);
+        // the metric's average is the share of 4XX responses, 0 to 1
+        alarmFactory.percentOf("ClientErrorRateAlarm",
                 api.metricClientError(MetricOptions.builder().period(Duration.minutes(5)).statistic("Average").build()),
-                clientErrorPercent / 100, "API 4XX responses above " + (int) clientErrorPercent + "% of requests");
+                Duration.minutes(5), clientErrorPercent, 1, 1, exact -> exact,
+                "API 4XX responses above " + Check.show(clientErrorPercent) + "% of requests");
         Duration latency = Check.or(props.getLatencyAlarmThreshold(), Duration.seconds(2));
+        Number latencyMillis = Check.millis(this, "ServerlessApiProps.latencyAlarmThreshold", latency);
         alarmFactory.atLeast("LatencyAlarm",
                 api.metricLatency(MetricOptions.builder().period(Duration.minutes(5)).statistic("p99").build()),
-                latency.toMilliseconds().doubleValue(), "API p99 latency above " + latency.toMilliseconds() + " ms");
+                latencyMillis, "API p99 latency above " + Check.show(latencyMillis) + " ms");
         this.alarms = alarmFactory.alarms();
     }
 
@@ -257,19 +260,19 @@ public class ServerlessApi extends Construct {
      * @param options    request schema and throttling overrides
      */
     public Method addRoute(String httpMethod, String path, IFunction handler, RouteAccess access, RouteOptions options) {
-        String verb = Check.notBlank("ServerlessApi.addRoute(httpMethod)", httpMethod).toUpperCase(Locale.ROOT);
-        Check.that(METHODS.contains(verb), "ServerlessApi.addRoute(httpMethod) must be one of " + METHODS
+        String verb = Check.notBlank(this, "ServerlessApi.addRoute(httpMethod)", httpMethod).toUpperCase(Locale.ROOT);
+        Check.that(this, METHODS.contains(verb), "ServerlessApi.addRoute(httpMethod) must be one of " + METHODS
                 + " (got '" + httpMethod + "')");
-        Check.matches("ServerlessApi.addRoute(path)", path, PATH,
+        Check.matches(this, "ServerlessApi.addRoute(path)", path, PATH,
                 "must start with '/' and hold segments of letters, digits, '._-' or {param}");
-        Check.required("ServerlessApi.addRoute(handler)", handler);
-        Check.required("ServerlessApi.addRoute(access) for " + verb + " " + path, access);
+        Check.required(this, "ServerlessApi.addRoute(handler)", handler);
+        Check.required(this, "ServerlessApi.addRoute(access) for " + verb + " " + path, access);
         RouteOptions opts = options == null ? RouteOptions.builder().build() : options;
         String key = verb + " " + path;
-        Check.that(!routes.containsKey(key), "ServerlessApi.addRoute: route " + key + " is declared twice");
+        Check.that(this, !routes.containsKey(key), "ServerlessApi.addRoute: route " + key + " is declared twice");
         checkGroupsExist(key, access);
         Function function = functionOf(handler);
-        Check.that(function != null || access.getKind() != RouteAccess.Kind.GROUPS, "ServerlessApi.addRoute: " + key
+        Check.that(this, function != null || access.getKind() != RouteAccess.Kind.GROUPS, "ServerlessApi.addRoute: " + key
                 + " is restricted to groups " + access.getGroups() + ", which its function must check, but the API"
                 + " cannot set the environment of " + handler.getNode().getPath() + ": give a Function or an Alias of"
                 + " one (JavaFunction.getAlias())");
@@ -388,7 +391,7 @@ public class ServerlessApi extends Construct {
             directory = "user pool " + userPool.getNode().getPath();
         }
         for (String group : access.getGroups()) {
-            Check.that(known.contains(group), "ServerlessApi.addRoute: " + route + " requires group '" + group
+            Check.that(this, known.contains(group), "ServerlessApi.addRoute: " + route + " requires group '" + group
                     + "', which " + directory + " does not have (groups: " + known + ")");
         }
     }
@@ -437,10 +440,10 @@ public class ServerlessApi extends Construct {
             }
             Number rate = Check.or(o.getThrottlingRateLimit(), rateLimit);
             Number burst = Check.or(o.getThrottlingBurstLimit(), burstLimit);
-            Check.between("RouteOptions.throttlingRateLimit of " + route.getHttpMethod() + " " + route.getPath(),
-                    rate.doubleValue(), 1, 10000);
-            Check.between("RouteOptions.throttlingBurstLimit of " + route.getHttpMethod() + " " + route.getPath(),
-                    burst.doubleValue(), 1, 5000);
+            Check.between(this, "RouteOptions.throttlingRateLimit of " + route.getHttpMethod() + " "
+                    + route.getPath(), rate, 1, 10000);
+            Check.wholeBetween(this, "RouteOptions.throttlingBurstLimit of " + route.getHttpMethod() + " "
+                    + route.getPath(), burst, 1, 5000);
             // CloudFormation wants "/resource/sub" encoded as "/~1resource~1sub".
             String resourcePath = "/" + route.getPath().replace("/", "~1");
             settings.add(methodSetting(route.getHttpMethod(), resourcePath, rate, burst));

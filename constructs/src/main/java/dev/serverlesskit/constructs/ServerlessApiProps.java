@@ -22,8 +22,8 @@ public final class ServerlessApiProps {
     private final RemovalPolicy cloudWatchRoleRemovalPolicy;
     private final String webAclArn;
     private final Operations operations;
-    private final Double serverErrorAlarmThreshold;
-    private final Double clientErrorRateAlarmPercent;
+    private final Number serverErrorAlarmThreshold;
+    private final Number clientErrorRateAlarmPercent;
     private final Duration latencyAlarmThreshold;
 
     private ServerlessApiProps(Builder b) {
@@ -192,7 +192,7 @@ public final class ServerlessApiProps {
      *
      * @default 1
      */
-    public Double getServerErrorAlarmThreshold() {
+    public Number getServerErrorAlarmThreshold() {
         return serverErrorAlarmThreshold;
     }
 
@@ -201,7 +201,7 @@ public final class ServerlessApiProps {
      *
      * @default 25
      */
-    public Double getClientErrorRateAlarmPercent() {
+    public Number getClientErrorRateAlarmPercent() {
         return clientErrorRateAlarmPercent;
     }
 
@@ -230,8 +230,8 @@ public final class ServerlessApiProps {
         private RemovalPolicy cloudWatchRoleRemovalPolicy;
         private String webAclArn;
         private Operations operations;
-        private Double serverErrorAlarmThreshold;
-        private Double clientErrorRateAlarmPercent;
+        private Number serverErrorAlarmThreshold;
+        private Number clientErrorRateAlarmPercent;
         private Duration latencyAlarmThreshold;
 
         public Builder userPool(IUserPool userPool) {
@@ -304,12 +304,12 @@ public final class ServerlessApiProps {
             return this;
         }
 
-        public Builder serverErrorAlarmThreshold(Double serverErrorAlarmThreshold) {
+        public Builder serverErrorAlarmThreshold(Number serverErrorAlarmThreshold) {
             this.serverErrorAlarmThreshold = serverErrorAlarmThreshold;
             return this;
         }
 
-        public Builder clientErrorRateAlarmPercent(Double clientErrorRateAlarmPercent) {
+        public Builder clientErrorRateAlarmPercent(Number clientErrorRateAlarmPercent) {
             this.clientErrorRateAlarmPercent = clientErrorRateAlarmPercent;
             return this;
         }

@@ -39,7 +39,7 @@ import software.constructs.Construct;
  * <p>Alarm: throttled sign-ins.
  */
 public class UserDirectory extends Construct {
-    private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9_+=,.@-]{1,128}");
+    private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9_+=.@-]{1,128}");
 
     private final UserPool userPool;
     private final UserPoolClient userPoolClient;
@@ -53,8 +53,10 @@ public class UserDirectory extends Construct {
         boolean deletionProtection = Check.or(p.getDeletionProtection(), removalPolicy == RemovalPolicy.RETAIN);
         Mfa mfa = Check.or(p.getMfa(), Mfa.OPTIONAL);
         FeaturePlan plan = Check.or(p.getFeaturePlan(), FeaturePlan.PLUS);
-        int minLength = Check.between("UserDirectoryProps.passwordMinLength",
+        Number minLength = Check.wholeBetween(this, "UserDirectoryProps.passwordMinLength",
                 Check.or(p.getPasswordMinLength(), 12), 8, 99);
+        Check.that(this, !Check.isToken(minLength), "UserDirectoryProps.passwordMinLength cannot be a token:"
+                + " aws-cdk-lib's UserPool checks it at synthesis");
 
         this.userPool = UserPool.Builder.create(this, "UserPool")
                 .selfSignUpEnabled(Boolean.TRUE.equals(p.getSelfSignUpEnabled()))
@@ -95,9 +97,10 @@ public class UserDirectory extends Construct {
                 .build());
 
         for (String group : Check.or(p.getGroups(), List.<String>of())) {
-            Check.matches("UserDirectoryProps.groups", group, GROUP_NAME,
-                    "must hold names of 1 to 128 letters, digits or _+=,.@-");
-            Check.that(!groups.containsKey(group), "UserDirectoryProps.groups lists '" + group + "' twice");
+            Check.matches(this, "UserDirectoryProps.groups", group, GROUP_NAME,
+                    "must hold names of 1 to 128 letters, digits or _+=.@- (no ',': API Gateway passes a token's"
+                            + " groups to the function as one comma-separated claim)");
+            Check.that(this, !groups.containsKey(group), "UserDirectoryProps.groups lists '" + group + "' twice");
             groups.put(group, CfnUserPoolGroup.Builder.create(this, "Group-" + group)
                     .userPoolId(userPool.getUserPoolId())
                     .groupName(group)
@@ -126,7 +129,7 @@ public class UserDirectory extends Construct {
                         .statistic("Sum")
                         .period(Duration.minutes(5))
                         .build(),
-                Check.or(p.getSignInThrottleAlarmThreshold(), 1.0),
+                Check.or(p.getSignInThrottleAlarmThreshold(), 1),
                 "Cognito throttled sign-ins");
         this.alarms = alarmFactory.alarms();
     }
@@ -137,7 +140,7 @@ public class UserDirectory extends Construct {
      * @throws IllegalArgumentException when the directory has no such group
      */
     public String group(String name) {
-        Check.that(groups.containsKey(name), "UserDirectory " + getNode().getPath() + " has no group '" + name
+        Check.that(this, groups.containsKey(name), "UserDirectory has no group '" + name
                 + "' (groups: " + groups.keySet() + ")");
         return name;
     }

@@ -11,12 +11,12 @@ public final class UserDirectoryProps {
     private final List<String> groups;
     private final Mfa mfa;
     private final FeaturePlan featurePlan;
-    private final Integer passwordMinLength;
+    private final Number passwordMinLength;
     private final Boolean allowPasswordAuth;
     private final RemovalPolicy removalPolicy;
     private final Boolean deletionProtection;
     private final Operations operations;
-    private final Double signInThrottleAlarmThreshold;
+    private final Number signInThrottleAlarmThreshold;
 
     private UserDirectoryProps(Builder b) {
         this.selfSignUpEnabled = b.selfSignUpEnabled;
@@ -77,7 +77,7 @@ public final class UserDirectoryProps {
      *
      * @default 12
      */
-    public Integer getPasswordMinLength() {
+    public Number getPasswordMinLength() {
         return passwordMinLength;
     }
 
@@ -123,7 +123,7 @@ public final class UserDirectoryProps {
      *
      * @default 1
      */
-    public Double getSignInThrottleAlarmThreshold() {
+    public Number getSignInThrottleAlarmThreshold() {
         return signInThrottleAlarmThreshold;
     }
 
@@ -133,12 +133,12 @@ public final class UserDirectoryProps {
         private List<String> groups;
         private Mfa mfa;
         private FeaturePlan featurePlan;
-        private Integer passwordMinLength;
+        private Number passwordMinLength;
         private Boolean allowPasswordAuth;
         private RemovalPolicy removalPolicy;
         private Boolean deletionProtection;
         private Operations operations;
-        private Double signInThrottleAlarmThreshold;
+        private Number signInThrottleAlarmThreshold;
 
         public Builder selfSignUpEnabled(Boolean selfSignUpEnabled) {
             this.selfSignUpEnabled = selfSignUpEnabled;
@@ -160,7 +160,7 @@ public final class UserDirectoryProps {
             return this;
         }
 
-        public Builder passwordMinLength(Integer passwordMinLength) {
+        public Builder passwordMinLength(Number passwordMinLength) {
             this.passwordMinLength = passwordMinLength;
             return this;
         }
@@ -185,7 +185,7 @@ public final class UserDirectoryProps {
             return this;
         }
 
-        public Builder signInThrottleAlarmThreshold(Double signInThrottleAlarmThreshold) {
+        public Builder signInThrottleAlarmThreshold(Number signInThrottleAlarmThreshold) {
             this.signInThrottleAlarmThreshold = signInThrottleAlarmThreshold;
             return this;
         }

@@ -245,6 +245,6 @@ class ServerlessApiTest {
         assertThatThrownBy(() -> api.addRoute("GET", "/things", f.fn.getAlias(), RouteAccess.authenticated()))
                 .hasMessageContaining("route GET /things is declared twice");
         assertThatThrownBy(() -> new ServerlessApi(TestStacks.stack(), "Api", ServerlessApiProps.builder().build()))
-                .hasMessage("ServerlessApiProps.userPool (or userDirectory) is required");
+                .hasMessage("Test/Api: ServerlessApiProps.userPool (or userDirectory) is required");
     }
 }
