@@ -45,7 +45,9 @@ import software.amazon.awscdk.services.cognito.CfnUserPoolGroup;
 import software.amazon.awscdk.services.cognito.IUserPool;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IAlias;
 import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.lambda.IVersion;
 import software.amazon.awscdk.services.lambda.Version;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -244,18 +246,41 @@ public class ServerlessApi extends Construct {
         this.alarms = alarmFactory.alarms();
     }
 
-    /** Adds a route with default options. */
+    /** Adds a route to a {@link JavaFunction}, with default options. */
+    public Method addRoute(String httpMethod, String path, JavaFunction function, RouteAccess access) {
+        return addRoute(httpMethod, path, function, access, RouteOptions.builder().build());
+    }
+
+    /**
+     * Adds a route: {@code httpMethod path} invokes the function's alias {@value JavaFunction#ALIAS_NAME} (a Lambda
+     * proxy integration), the published version SnapStart applies to, for callers allowed by {@code access}.
+     *
+     * @param httpMethod GET, POST, PUT, PATCH, DELETE, HEAD or ANY
+     * @param path       starts with '/', segments of letters, digits and {@code ._-} or {@code {param}}
+     * @param function   the function serving the route
+     * @param access     who may call the route; required
+     * @param options    request schema and throttling overrides
+     */
+    public Method addRoute(String httpMethod, String path, JavaFunction function, RouteAccess access,
+                           RouteOptions options) {
+        Check.required(this, "ServerlessApi.addRoute(function)", function);
+        return addRoute(httpMethod, path, function.getAlias(), access, options);
+    }
+
+    /** Adds a route to an alias or published version, with default options. */
     public Method addRoute(String httpMethod, String path, IFunction handler, RouteAccess access) {
         return addRoute(httpMethod, path, handler, access, RouteOptions.builder().build());
     }
 
     /**
-     * Adds a route: {@code httpMethod path} invokes {@code handler} (a Lambda proxy integration) for callers
-     * allowed by {@code access}.
+     * Adds a route to a function that is not a {@link JavaFunction}: {@code handler} must be an alias or a published
+     * version ({@code IAlias}, {@code IVersion}, such as one imported with {@code Alias.fromAliasAttributes}).
+     * An unqualified function fails: API Gateway would invoke its {@code $LATEST}, which SnapStart never applies to
+     * and which changes under a deployment's feet.
      *
      * @param httpMethod GET, POST, PUT, PATCH, DELETE, HEAD or ANY
      * @param path       starts with '/', segments of letters, digits and {@code ._-} or {@code {param}}
-     * @param handler    the function, preferably a {@link JavaFunction#getAlias() published alias}
+     * @param handler    an alias or published version
      * @param access     who may call the route; required
      * @param options    request schema and throttling overrides
      */
@@ -270,6 +295,7 @@ public class ServerlessApi extends Construct {
         RouteOptions opts = options == null ? RouteOptions.builder().build() : options;
         String key = verb + " " + path;
         Check.that(this, !routes.containsKey(key), "ServerlessApi.addRoute: route " + key + " is declared twice");
+        checkQualified(key, handler);
         checkGroupsExist(key, access);
         Function function = functionOf(handler);
         Check.that(this, function != null || access.getKind() != RouteAccess.Kind.GROUPS, "ServerlessApi.addRoute: " + key
@@ -369,6 +395,21 @@ public class ServerlessApi extends Construct {
                         .methodResponses(List.of(MethodResponse.builder().statusCode("204")
                                 .responseParameters(methodHeaders).build()))
                         .build());
+    }
+
+    /** Fails synthesis when a route's handler is an unqualified function, which API Gateway would invoke as $LATEST. */
+    private void checkQualified(String route, IFunction handler) {
+        String version = handler instanceof IAlias alias ? alias.getVersion().getVersion()
+                : handler instanceof IVersion v ? v.getVersion() : null;
+        if (version != null && (Check.isToken(version) || !"$LATEST".equals(version))) {
+            return;
+        }
+        throw Check.error(this, "ServerlessApi.addRoute: " + route + " targets " + handler.getNode().getPath()
+                + (version == null ? ", an unqualified function" : ", the $LATEST version") + ", which API Gateway"
+                + " would invoke as $LATEST: SnapStart never applies to it and it changes during deployments. Pass"
+                + " the JavaFunction (addRoute(method, path, javaFunction, access)), which routes to its alias '"
+                + JavaFunction.ALIAS_NAME + "', or an alias or published version of the function (an imported one:"
+                + " Alias.fromAliasAttributes)");
     }
 
     /** Fails synthesis when a group route names a group the user directory (or pool) does not have. */
