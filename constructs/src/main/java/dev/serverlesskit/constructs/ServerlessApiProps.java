@@ -54,7 +54,8 @@ public final class ServerlessApiProps {
      * The user pool whose tokens the Cognito authorizer accepts, when it is not a {@link UserDirectory}'s. Routes
      * restricted to groups then need groups added to this pool in the app ({@code UserPool.addGroup}).
      *
-     * @default the user pool of {@link #getUserDirectory()}; one of the two is required
+     * @default the user pool of {@link #getUserDirectory()}; with neither, routes may not use Cognito
+     *     ({@code authenticated}, {@code groups}) and declaring one fails naming the route
      */
     public IUserPool getUserPool() {
         return userPool;
@@ -64,7 +65,7 @@ public final class ServerlessApiProps {
      * The user directory whose tokens the Cognito authorizer accepts; {@code RouteAccess.groups(...)} may name only
      * its groups.
      *
-     * @default none: {@link #getUserPool()} is required
+     * @default none: the API has no Cognito authorizer unless {@link #getUserPool()} is given
      */
     public UserDirectory getUserDirectory() {
         return userDirectory;
