@@ -20,10 +20,10 @@ import software.constructs.Construct;
  */
 final class AlarmFactory {
     private final Construct owner;
-    private final Operations operations;
+    private final IOperations operations;
     private final List<Alarm> alarms = new ArrayList<>();
 
-    AlarmFactory(Construct owner, Operations operations) {
+    AlarmFactory(Construct owner, IOperations operations) {
         this.owner = owner;
         this.operations = operations;
     }

@@ -13,7 +13,7 @@ public final class DataTableProps {
     private final List<GlobalSecondaryIndexProps> globalSecondaryIndexes;
     private final RemovalPolicy removalPolicy;
     private final Boolean deletionProtection;
-    private final Operations operations;
+    private final IOperations operations;
     private final Number throttleAlarmThreshold;
 
     private DataTableProps(Builder b) {
@@ -87,7 +87,7 @@ public final class DataTableProps {
      *
      * @default alarms are created without actions
      */
-    public Operations getOperations() {
+    public IOperations getOperations() {
         return operations;
     }
 
@@ -108,7 +108,7 @@ public final class DataTableProps {
         private List<GlobalSecondaryIndexProps> globalSecondaryIndexes;
         private RemovalPolicy removalPolicy;
         private Boolean deletionProtection;
-        private Operations operations;
+        private IOperations operations;
         private Number throttleAlarmThreshold;
 
         public Builder partitionKey(Attribute partitionKey) {
@@ -141,7 +141,7 @@ public final class DataTableProps {
             return this;
         }
 
-        public Builder operations(Operations operations) {
+        public Builder operations(IOperations operations) {
             this.operations = operations;
             return this;
         }

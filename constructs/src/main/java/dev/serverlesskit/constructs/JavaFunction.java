@@ -13,6 +13,7 @@ import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.iam.IGrantable;
 import software.amazon.awscdk.services.iam.IPrincipal;
+import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
@@ -63,7 +64,7 @@ public class JavaFunction extends Construct implements IGrantable {
     private static final int UNRESERVED_CONCURRENCY = 100;
 
     private final LogGroup logGroup;
-    private final Role role;
+    private final IRole role;
     private final Function function;
     private final Alias alias;
     private final Number reservedConcurrency;
@@ -104,7 +105,7 @@ public class JavaFunction extends Construct implements IGrantable {
                 .removalPolicy(Check.or(props.getLogRemovalPolicy(), RemovalPolicy.RETAIN))
                 .build();
 
-        this.role = Role.Builder.create(this, "Role")
+        this.role = props.getRole() != null ? props.getRole() : Role.Builder.create(this, "Role")
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
                 .description("Execution role of " + getNode().getPath() + ": only what it is granted")
                 .build();
@@ -217,7 +218,8 @@ public class JavaFunction extends Construct implements IGrantable {
         return alias;
     }
 
-    public Role getRole() {
+    /** The execution role: the function's own, or {@link JavaFunctionProps#getRole()}. */
+    public IRole getRole() {
         return role;
     }
 

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
@@ -29,7 +30,8 @@ public final class JavaFunctionProps {
     private final Runtime runtime;
     private final Architecture architecture;
     private final String description;
-    private final Operations operations;
+    private final IRole role;
+    private final IOperations operations;
     private final Number errorsAlarmThreshold;
     private final Number durationAlarmPercentOfTimeout;
     private final Number concurrencyAlarmPercentOfReserved;
@@ -51,6 +53,7 @@ public final class JavaFunctionProps {
         this.runtime = b.runtime;
         this.architecture = b.architecture;
         this.description = b.description;
+        this.role = b.role;
         this.operations = b.operations;
         this.errorsAlarmThreshold = b.errorsAlarmThreshold;
         this.durationAlarmPercentOfTimeout = b.durationAlarmPercentOfTimeout;
@@ -68,7 +71,7 @@ public final class JavaFunctionProps {
                 .applicationLogLevel(applicationLogLevel).systemLogLevel(systemLogLevel)
                 .metricsNamespace(metricsNamespace).logRetention(logRetention)
                 .logRemovalPolicy(logRemovalPolicy).snapStart(snapStart).runtime(runtime).architecture(architecture)
-                .description(description).operations(operations).errorsAlarmThreshold(errorsAlarmThreshold)
+                .description(description).role(role).operations(operations).errorsAlarmThreshold(errorsAlarmThreshold)
                 .durationAlarmPercentOfTimeout(durationAlarmPercentOfTimeout)
                 .concurrencyAlarmPercentOfReserved(concurrencyAlarmPercentOfReserved);
     }
@@ -206,6 +209,19 @@ public final class JavaFunctionProps {
     }
 
     /**
+     * An execution role of your own, for organisations whose roles are made by a platform team (with a permissions
+     * boundary, a naming scheme). The function still grants it writing to its log group and the X-Ray upload, and
+     * grants made on the function ({@code table.grant(javaFunction, ...)}) go to it; an imported role
+     * ({@code Role.fromRoleArn}) must be mutable for those, or already hold them. It must trust
+     * {@code lambda.amazonaws.com}.
+     *
+     * @default a role of the function's own, with only what it is granted
+     */
+    public IRole getRole() {
+        return role;
+    }
+
+    /**
      * The function's description.
      *
      * @default none
@@ -219,7 +235,7 @@ public final class JavaFunctionProps {
      *
      * @default alarms are created without actions
      */
-    public Operations getOperations() {
+    public IOperations getOperations() {
         return operations;
     }
 
@@ -268,7 +284,8 @@ public final class JavaFunctionProps {
         private Runtime runtime;
         private Architecture architecture;
         private String description;
-        private Operations operations;
+        private IRole role;
+        private IOperations operations;
         private Number errorsAlarmThreshold;
         private Number durationAlarmPercentOfTimeout;
         private Number concurrencyAlarmPercentOfReserved;
@@ -348,12 +365,17 @@ public final class JavaFunctionProps {
             return this;
         }
 
+        public Builder role(IRole role) {
+            this.role = role;
+            return this;
+        }
+
         public Builder description(String description) {
             this.description = description;
             return this;
         }
 
-        public Builder operations(Operations operations) {
+        public Builder operations(IOperations operations) {
             this.operations = operations;
             return this;
         }

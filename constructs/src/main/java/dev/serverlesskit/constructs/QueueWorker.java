@@ -46,7 +46,7 @@ public class QueueWorker extends Construct {
         super(scope, id);
         Check.required(this, "QueueWorkerProps", props);
         JavaFunctionProps consumerProps = Check.required(this, "QueueWorkerProps.consumer", props.getConsumer());
-        Operations operations = props.getOperations() != null ? props.getOperations() : consumerProps.getOperations();
+        IOperations operations = props.getOperations() != null ? props.getOperations() : consumerProps.getOperations();
         if (consumerProps.getOperations() == null && operations != null) {
             consumerProps = consumerProps.toBuilder().operations(operations).build();
         }

@@ -11,7 +11,7 @@ public final class QueueWorkerProps {
     private final Number maxReceiveCount;
     private final Duration visibilityTimeout;
     private final Duration retentionPeriod;
-    private final Operations operations;
+    private final IOperations operations;
     private final Duration messageAgeAlarmThreshold;
     private final Duration inProgressTimeout;
 
@@ -100,7 +100,7 @@ public final class QueueWorkerProps {
      *
      * @default the consumer's operations, else alarms are created without actions
      */
-    public Operations getOperations() {
+    public IOperations getOperations() {
         return operations;
     }
 
@@ -137,7 +137,7 @@ public final class QueueWorkerProps {
         private Number maxReceiveCount;
         private Duration visibilityTimeout;
         private Duration retentionPeriod;
-        private Operations operations;
+        private IOperations operations;
         private Duration messageAgeAlarmThreshold;
         private Duration inProgressTimeout;
 
@@ -176,7 +176,7 @@ public final class QueueWorkerProps {
             return this;
         }
 
-        public Builder operations(Operations operations) {
+        public Builder operations(IOperations operations) {
             this.operations = operations;
             return this;
         }

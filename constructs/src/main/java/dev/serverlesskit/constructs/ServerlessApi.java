@@ -467,7 +467,7 @@ public class ServerlessApi extends Construct {
         Set<String> known = new TreeSet<>();
         String directory;
         if (props.getUserDirectory() != null) {
-            known.addAll(props.getUserDirectory().getGroups().keySet());
+            known.addAll(props.getUserDirectory().getGroupNames());
             directory = "user directory " + props.getUserDirectory().getNode().getPath();
         } else {
             for (IConstruct c : userPool.getNode().findAll()) {

@@ -9,7 +9,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 /** Properties of {@link ServerlessApi}. */
 public final class ServerlessApiProps {
     private final IUserPool userPool;
-    private final UserDirectory userDirectory;
+    private final IUserDirectory userDirectory;
     private final String apiName;
     private final String stageName;
     private final Number throttlingRateLimit;
@@ -21,7 +21,7 @@ public final class ServerlessApiProps {
     private final Boolean cloudWatchRole;
     private final RemovalPolicy cloudWatchRoleRemovalPolicy;
     private final String webAclArn;
-    private final Operations operations;
+    private final IOperations operations;
     private final Number serverErrorAlarmThreshold;
     private final Number clientErrorRateAlarmPercent;
     private final Duration latencyAlarmThreshold;
@@ -67,7 +67,7 @@ public final class ServerlessApiProps {
      *
      * @default none: the API has no Cognito authorizer unless {@link #getUserPool()} is given
      */
-    public UserDirectory getUserDirectory() {
+    public IUserDirectory getUserDirectory() {
         return userDirectory;
     }
 
@@ -184,7 +184,7 @@ public final class ServerlessApiProps {
      *
      * @default alarms are created without actions
      */
-    public Operations getOperations() {
+    public IOperations getOperations() {
         return operations;
     }
 
@@ -218,7 +218,7 @@ public final class ServerlessApiProps {
     /** Builder of {@link ServerlessApiProps}. */
     public static final class Builder {
         private IUserPool userPool;
-        private UserDirectory userDirectory;
+        private IUserDirectory userDirectory;
         private String apiName;
         private String stageName;
         private Number throttlingRateLimit;
@@ -230,7 +230,7 @@ public final class ServerlessApiProps {
         private Boolean cloudWatchRole;
         private RemovalPolicy cloudWatchRoleRemovalPolicy;
         private String webAclArn;
-        private Operations operations;
+        private IOperations operations;
         private Number serverErrorAlarmThreshold;
         private Number clientErrorRateAlarmPercent;
         private Duration latencyAlarmThreshold;
@@ -240,7 +240,7 @@ public final class ServerlessApiProps {
             return this;
         }
 
-        public Builder userDirectory(UserDirectory userDirectory) {
+        public Builder userDirectory(IUserDirectory userDirectory) {
             this.userDirectory = userDirectory;
             return this;
         }
@@ -300,7 +300,7 @@ public final class ServerlessApiProps {
             return this;
         }
 
-        public Builder operations(Operations operations) {
+        public Builder operations(IOperations operations) {
             this.operations = operations;
             return this;
         }

@@ -1,6 +1,8 @@
 package dev.serverlesskit.constructs;
 
 import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import software.amazon.awscdk.services.cognito.AuthFlow;
 import software.amazon.awscdk.services.cognito.AutoVerifiedAttrs;
 import software.amazon.awscdk.services.cognito.CfnUserPoolGroup;
 import software.amazon.awscdk.services.cognito.FeaturePlan;
+import software.amazon.awscdk.services.cognito.IUserPool;
 import software.amazon.awscdk.services.cognito.Mfa;
 import software.amazon.awscdk.services.cognito.MfaSecondFactor;
 import software.amazon.awscdk.services.cognito.PasswordPolicy;
@@ -38,7 +41,7 @@ import software.constructs.Construct;
  *
  * <p>Alarm: throttled sign-ins.
  */
-public class UserDirectory extends Construct {
+public class UserDirectory extends Construct implements IUserDirectory {
     private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9_+=.@-]{1,128}");
 
     private final UserPool userPool;
@@ -145,6 +148,48 @@ public class UserDirectory extends Construct {
         return name;
     }
 
+    /**
+     * A user pool this app did not create (another stack's, the organisation's), for {@link ServerlessApi}: its
+     * groups cannot be read at synthesis, so name those routes may require; a route naming another fails synthesis.
+     *
+     * @param groups the names of groups that exist in the pool
+     */
+    public static IUserDirectory fromUserPool(Construct scope, String id, IUserPool userPool, List<String> groups) {
+        return new ImportedUserDirectory(scope, id, userPool, groups);
+    }
+
+    @Override
+    public Set<String> getGroupNames() {
+        return Collections.unmodifiableSet(new TreeSet<>(groups.keySet()));
+    }
+
+    /** An imported user pool. */
+    private static final class ImportedUserDirectory extends Construct implements IUserDirectory {
+        private final IUserPool userPool;
+        private final Set<String> groupNames = new TreeSet<>();
+
+        ImportedUserDirectory(Construct scope, String id, IUserPool userPool, List<String> groups) {
+            super(scope, id);
+            this.userPool = Check.required(this, "UserDirectory.fromUserPool(userPool)", userPool);
+            for (String group : Check.or(groups, List.<String>of())) {
+                Check.matches(this, "UserDirectory.fromUserPool(groups)", group, GROUP_NAME,
+                        "must hold names of 1 to 128 letters, digits or _+=.@-");
+                groupNames.add(group);
+            }
+        }
+
+        @Override
+        public IUserPool getUserPool() {
+            return userPool;
+        }
+
+        @Override
+        public Set<String> getGroupNames() {
+            return Collections.unmodifiableSet(groupNames);
+        }
+    }
+
+    @Override
     public UserPool getUserPool() {
         return userPool;
     }

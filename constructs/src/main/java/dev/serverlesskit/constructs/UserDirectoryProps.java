@@ -15,7 +15,7 @@ public final class UserDirectoryProps {
     private final Boolean allowPasswordAuth;
     private final RemovalPolicy removalPolicy;
     private final Boolean deletionProtection;
-    private final Operations operations;
+    private final IOperations operations;
     private final Number signInThrottleAlarmThreshold;
 
     private UserDirectoryProps(Builder b) {
@@ -114,7 +114,7 @@ public final class UserDirectoryProps {
      *
      * @default alarms are created without actions
      */
-    public Operations getOperations() {
+    public IOperations getOperations() {
         return operations;
     }
 
@@ -137,7 +137,7 @@ public final class UserDirectoryProps {
         private Boolean allowPasswordAuth;
         private RemovalPolicy removalPolicy;
         private Boolean deletionProtection;
-        private Operations operations;
+        private IOperations operations;
         private Number signInThrottleAlarmThreshold;
 
         public Builder selfSignUpEnabled(Boolean selfSignUpEnabled) {
@@ -180,7 +180,7 @@ public final class UserDirectoryProps {
             return this;
         }
 
-        public Builder operations(Operations operations) {
+        public Builder operations(IOperations operations) {
             this.operations = operations;
             return this;
         }
