@@ -30,6 +30,11 @@ final class Check {
         return value == null ? fallback : value;
     }
 
+    /** The value, else the stage profile's, else the documented default. */
+    static <T> T or(T value, T profile, T fallback) {
+        return value != null ? value : profile != null ? profile : fallback;
+    }
+
     /** Whether a value is only known at deployment. */
     static boolean isToken(Object value) {
         return value != null && Token.isUnresolved(value);

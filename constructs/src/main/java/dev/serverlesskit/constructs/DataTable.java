@@ -49,8 +49,11 @@ public class DataTable extends Construct implements IDataTable {
                     "DataTableProps.sortKey must differ from the partition key (both are '" + partitionKey.getName()
                             + "'): DynamoDB refuses a key schema naming one attribute twice");
         }
-        RemovalPolicy removalPolicy = Check.or(props.getRemovalPolicy(), RemovalPolicy.RETAIN);
-        boolean deletionProtection = Check.or(props.getDeletionProtection(), removalPolicy == RemovalPolicy.RETAIN);
+        StageProfile profile = StageProfile.of(this);
+        RemovalPolicy removalPolicy = Check.or(props.getRemovalPolicy(), profile.getRemovalPolicy(),
+                RemovalPolicy.RETAIN);
+        boolean deletionProtection = Check.or(props.getDeletionProtection(), profile.getDeletionProtection(),
+                removalPolicy == RemovalPolicy.RETAIN);
 
         this.table = Table.Builder.create(this, "Table")
                 .partitionKey(props.getPartitionKey())

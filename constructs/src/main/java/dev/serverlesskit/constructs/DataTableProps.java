@@ -67,7 +67,7 @@ public final class DataTableProps {
     /**
      * What happens to the table when the stack is deleted or the table is replaced.
      *
-     * @default RemovalPolicy.RETAIN
+     * @default the stage profile's, else RemovalPolicy.RETAIN
      */
     public RemovalPolicy getRemovalPolicy() {
         return removalPolicy;
@@ -76,7 +76,7 @@ public final class DataTableProps {
     /**
      * Whether DynamoDB refuses to delete the table.
      *
-     * @default true when the removal policy is RETAIN, false otherwise
+     * @default the stage profile's, else true when the removal policy is RETAIN, false otherwise
      */
     public Boolean getDeletionProtection() {
         return deletionProtection;

@@ -94,15 +94,16 @@ public class JavaFunction extends Construct implements IGrantable {
         Check.that(this, KEEPS_METRIC_LINES.contains(applicationLogLevel), "JavaFunctionProps.applicationLogLevel"
                 + " must be TRACE, DEBUG or INFO (got " + applicationLogLevel + "): Lambda counts a log line without"
                 + " a level, such as an embedded-metric-format line, as INFO and would drop the function's metrics");
-        boolean snapStart = Check.or(props.getSnapStart(), true);
+        StageProfile profile = StageProfile.of(this);
+        boolean snapStart = Check.or(props.getSnapStart(), profile.getSnapStart(), true);
         Runtime runtime = Check.or(props.getRuntime(), Runtime.JAVA_21);
         String runtimeName = runtime.getName();
         Check.that(this, runtimeName.startsWith("java"),
                 "JavaFunctionProps.runtime must be a Java runtime (got " + runtimeName + ")");
 
         this.logGroup = LogGroup.Builder.create(this, "Logs")
-                .retention(Check.or(props.getLogRetention(), RetentionDays.ONE_MONTH))
-                .removalPolicy(Check.or(props.getLogRemovalPolicy(), RemovalPolicy.RETAIN))
+                .retention(Check.or(props.getLogRetention(), profile.getLogRetention(), RetentionDays.ONE_MONTH))
+                .removalPolicy(Check.or(props.getLogRemovalPolicy(), profile.getRemovalPolicy(), RemovalPolicy.RETAIN))
                 .build();
 
         this.role = props.getRole() != null ? props.getRole() : Role.Builder.create(this, "Role")

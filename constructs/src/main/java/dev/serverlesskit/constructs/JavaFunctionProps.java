@@ -166,7 +166,7 @@ public final class JavaFunctionProps {
     /**
      * How long the function's log group keeps its events.
      *
-     * @default RetentionDays.ONE_MONTH
+     * @default the stage profile's, else RetentionDays.ONE_MONTH
      */
     public RetentionDays getLogRetention() {
         return logRetention;
@@ -175,7 +175,7 @@ public final class JavaFunctionProps {
     /**
      * What happens to the log group when the stack is deleted.
      *
-     * @default RemovalPolicy.RETAIN
+     * @default the stage profile's, else RemovalPolicy.RETAIN
      */
     public RemovalPolicy getLogRemovalPolicy() {
         return logRemovalPolicy;
@@ -184,7 +184,7 @@ public final class JavaFunctionProps {
     /**
      * Whether SnapStart snapshots each published version, which is what the alias points at.
      *
-     * @default true
+     * @default the stage profile's, else true
      */
     public Boolean getSnapStart() {
         return snapStart;

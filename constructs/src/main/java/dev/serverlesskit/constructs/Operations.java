@@ -52,12 +52,13 @@ public class Operations extends Construct implements IOperations {
     public Operations(Construct scope, String id, OperationsProps props) {
         super(scope, id);
         OperationsProps p = props == null ? OperationsProps.builder().build() : props;
-        this.pagingEnabled = p.getPagingEnabled() == null || p.getPagingEnabled();
+        StageProfile profile = StageProfile.of(this);
+        this.pagingEnabled = Check.or(p.getPagingEnabled(), profile.getPagingEnabled(), true);
 
         this.topicKey = Key.Builder.create(this, "AlarmTopicKey")
                 .description("Encrypts the alarm topic of " + getNode().getPath())
                 .enableKeyRotation(true)
-                .removalPolicy(Check.or(p.getRemovalPolicy(), RemovalPolicy.RETAIN))
+                .removalPolicy(Check.or(p.getRemovalPolicy(), profile.getRemovalPolicy(), RemovalPolicy.RETAIN))
                 .build();
         // CloudWatch alarms publish to the topic as the cloudwatch service: it must be able to use the key.
         topicKey.addToResourcePolicy(PolicyStatement.Builder.create()

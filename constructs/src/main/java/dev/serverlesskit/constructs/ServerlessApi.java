@@ -155,10 +155,12 @@ public class ServerlessApi extends Construct {
         this.burstLimit = Check.or(props.getThrottlingBurstLimit(), 100);
         Check.between(this, "ServerlessApiProps.throttlingRateLimit", rateLimit, 1, 10000);
         Check.wholeBetween(this, "ServerlessApiProps.throttlingBurstLimit", burstLimit, 1, 5000);
-        RemovalPolicy logRemoval = Check.or(props.getLogRemovalPolicy(), RemovalPolicy.RETAIN);
+        StageProfile profile = StageProfile.of(this);
+        RemovalPolicy logRemoval = Check.or(props.getLogRemovalPolicy(), profile.getRemovalPolicy(),
+                RemovalPolicy.RETAIN);
 
         this.accessLogs = LogGroup.Builder.create(this, "AccessLogs")
-                .retention(Check.or(props.getAccessLogRetention(), RetentionDays.ONE_MONTH))
+                .retention(Check.or(props.getAccessLogRetention(), profile.getLogRetention(), RetentionDays.ONE_MONTH))
                 .removalPolicy(logRemoval)
                 .build();
 

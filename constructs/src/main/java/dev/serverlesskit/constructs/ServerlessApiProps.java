@@ -132,7 +132,7 @@ public final class ServerlessApiProps {
     /**
      * How long the access log group keeps its events.
      *
-     * @default RetentionDays.ONE_MONTH
+     * @default the stage profile's, else RetentionDays.ONE_MONTH
      */
     public RetentionDays getAccessLogRetention() {
         return accessLogRetention;
@@ -141,7 +141,7 @@ public final class ServerlessApiProps {
     /**
      * What happens to the access log group when the stack is deleted.
      *
-     * @default RemovalPolicy.RETAIN
+     * @default the stage profile's, else RemovalPolicy.RETAIN
      */
     public RemovalPolicy getLogRemovalPolicy() {
         return logRemovalPolicy;

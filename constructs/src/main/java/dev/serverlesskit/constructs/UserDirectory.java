@@ -34,7 +34,7 @@ import software.constructs.Construct;
  * A Cognito user pool for the users of an application, with an app client for a browser app.
  *
  * <p>Defaults: sign-in with a verified email, a strong password policy (12+ characters, all character classes),
- * optional TOTP MFA, account recovery by email only, the Plus feature plan with threat protection enforced,
+ * optional TOTP MFA, account recovery by email only, the Essentials feature plan (PLUS, with threat protection enforced, by choice or stage profile),
  * RETAIN with deletion protection. The app client has no secret (a browser cannot keep one), uses SRP and
  * refresh tokens, hides whether a user exists, and revokes refresh tokens on sign-out; OAuth and the hosted UI
  * are off.
@@ -52,10 +52,12 @@ public class UserDirectory extends Construct implements IUserDirectory {
     public UserDirectory(Construct scope, String id, UserDirectoryProps props) {
         super(scope, id);
         UserDirectoryProps p = props == null ? UserDirectoryProps.builder().build() : props;
-        RemovalPolicy removalPolicy = Check.or(p.getRemovalPolicy(), RemovalPolicy.RETAIN);
-        boolean deletionProtection = Check.or(p.getDeletionProtection(), removalPolicy == RemovalPolicy.RETAIN);
+        StageProfile profile = StageProfile.of(this);
+        RemovalPolicy removalPolicy = Check.or(p.getRemovalPolicy(), profile.getRemovalPolicy(), RemovalPolicy.RETAIN);
+        boolean deletionProtection = Check.or(p.getDeletionProtection(), profile.getDeletionProtection(),
+                removalPolicy == RemovalPolicy.RETAIN);
         Mfa mfa = Check.or(p.getMfa(), Mfa.OPTIONAL);
-        FeaturePlan plan = Check.or(p.getFeaturePlan(), FeaturePlan.PLUS);
+        FeaturePlan plan = Check.or(p.getFeaturePlan(), profile.getCognitoFeaturePlan(), FeaturePlan.ESSENTIALS);
         Number minLength = Check.wholeBetween(this, "UserDirectoryProps.passwordMinLength",
                 Check.or(p.getPasswordMinLength(), 12), 8, 99);
         Check.that(this, !Check.isToken(minLength), "UserDirectoryProps.passwordMinLength cannot be a token:"
@@ -118,8 +120,10 @@ public class UserDirectory extends Construct implements IUserDirectory {
         }
         if (plan != FeaturePlan.PLUS) {
             NagAcknowledgments.acknowledge(userPool, "AwsSolutions-COG8",
-                    "The " + plan + " feature plan was chosen explicitly (UserDirectoryProps.featurePlan),"
-                            + " trading threat protection for cost.");
+                    "The " + plan + " feature plan (UserDirectoryProps.featurePlan or the stage profile; the library"
+                            + " default, as PLUS is billed per monthly active user) trades Cognito threat protection"
+                            + " for cost; choose PLUS where compromised credentials and adaptive authentication"
+                            + " matter.");
         }
 
         AlarmFactory alarmFactory = new AlarmFactory(this, p.getOperations());

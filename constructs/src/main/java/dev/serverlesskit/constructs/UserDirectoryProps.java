@@ -64,9 +64,10 @@ public final class UserDirectoryProps {
 
     /**
      * The Cognito feature plan. PLUS brings threat protection (compromised credentials, adaptive
-     * authentication), enforced here.
+     * authentication), enforced here when chosen, and is billed per monthly active user.
      *
-     * @default FeaturePlan.PLUS with threat protection enforced
+     * @default the stage profile's ({@link StageProfile#getCognitoFeaturePlan()}), else FeaturePlan.ESSENTIALS: no
+     *     per-user charge for a pool that may exist only to sign in a few users; choose PLUS for production users
      */
     public FeaturePlan getFeaturePlan() {
         return featurePlan;
@@ -94,7 +95,7 @@ public final class UserDirectoryProps {
     /**
      * What happens to the user pool when the stack is deleted.
      *
-     * @default RemovalPolicy.RETAIN
+     * @default the stage profile's, else RemovalPolicy.RETAIN
      */
     public RemovalPolicy getRemovalPolicy() {
         return removalPolicy;
@@ -103,7 +104,7 @@ public final class UserDirectoryProps {
     /**
      * Whether Cognito refuses to delete the user pool.
      *
-     * @default true when the removal policy is RETAIN, false otherwise
+     * @default the stage profile's, else true when the removal policy is RETAIN, false otherwise
      */
     public Boolean getDeletionProtection() {
         return deletionProtection;
