@@ -3,7 +3,12 @@ package dev.serverlesskit.constructs;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Tokenization;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
@@ -15,16 +20,16 @@ import software.constructs.Construct;
  */
 final class AlarmFactory {
     private final Construct owner;
-    private final Operations operations;
+    private final IOperations operations;
     private final List<Alarm> alarms = new ArrayList<>();
 
-    AlarmFactory(Construct owner, Operations operations) {
+    AlarmFactory(Construct owner, IOperations operations) {
         this.owner = owner;
         this.operations = operations;
     }
 
     /** An alarm that fires when {@code metric >= threshold} for one evaluation period. */
-    Alarm atLeast(String id, IMetric metric, double threshold, String what) {
+    Alarm atLeast(String id, IMetric metric, Number threshold, String what) {
         Alarm alarm = Alarm.Builder.create(owner, id)
                 .metric(metric)
                 .threshold(threshold)
@@ -39,6 +44,27 @@ final class AlarmFactory {
             operations.addAlarm(alarm);
         }
         return alarm;
+    }
+
+    /**
+     * An alarm that fires when {@code metric >= percent% of base x unit}. With literal numbers the threshold is
+     * computed here (then rounded); when the percentage or the base is a
+     * token (known only at deployment), the alarm compares {@code 100 * metric / (base x unit)} with the percentage
+     * in a metric math expression, which CloudWatch evaluates with the deployed values.
+     */
+    Alarm percentOf(String id, IMetric metric, Duration period, Number percent, Number base, int unit,
+                    DoubleUnaryOperator rounding, String what) {
+        if (!Check.isToken(percent) && !Check.isToken(base)) {
+            double exact = base.doubleValue() * unit * percent.doubleValue() / 100;
+            return atLeast(id, metric, rounding.applyAsDouble(exact), what);
+        }
+        String denominator = Tokenization.stringifyNumber(base) + (unit == 1 ? "" : " * " + unit);
+        return atLeast(id, MathExpression.Builder.create()
+                .expression("100 * m / (" + denominator + ")")
+                .usingMetrics(Map.of("m", metric))
+                .label("Percent")
+                .period(period)
+                .build(), percent, what);
     }
 
     List<Alarm> alarms() {

@@ -57,8 +57,8 @@ final class ApiGatewayAccount extends Construct {
             return new ApiGatewayAccount(stack, removalPolicy);
         }
         ApiGatewayAccount account = (ApiGatewayAccount) existing;
-        Check.that(account.removalPolicy == removalPolicy, "ServerlessApiProps.cloudWatchRoleRemovalPolicy: the"
-                + " APIs of stack " + stack.getNode().getPath() + " share one API Gateway CloudWatch role, so they"
+        Check.that(stack, account.removalPolicy == removalPolicy, "ServerlessApiProps.cloudWatchRoleRemovalPolicy: the"
+                + " APIs of the stack share one API Gateway CloudWatch role, so they"
                 + " must agree on its removal policy (" + account.removalPolicy + " and " + removalPolicy + ")");
         return account;
     }

@@ -1,15 +1,26 @@
 package dev.serverlesskit.constructs;
 
 import java.util.regex.Pattern;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Token;
+import software.constructs.IConstruct;
 
-/** Prop validation that fails synthesis with a message naming the offending prop. */
+/**
+ * Prop validation that fails synthesis with a {@link ValidationError} naming the construct path and the offending
+ * prop. Every check skips values that are tokens (a {@code CfnParameter}, an attribute of another resource): they
+ * are only known at deployment, and CloudFormation or the service checks them then.
+ */
 final class Check {
     private Check() {
     }
 
-    static <T> T required(String prop, T value) {
+    static ValidationError error(IConstruct scope, String problem) {
+        return new ValidationError(scope, problem);
+    }
+
+    static <T> T required(IConstruct scope, String prop, T value) {
         if (value == null) {
-            throw new IllegalArgumentException(prop + " is required");
+            throw error(scope, prop + " is required");
         }
         return value;
     }
@@ -19,40 +30,103 @@ final class Check {
         return value == null ? fallback : value;
     }
 
-    static String notBlank(String prop, String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(prop + " is required and must not be blank");
+    /** The value, else the stage profile's, else the documented default. */
+    static <T> T or(T value, T profile, T fallback) {
+        return value != null ? value : profile != null ? profile : fallback;
+    }
+
+    /** Whether a value is only known at deployment. */
+    static boolean isToken(Object value) {
+        return value != null && Token.isUnresolved(value);
+    }
+
+    static String notBlank(IConstruct scope, String prop, String value) {
+        if (value == null || (!isToken(value) && value.isBlank())) {
+            throw error(scope, prop + " is required and must not be blank");
         }
         return value;
     }
 
-    static double between(String prop, double value, double min, double max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(
-                    prop + " must be between " + fmt(min) + " and " + fmt(max) + " (got " + fmt(value) + ")");
+    /** A number in {@code [min, max]}; a token passes. */
+    static <N extends Number> N between(IConstruct scope, String prop, N value, double min, double max) {
+        if (value == null || isToken(value)) {
+            return value;
+        }
+        double d = value.doubleValue();
+        if (d < min || d > max) {
+            throw error(scope, prop + " must be between " + fmt(min) + " and " + fmt(max) + " (got " + fmt(d) + ")");
         }
         return value;
     }
 
-    static int between(String prop, int value, int min, int max) {
-        between(prop, (double) value, min, max);
-        return value;
-    }
-
-    static String matches(String prop, String value, Pattern pattern, String expectation) {
-        if (value == null || !pattern.matcher(value).matches()) {
-            throw new IllegalArgumentException(prop + " " + expectation + " (got '" + value + "')");
+    /** A whole number in {@code [min, max]}; a token passes. */
+    static <N extends Number> N wholeBetween(IConstruct scope, String prop, N value, long min, long max) {
+        between(scope, prop, value, min, max);
+        if (value != null && !isToken(value) && value.doubleValue() != Math.rint(value.doubleValue())) {
+            throw error(scope, prop + " must be a whole number (got " + fmt(value.doubleValue()) + ")");
         }
         return value;
     }
 
-    static void that(boolean condition, String message) {
+    /** A string matching the pattern; a token passes. */
+    static String matches(IConstruct scope, String prop, String value, Pattern pattern, String expectation) {
+        if (value == null || (!isToken(value) && !pattern.matcher(value).matches())) {
+            throw error(scope, prop + " " + expectation + " (got '" + value + "')");
+        }
+        return value;
+    }
+
+    static void that(IConstruct scope, boolean condition, String problem) {
         if (!condition) {
-            throw new IllegalArgumentException(message);
+            throw error(scope, problem);
         }
     }
 
-    private static String fmt(double d) {
+    /**
+     * A duration CloudFormation takes in whole seconds, checked to be one and within {@code [min, max]} seconds.
+     * A token passes when it was given in seconds ({@code Duration.seconds(token)}), the only unit a token can be
+     * converted from; otherwise this fails naming the prop instead of letting aws-cdk-lib fail naming none.
+     */
+    static Duration wholeSeconds(IConstruct scope, String prop, Duration value, double min, double max) {
+        if (value == null) {
+            return null;
+        }
+        if (value.isUnresolved()) {
+            try {
+                value.toSeconds();
+            } catch (RuntimeException e) {
+                throw error(scope, prop + " comes from a token: give it as Duration.seconds(token), the only unit"
+                        + " a token can be converted from");
+            }
+            return value;
+        }
+        double millis = value.toMilliseconds().doubleValue();
+        if (millis % 1000 != 0) {
+            throw error(scope, prop + " must be a whole number of seconds (got " + value.toHumanString() + ")");
+        }
+        between(scope, prop + " (seconds)", millis / 1000, min, max);
+        return value;
+    }
+
+    /**
+     * A duration in milliseconds, for alarm thresholds. A token passes when it was given in milliseconds or can be
+     * converted ({@code Duration.millis(token)}); otherwise this fails naming the prop.
+     */
+    static Number millis(IConstruct scope, String prop, Duration value) {
+        try {
+            return value.toMilliseconds();
+        } catch (RuntimeException e) {
+            throw error(scope, prop + " comes from a token: give it as Duration.millis(token), the only unit a"
+                    + " token can be converted to milliseconds from");
+        }
+    }
+
+    /** A number for a message: the token's string form, or the number without a needless ".0". */
+    static String show(Number value) {
+        return isToken(value) ? "(a deploy-time value)" : fmt(value.doubleValue());
+    }
+
+    static String fmt(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 }

@@ -1,5 +1,6 @@
 package dev.serverlesskit.constructs;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -8,8 +9,10 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.dynamodb.Operation;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.SystemErrorsForOperationsMetricOptions;
@@ -26,7 +29,7 @@ import software.constructs.Construct;
  *
  * <p>Grant access through the table: {@code dataTable.getTable().grantReadData(javaFunction)}.
  */
-public class DataTable extends Construct {
+public class DataTable extends Construct implements IDataTable {
     private static final List<Operation> ALARMED_OPERATIONS = List.of(Operation.GET_ITEM, Operation.PUT_ITEM,
             Operation.UPDATE_ITEM, Operation.DELETE_ITEM, Operation.QUERY, Operation.SCAN,
             Operation.BATCH_GET_ITEM, Operation.BATCH_WRITE_ITEM);
@@ -36,10 +39,21 @@ public class DataTable extends Construct {
 
     public DataTable(Construct scope, String id, DataTableProps props) {
         super(scope, id);
-        Check.required("DataTableProps", props);
-        Check.required("DataTableProps.partitionKey", props.getPartitionKey());
-        RemovalPolicy removalPolicy = Check.or(props.getRemovalPolicy(), RemovalPolicy.RETAIN);
-        boolean deletionProtection = Check.or(props.getDeletionProtection(), removalPolicy == RemovalPolicy.RETAIN);
+        Check.required(this, "DataTableProps", props);
+        Attribute partitionKey = Check.required(this, "DataTableProps.partitionKey", props.getPartitionKey());
+        checkKey("DataTableProps.partitionKey", partitionKey);
+        if (props.getSortKey() != null) {
+            checkKey("DataTableProps.sortKey", props.getSortKey());
+            Check.that(this, Check.isToken(partitionKey.getName()) || Check.isToken(props.getSortKey().getName())
+                    || !partitionKey.getName().equals(props.getSortKey().getName()),
+                    "DataTableProps.sortKey must differ from the partition key (both are '" + partitionKey.getName()
+                            + "'): DynamoDB refuses a key schema naming one attribute twice");
+        }
+        StageProfile profile = StageProfile.of(this);
+        RemovalPolicy removalPolicy = Check.or(props.getRemovalPolicy(), profile.getRemovalPolicy(),
+                RemovalPolicy.RETAIN);
+        boolean deletionProtection = Check.or(props.getDeletionProtection(), profile.getDeletionProtection(),
+                removalPolicy == RemovalPolicy.RETAIN);
 
         this.table = Table.Builder.create(this, "Table")
                 .partitionKey(props.getPartitionKey())
@@ -55,12 +69,48 @@ public class DataTable extends Construct {
                 .build();
         if (props.getGlobalSecondaryIndexes() != null) {
             for (GlobalSecondaryIndexProps index : props.getGlobalSecondaryIndexes()) {
-                Check.notBlank("DataTableProps.globalSecondaryIndexes[].indexName", index.getIndexName());
+                Check.notBlank(this, "DataTableProps.globalSecondaryIndexes[].indexName", index.getIndexName());
                 table.addGlobalSecondaryIndex(index);
             }
         }
 
-        AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
+        this.alarms = alarms(this, table, props.getOperations(), Check.or(props.getThrottleAlarmThreshold(), 1));
+    }
+
+    /**
+     * The library's monitoring for a table it did not create (another stack's, or one imported with
+     * {@code Table.fromTableName}): the same alarms as a {@link DataTable}'s (throttles at 1 event in 5 minutes,
+     * system errors), notifying {@code operations}.
+     *
+     * @param operations where the alarms notify; null for alarms without actions
+     */
+    public static IDataTable fromTable(Construct scope, String id, ITable table, IOperations operations) {
+        return new ImportedDataTable(scope, id, table, operations);
+    }
+
+    private static final class ImportedDataTable extends Construct implements IDataTable {
+        private final ITable table;
+        private final List<Alarm> alarms;
+
+        ImportedDataTable(Construct scope, String id, ITable table, IOperations operations) {
+            super(scope, id);
+            this.table = Check.required(this, "DataTable.fromTable(table)", table);
+            this.alarms = DataTable.alarms(this, table, operations, 1);
+        }
+
+        @Override
+        public ITable getTable() {
+            return table;
+        }
+
+        @Override
+        public List<Alarm> getAlarms() {
+            return alarms;
+        }
+    }
+
+    private static List<Alarm> alarms(Construct owner, ITable table, IOperations operations, Number throttles) {
+        AlarmFactory alarmFactory = new AlarmFactory(owner, operations);
         MetricOptions sumOverFiveMinutes = MetricOptions.builder()
                 .period(Duration.minutes(5)).statistic("Sum").build();
         alarmFactory.atLeast("ThrottlesAlarm", MathExpression.Builder.create()
@@ -71,23 +121,32 @@ public class DataTable extends Construct {
                         .label("Throttled requests")
                         .period(Duration.minutes(5))
                         .build(),
-                Check.or(props.getThrottleAlarmThreshold(), 1.0),
-                "DynamoDB throttled requests");
+                throttles, "DynamoDB throttled requests");
         alarmFactory.atLeast("SystemErrorsAlarm",
                 table.metricSystemErrorsForOperations(SystemErrorsForOperationsMetricOptions.builder()
                         .operations(ALARMED_OPERATIONS)
                         .period(Duration.minutes(5))
                         .build()),
                 1, "DynamoDB system errors (HTTP 500)");
-        this.alarms = alarmFactory.alarms();
+        return alarmFactory.alarms();
+    }
+
+    /** A key attribute: a name of 1 to 255 bytes and a type. */
+    private void checkKey(String prop, Attribute key) {
+        Check.notBlank(this, prop + ".name", key.getName());
+        Check.that(this, Check.isToken(key.getName()) || key.getName().getBytes(StandardCharsets.UTF_8).length <= 255,
+                prop + ".name must be at most 255 bytes (got " + key.getName().length() + " characters)");
+        Check.required(this, prop + ".type", key.getType());
     }
 
     /** The underlying table (escape hatch, and what grants are made on). */
+    @Override
     public Table getTable() {
         return table;
     }
 
     /** The table's alarms: throttles, system errors. */
+    @Override
     public List<Alarm> getAlarms() {
         return alarms;
     }

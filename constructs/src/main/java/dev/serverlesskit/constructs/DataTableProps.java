@@ -13,8 +13,8 @@ public final class DataTableProps {
     private final List<GlobalSecondaryIndexProps> globalSecondaryIndexes;
     private final RemovalPolicy removalPolicy;
     private final Boolean deletionProtection;
-    private final Operations operations;
-    private final Double throttleAlarmThreshold;
+    private final IOperations operations;
+    private final Number throttleAlarmThreshold;
 
     private DataTableProps(Builder b) {
         this.partitionKey = b.partitionKey;
@@ -67,7 +67,7 @@ public final class DataTableProps {
     /**
      * What happens to the table when the stack is deleted or the table is replaced.
      *
-     * @default RemovalPolicy.RETAIN
+     * @default the stage profile's, else RemovalPolicy.RETAIN
      */
     public RemovalPolicy getRemovalPolicy() {
         return removalPolicy;
@@ -76,7 +76,7 @@ public final class DataTableProps {
     /**
      * Whether DynamoDB refuses to delete the table.
      *
-     * @default true when the removal policy is RETAIN, false otherwise
+     * @default the stage profile's, else true when the removal policy is RETAIN, false otherwise
      */
     public Boolean getDeletionProtection() {
         return deletionProtection;
@@ -87,7 +87,7 @@ public final class DataTableProps {
      *
      * @default alarms are created without actions
      */
-    public Operations getOperations() {
+    public IOperations getOperations() {
         return operations;
     }
 
@@ -96,7 +96,7 @@ public final class DataTableProps {
      *
      * @default 1
      */
-    public Double getThrottleAlarmThreshold() {
+    public Number getThrottleAlarmThreshold() {
         return throttleAlarmThreshold;
     }
 
@@ -108,8 +108,8 @@ public final class DataTableProps {
         private List<GlobalSecondaryIndexProps> globalSecondaryIndexes;
         private RemovalPolicy removalPolicy;
         private Boolean deletionProtection;
-        private Operations operations;
-        private Double throttleAlarmThreshold;
+        private IOperations operations;
+        private Number throttleAlarmThreshold;
 
         public Builder partitionKey(Attribute partitionKey) {
             this.partitionKey = partitionKey;
@@ -141,12 +141,12 @@ public final class DataTableProps {
             return this;
         }
 
-        public Builder operations(Operations operations) {
+        public Builder operations(IOperations operations) {
             this.operations = operations;
             return this;
         }
 
-        public Builder throttleAlarmThreshold(Double throttleAlarmThreshold) {
+        public Builder throttleAlarmThreshold(Number throttleAlarmThreshold) {
             this.throttleAlarmThreshold = throttleAlarmThreshold;
             return this;
         }

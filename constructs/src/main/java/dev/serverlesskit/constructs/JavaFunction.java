@@ -13,6 +13,7 @@ import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.iam.IGrantable;
 import software.amazon.awscdk.services.iam.IPrincipal;
+import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
@@ -52,44 +53,60 @@ public class JavaFunction extends Construct implements IGrantable {
             Set.of(ApplicationLogLevel.TRACE, ApplicationLogLevel.DEBUG, ApplicationLogLevel.INFO);
     /** Lambda's maximum timeout, 15 minutes. */
     private static final double MAX_TIMEOUT_SECONDS = 900;
+    /**
+     * The context key holding the account's Lambda concurrency limit (a number), which bounds
+     * {@link JavaFunctionProps#getReservedConcurrency()}: Lambda keeps 100 executions unreserved.
+     */
+    public static final String ACCOUNT_CONCURRENCY_CONTEXT_KEY = "serverlesskit:accountConcurrencyLimit";
+    /** Lambda's default concurrency quota of an account and region. */
+    public static final int DEFAULT_ACCOUNT_CONCURRENCY_LIMIT = 1000;
+    /** Executions Lambda keeps unreserved in every account and region. */
+    private static final int UNRESERVED_CONCURRENCY = 100;
 
     private final LogGroup logGroup;
-    private final Role role;
+    private final IRole role;
     private final Function function;
     private final Alias alias;
-    private final int reservedConcurrency;
+    private final Number reservedConcurrency;
     private final Duration timeout;
     private final List<Alarm> alarms;
 
     public JavaFunction(Construct scope, String id, JavaFunctionProps props) {
         super(scope, id);
-        Check.required("JavaFunctionProps", props);
-        String handler = Check.matches("JavaFunctionProps.handler", props.getHandler(), HANDLER,
+        Check.required(this, "JavaFunctionProps", props);
+        String handler = Check.matches(this, "JavaFunctionProps.handler", props.getHandler(), HANDLER,
                 "must name a class, optionally with ::method");
-        Check.required("JavaFunctionProps.code", props.getCode());
-        this.reservedConcurrency = Check.required("JavaFunctionProps.reservedConcurrency", props.getReservedConcurrency());
-        Check.that(reservedConcurrency > 0, "JavaFunctionProps.reservedConcurrency must be greater than 0 (got "
-                + reservedConcurrency + "): a function without reserved concurrency can starve the account");
-        int memorySize = Check.between("JavaFunctionProps.memorySize", Check.or(props.getMemorySize(), 1024), 128, 10240);
-        this.timeout = Check.or(props.getTimeout(), Duration.seconds(10));
-        Check.between("JavaFunctionProps.timeout (seconds)", timeout.toSeconds().doubleValue(), 1,
-                MAX_TIMEOUT_SECONDS);
+        Check.required(this, "JavaFunctionProps.code", props.getCode());
+        this.reservedConcurrency = Check.required(this, "JavaFunctionProps.reservedConcurrency",
+                props.getReservedConcurrency());
+        int accountLimit = accountConcurrencyLimit(this);
+        Check.that(this, Check.isToken(reservedConcurrency) || reservedConcurrency.doubleValue() > 0,
+                "JavaFunctionProps.reservedConcurrency must be greater than 0 (got "
+                        + Check.show(reservedConcurrency) + "): a function without reserved concurrency can starve"
+                        + " the account");
+        Check.wholeBetween(this, "JavaFunctionProps.reservedConcurrency", reservedConcurrency, 1,
+                accountLimit - UNRESERVED_CONCURRENCY);
+        Number memorySize = Check.wholeBetween(this, "JavaFunctionProps.memorySize",
+                Check.or(props.getMemorySize(), 1024), 128, 10240);
+        this.timeout = Check.wholeSeconds(this, "JavaFunctionProps.timeout", Check.or(props.getTimeout(),
+                Duration.seconds(10)), 1, MAX_TIMEOUT_SECONDS);
         ApplicationLogLevel applicationLogLevel = Check.or(props.getApplicationLogLevel(), ApplicationLogLevel.INFO);
-        Check.that(KEEPS_METRIC_LINES.contains(applicationLogLevel), "JavaFunctionProps.applicationLogLevel must be"
-                + " TRACE, DEBUG or INFO (got " + applicationLogLevel + "): Lambda counts a log line without a level,"
-                + " such as an embedded-metric-format line, as INFO and would drop the function's metrics");
-        boolean snapStart = Check.or(props.getSnapStart(), true);
+        Check.that(this, KEEPS_METRIC_LINES.contains(applicationLogLevel), "JavaFunctionProps.applicationLogLevel"
+                + " must be TRACE, DEBUG or INFO (got " + applicationLogLevel + "): Lambda counts a log line without"
+                + " a level, such as an embedded-metric-format line, as INFO and would drop the function's metrics");
+        StageProfile profile = StageProfile.of(this);
+        boolean snapStart = Check.or(props.getSnapStart(), profile.getSnapStart(), true);
         Runtime runtime = Check.or(props.getRuntime(), Runtime.JAVA_21);
         String runtimeName = runtime.getName();
-        Check.that(runtimeName.startsWith("java"),
+        Check.that(this, runtimeName.startsWith("java"),
                 "JavaFunctionProps.runtime must be a Java runtime (got " + runtimeName + ")");
 
         this.logGroup = LogGroup.Builder.create(this, "Logs")
-                .retention(Check.or(props.getLogRetention(), RetentionDays.ONE_MONTH))
-                .removalPolicy(Check.or(props.getLogRemovalPolicy(), RemovalPolicy.RETAIN))
+                .retention(Check.or(props.getLogRetention(), profile.getLogRetention(), RetentionDays.ONE_MONTH))
+                .removalPolicy(Check.or(props.getLogRemovalPolicy(), profile.getRemovalPolicy(), RemovalPolicy.RETAIN))
                 .build();
 
-        this.role = Role.Builder.create(this, "Role")
+        this.role = props.getRole() != null ? props.getRole() : Role.Builder.create(this, "Role")
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
                 .description("Execution role of " + getNode().getPath() + ": only what it is granted")
                 .build();
@@ -149,23 +166,41 @@ public class JavaFunction extends Construct implements IGrantable {
         AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
         MetricOptions fiveMinutes = MetricOptions.builder().period(Duration.minutes(5)).build();
         alarmFactory.atLeast("ErrorsAlarm", function.metricErrors(fiveMinutes),
-                Check.or(props.getErrorsAlarmThreshold(), 1.0), "Function errors");
+                Check.or(props.getErrorsAlarmThreshold(), 1), "Function errors");
         alarmFactory.atLeast("ThrottlesAlarm", function.metricThrottles(fiveMinutes), 1,
                 "Function throttled: reserved concurrency exhausted");
-        double durationPercent = Check.between("JavaFunctionProps.durationAlarmPercentOfTimeout",
-                Check.or(props.getDurationAlarmPercentOfTimeout(), 80.0), 1, 100);
-        alarmFactory.atLeast("DurationAlarm",
+        Number durationPercent = Check.between(this, "JavaFunctionProps.durationAlarmPercentOfTimeout",
+                Check.or(props.getDurationAlarmPercentOfTimeout(), 80), 1, 100);
+        alarmFactory.percentOf("DurationAlarm",
                 function.metricDuration(MetricOptions.builder().period(Duration.minutes(5)).statistic("p99").build()),
-                Math.floor(timeout.toMilliseconds().doubleValue() * durationPercent / 100),
-                "p99 duration above " + (int) durationPercent + "% of the timeout");
-        double concurrencyPercent = Check.between("JavaFunctionProps.concurrencyAlarmPercentOfReserved",
-                Check.or(props.getConcurrencyAlarmPercentOfReserved(), 80.0), 1, 100);
-        alarmFactory.atLeast("ConcurrencyAlarm",
+                Duration.minutes(5), durationPercent, timeout.toSeconds(), 1000, Math::floor,
+                "p99 duration above " + Check.show(durationPercent) + "% of the timeout");
+        Number concurrencyPercent = Check.between(this, "JavaFunctionProps.concurrencyAlarmPercentOfReserved",
+                Check.or(props.getConcurrencyAlarmPercentOfReserved(), 80), 1, 100);
+        alarmFactory.percentOf("ConcurrencyAlarm",
                 function.metric("ConcurrentExecutions",
                         MetricOptions.builder().period(Duration.minutes(1)).statistic("Maximum").build()),
-                Math.max(1, Math.ceil(reservedConcurrency * concurrencyPercent / 100)),
-                "Concurrency above " + (int) concurrencyPercent + "% of the reserved " + reservedConcurrency);
+                Duration.minutes(1), concurrencyPercent, reservedConcurrency, 1, exact -> Math.max(1, Math.ceil(exact)),
+                "Concurrency above " + Check.show(concurrencyPercent) + "% of the reserved "
+                        + Check.show(reservedConcurrency));
         this.alarms = alarmFactory.alarms();
+    }
+
+    /** The account's concurrency limit from {@value #ACCOUNT_CONCURRENCY_CONTEXT_KEY}, or Lambda's default quota. */
+    private static int accountConcurrencyLimit(Construct scope) {
+        Object value = scope.getNode().tryGetContext(ACCOUNT_CONCURRENCY_CONTEXT_KEY);
+        if (value == null) {
+            return DEFAULT_ACCOUNT_CONCURRENCY_LIMIT;
+        }
+        try {
+            int limit = value instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(value).trim());
+            Check.that(scope, limit > UNRESERVED_CONCURRENCY, "context " + ACCOUNT_CONCURRENCY_CONTEXT_KEY
+                    + " must be above " + UNRESERVED_CONCURRENCY + " (got " + value + ")");
+            return limit;
+        } catch (NumberFormatException e) {
+            throw Check.error(scope, "context " + ACCOUNT_CONCURRENCY_CONTEXT_KEY + " must be a number (got '"
+                    + value + "')");
+        }
     }
 
     /** The principal of the function's role. */
@@ -184,7 +219,8 @@ public class JavaFunction extends Construct implements IGrantable {
         return alias;
     }
 
-    public Role getRole() {
+    /** The execution role: the function's own, or {@link JavaFunctionProps#getRole()}. */
+    public IRole getRole() {
         return role;
     }
 
@@ -192,7 +228,8 @@ public class JavaFunction extends Construct implements IGrantable {
         return logGroup;
     }
 
-    public int getReservedConcurrency() {
+    /** The reserved concurrency, as given (a token when it is only known at deployment). */
+    public Number getReservedConcurrency() {
         return reservedConcurrency;
     }
 

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
@@ -15,8 +16,8 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 public final class JavaFunctionProps {
     private final String handler;
     private final Code code;
-    private final Integer reservedConcurrency;
-    private final Integer memorySize;
+    private final Number reservedConcurrency;
+    private final Number memorySize;
     private final Duration timeout;
     private final Map<String, String> environment;
     private final String serviceName;
@@ -29,10 +30,11 @@ public final class JavaFunctionProps {
     private final Runtime runtime;
     private final Architecture architecture;
     private final String description;
-    private final Operations operations;
-    private final Double errorsAlarmThreshold;
-    private final Double durationAlarmPercentOfTimeout;
-    private final Double concurrencyAlarmPercentOfReserved;
+    private final IRole role;
+    private final IOperations operations;
+    private final Number errorsAlarmThreshold;
+    private final Number durationAlarmPercentOfTimeout;
+    private final Number concurrencyAlarmPercentOfReserved;
 
     private JavaFunctionProps(Builder b) {
         this.handler = b.handler;
@@ -51,6 +53,7 @@ public final class JavaFunctionProps {
         this.runtime = b.runtime;
         this.architecture = b.architecture;
         this.description = b.description;
+        this.role = b.role;
         this.operations = b.operations;
         this.errorsAlarmThreshold = b.errorsAlarmThreshold;
         this.durationAlarmPercentOfTimeout = b.durationAlarmPercentOfTimeout;
@@ -68,7 +71,7 @@ public final class JavaFunctionProps {
                 .applicationLogLevel(applicationLogLevel).systemLogLevel(systemLogLevel)
                 .metricsNamespace(metricsNamespace).logRetention(logRetention)
                 .logRemovalPolicy(logRemovalPolicy).snapStart(snapStart).runtime(runtime).architecture(architecture)
-                .description(description).operations(operations).errorsAlarmThreshold(errorsAlarmThreshold)
+                .description(description).role(role).operations(operations).errorsAlarmThreshold(errorsAlarmThreshold)
                 .durationAlarmPercentOfTimeout(durationAlarmPercentOfTimeout)
                 .concurrencyAlarmPercentOfReserved(concurrencyAlarmPercentOfReserved);
     }
@@ -85,9 +88,12 @@ public final class JavaFunctionProps {
 
     /**
      * Concurrent executions reserved for (and capping) this function, so that one function can neither starve
-     * the account's other functions nor be starved by them. Required, and greater than zero.
+     * the account's other functions nor be starved by them. Required: a whole number from 1 to the account's
+     * concurrency limit minus the 100 executions Lambda keeps unreserved. The limit is read from the context key
+     * {@value JavaFunction#ACCOUNT_CONCURRENCY_CONTEXT_KEY}, by default 1000 (Lambda's default quota), so at most
+     * 900; set the key in {@code cdk.json} where the quota was raised. A token passes unchecked.
      */
-    public Integer getReservedConcurrency() {
+    public Number getReservedConcurrency() {
         return reservedConcurrency;
     }
 
@@ -96,12 +102,13 @@ public final class JavaFunctionProps {
      *
      * @default 1024
      */
-    public Integer getMemorySize() {
+    public Number getMemorySize() {
         return memorySize;
     }
 
     /**
-     * Maximum duration of one invocation, 1 second to 15 minutes.
+     * Maximum duration of one invocation, a whole number of seconds from 1 second to 15 minutes (Lambda counts in
+     * seconds). A token must be given as {@code Duration.seconds(token)}.
      *
      * @default Duration.seconds(10)
      */
@@ -159,7 +166,7 @@ public final class JavaFunctionProps {
     /**
      * How long the function's log group keeps its events.
      *
-     * @default RetentionDays.ONE_MONTH
+     * @default the stage profile's, else RetentionDays.ONE_MONTH
      */
     public RetentionDays getLogRetention() {
         return logRetention;
@@ -168,7 +175,7 @@ public final class JavaFunctionProps {
     /**
      * What happens to the log group when the stack is deleted.
      *
-     * @default RemovalPolicy.RETAIN
+     * @default the stage profile's, else RemovalPolicy.RETAIN
      */
     public RemovalPolicy getLogRemovalPolicy() {
         return logRemovalPolicy;
@@ -177,7 +184,7 @@ public final class JavaFunctionProps {
     /**
      * Whether SnapStart snapshots each published version, which is what the alias points at.
      *
-     * @default true
+     * @default the stage profile's, else true
      */
     public Boolean getSnapStart() {
         return snapStart;
@@ -202,6 +209,19 @@ public final class JavaFunctionProps {
     }
 
     /**
+     * An execution role of your own, for organisations whose roles are made by a platform team (with a permissions
+     * boundary, a naming scheme). The function still grants it writing to its log group and the X-Ray upload, and
+     * grants made on the function ({@code table.grant(javaFunction, ...)}) go to it; an imported role
+     * ({@code Role.fromRoleArn}) must be mutable for those, or already hold them. It must trust
+     * {@code lambda.amazonaws.com}.
+     *
+     * @default a role of the function's own, with only what it is granted
+     */
+    public IRole getRole() {
+        return role;
+    }
+
+    /**
      * The function's description.
      *
      * @default none
@@ -215,7 +235,7 @@ public final class JavaFunctionProps {
      *
      * @default alarms are created without actions
      */
-    public Operations getOperations() {
+    public IOperations getOperations() {
         return operations;
     }
 
@@ -224,7 +244,7 @@ public final class JavaFunctionProps {
      *
      * @default 1
      */
-    public Double getErrorsAlarmThreshold() {
+    public Number getErrorsAlarmThreshold() {
         return errorsAlarmThreshold;
     }
 
@@ -233,7 +253,7 @@ public final class JavaFunctionProps {
      *
      * @default 80
      */
-    public Double getDurationAlarmPercentOfTimeout() {
+    public Number getDurationAlarmPercentOfTimeout() {
         return durationAlarmPercentOfTimeout;
     }
 
@@ -242,7 +262,7 @@ public final class JavaFunctionProps {
      *
      * @default 80
      */
-    public Double getConcurrencyAlarmPercentOfReserved() {
+    public Number getConcurrencyAlarmPercentOfReserved() {
         return concurrencyAlarmPercentOfReserved;
     }
 
@@ -250,8 +270,8 @@ public final class JavaFunctionProps {
     public static final class Builder {
         private String handler;
         private Code code;
-        private Integer reservedConcurrency;
-        private Integer memorySize;
+        private Number reservedConcurrency;
+        private Number memorySize;
         private Duration timeout;
         private Map<String, String> environment;
         private String serviceName;
@@ -264,10 +284,11 @@ public final class JavaFunctionProps {
         private Runtime runtime;
         private Architecture architecture;
         private String description;
-        private Operations operations;
-        private Double errorsAlarmThreshold;
-        private Double durationAlarmPercentOfTimeout;
-        private Double concurrencyAlarmPercentOfReserved;
+        private IRole role;
+        private IOperations operations;
+        private Number errorsAlarmThreshold;
+        private Number durationAlarmPercentOfTimeout;
+        private Number concurrencyAlarmPercentOfReserved;
 
         public Builder handler(String handler) {
             this.handler = handler;
@@ -279,12 +300,12 @@ public final class JavaFunctionProps {
             return this;
         }
 
-        public Builder reservedConcurrency(Integer reservedConcurrency) {
+        public Builder reservedConcurrency(Number reservedConcurrency) {
             this.reservedConcurrency = reservedConcurrency;
             return this;
         }
 
-        public Builder memorySize(Integer memorySize) {
+        public Builder memorySize(Number memorySize) {
             this.memorySize = memorySize;
             return this;
         }
@@ -344,27 +365,32 @@ public final class JavaFunctionProps {
             return this;
         }
 
+        public Builder role(IRole role) {
+            this.role = role;
+            return this;
+        }
+
         public Builder description(String description) {
             this.description = description;
             return this;
         }
 
-        public Builder operations(Operations operations) {
+        public Builder operations(IOperations operations) {
             this.operations = operations;
             return this;
         }
 
-        public Builder errorsAlarmThreshold(Double errorsAlarmThreshold) {
+        public Builder errorsAlarmThreshold(Number errorsAlarmThreshold) {
             this.errorsAlarmThreshold = errorsAlarmThreshold;
             return this;
         }
 
-        public Builder durationAlarmPercentOfTimeout(Double durationAlarmPercentOfTimeout) {
+        public Builder durationAlarmPercentOfTimeout(Number durationAlarmPercentOfTimeout) {
             this.durationAlarmPercentOfTimeout = durationAlarmPercentOfTimeout;
             return this;
         }
 
-        public Builder concurrencyAlarmPercentOfReserved(Double concurrencyAlarmPercentOfReserved) {
+        public Builder concurrencyAlarmPercentOfReserved(Number concurrencyAlarmPercentOfReserved) {
             this.concurrencyAlarmPercentOfReserved = concurrencyAlarmPercentOfReserved;
             return this;
         }

@@ -34,7 +34,7 @@ public final class OperationsProps {
      * Whether alarms notify the topic. When false the alarms still exist, evaluate and show on the dashboard,
      * but their actions are disabled: a quiet stage, not a blind one.
      *
-     * @default true
+     * @default the stage profile's, else true
      */
     public Boolean getPagingEnabled() {
         return pagingEnabled;
@@ -52,7 +52,8 @@ public final class OperationsProps {
     /**
      * What happens to the topic's KMS key when the stack is deleted.
      *
-     * @default RemovalPolicy.RETAIN
+     * @default the stage profile's, else RemovalPolicy.RETAIN (the key then outlives the stack: give DESTROY
+     *     here or in the profile for a stage that `cdk destroy` must clear)
      */
     public RemovalPolicy getRemovalPolicy() {
         return removalPolicy;

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.Token;
 import software.amazon.awscdk.Tokenization;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
@@ -45,32 +44,31 @@ public class QueueWorker extends Construct {
 
     public QueueWorker(Construct scope, String id, QueueWorkerProps props) {
         super(scope, id);
-        Check.required("QueueWorkerProps", props);
-        JavaFunctionProps consumerProps = Check.required("QueueWorkerProps.consumer", props.getConsumer());
-        Operations operations = props.getOperations() != null ? props.getOperations() : consumerProps.getOperations();
+        Check.required(this, "QueueWorkerProps", props);
+        JavaFunctionProps consumerProps = Check.required(this, "QueueWorkerProps.consumer", props.getConsumer());
+        IOperations operations = props.getOperations() != null ? props.getOperations() : consumerProps.getOperations();
         if (consumerProps.getOperations() == null && operations != null) {
             consumerProps = consumerProps.toBuilder().operations(operations).build();
         }
 
-        int batchSize = Check.between("QueueWorkerProps.batchSize", Check.or(props.getBatchSize(), 10), 1, 10000);
-        Duration window = props.getMaxBatchingWindow();
-        if (window != null) {
-            Check.between("QueueWorkerProps.maxBatchingWindow (seconds)", window.toSeconds().doubleValue(), 0,
-                    MAX_BATCHING_WINDOW_SECONDS);
-        }
-        Check.that(batchSize <= 10 || (window != null && window.toSeconds().doubleValue() > 0),
-                "QueueWorkerProps.batchSize above 10 (got " + batchSize + ") needs a QueueWorkerProps.maxBatchingWindow");
-        int maxReceiveCount = Check.between("QueueWorkerProps.maxReceiveCount", Check.or(props.getMaxReceiveCount(), 3), 1, 1000);
-        Duration inProgressTimeout = props.getInProgressTimeout();
+        Number batchSize = Check.wholeBetween(this, "QueueWorkerProps.batchSize", Check.or(props.getBatchSize(), 10),
+                1, 10000);
+        Duration window = Check.wholeSeconds(this, "QueueWorkerProps.maxBatchingWindow", props.getMaxBatchingWindow(),
+                0, MAX_BATCHING_WINDOW_SECONDS);
+        Check.that(this, Check.isToken(batchSize) || batchSize.doubleValue() <= 10
+                        || (window != null && (window.isUnresolved() || window.toSeconds().doubleValue() > 0)),
+                "QueueWorkerProps.batchSize above 10 (got " + Check.show(batchSize) + ") needs a"
+                        + " QueueWorkerProps.maxBatchingWindow");
+        Number maxReceiveCount = Check.wholeBetween(this, "QueueWorkerProps.maxReceiveCount",
+                Check.or(props.getMaxReceiveCount(), 3), 1, 1000);
+        Duration inProgressTimeout = Check.wholeSeconds(this, "QueueWorkerProps.inProgressTimeout",
+                props.getInProgressTimeout(), 1, Double.MAX_VALUE);
         if (inProgressTimeout != null) {
-            Check.that(inProgressTimeout.isUnresolved() || inProgressTimeout.toMilliseconds().doubleValue() % 1000 == 0,
-                    "QueueWorkerProps.inProgressTimeout must be a whole number of seconds (got "
-                            + inProgressTimeout.toHumanString() + ")");
             Map<String, String> environment = new TreeMap<>();
             if (consumerProps.getEnvironment() != null) {
                 environment.putAll(consumerProps.getEnvironment());
             }
-            Check.that(!environment.containsKey(IN_PROGRESS_TIMEOUT_VARIABLE), "QueueWorkerProps.consumer's"
+            Check.that(this, !environment.containsKey(IN_PROGRESS_TIMEOUT_VARIABLE), "QueueWorkerProps.consumer's"
                     + " environment sets " + IN_PROGRESS_TIMEOUT_VARIABLE + ": set QueueWorkerProps.inProgressTimeout"
                     + " instead, so that it is checked against the queue");
             environment.put(IN_PROGRESS_TIMEOUT_VARIABLE, Tokenization.stringifyNumber(inProgressTimeout.toSeconds()));
@@ -78,25 +76,39 @@ public class QueueWorker extends Construct {
         }
 
         this.consumer = new JavaFunction(this, "Consumer", consumerProps);
-        double functionTimeout = consumer.getTimeout().toSeconds().doubleValue();
-        Duration visibilityTimeout = Check.or(props.getVisibilityTimeout(), Duration.seconds(6 * functionTimeout));
-        Check.that(visibilityTimeout.toSeconds().doubleValue() >= functionTimeout,
-                "QueueWorkerProps.visibilityTimeout (" + visibilityTimeout.toSeconds() + " s) must be at least the"
-                        + " consumer's timeout (" + (long) functionTimeout + " s), or messages are redelivered while"
-                        + " still being processed");
-        Check.between("QueueWorkerProps.visibilityTimeout (seconds)", visibilityTimeout.toSeconds().doubleValue(), 0, 43200);
+        Duration consumerTimeout = consumer.getTimeout();
+        Duration visibilityTimeout = props.getVisibilityTimeout();
+        if (visibilityTimeout == null) {
+            Check.that(this, !consumerTimeout.isUnresolved(), "QueueWorkerProps.visibilityTimeout is required when"
+                    + " the consumer's timeout is a token: its default, 6 x the consumer's timeout, cannot be computed"
+                    + " before deployment");
+            visibilityTimeout = Duration.seconds(6 * consumerTimeout.toSeconds().doubleValue());
+        }
+        Check.wholeSeconds(this, "QueueWorkerProps.visibilityTimeout", visibilityTimeout, 0, 43200);
+        if (!visibilityTimeout.isUnresolved() && !consumerTimeout.isUnresolved()) {
+            double functionTimeout = consumerTimeout.toSeconds().doubleValue();
+            Check.that(this, visibilityTimeout.toSeconds().doubleValue() >= functionTimeout,
+                    "QueueWorkerProps.visibilityTimeout (" + visibilityTimeout.toSeconds() + " s) must be at least"
+                            + " the consumer's timeout (" + (long) functionTimeout + " s), or messages are"
+                            + " redelivered while still being processed");
+        }
         if (inProgressTimeout != null) {
-            checkInProgressTimeout(inProgressTimeout, consumer.getTimeout(), visibilityTimeout, maxReceiveCount);
+            checkInProgressTimeout(inProgressTimeout, consumerTimeout, visibilityTimeout, maxReceiveCount);
         }
 
-        Integer maxConcurrency = props.getMaxConcurrency();
-        int reserved = consumer.getReservedConcurrency();
+        Number maxConcurrency = props.getMaxConcurrency();
+        Number reserved = consumer.getReservedConcurrency();
         if (maxConcurrency != null) {
-            Check.between("QueueWorkerProps.maxConcurrency", maxConcurrency, 2, 1000);
-            Check.that(maxConcurrency <= reserved, "QueueWorkerProps.maxConcurrency (" + maxConcurrency
-                    + ") must not exceed the consumer's reservedConcurrency (" + reserved + ")");
-        } else if (reserved >= 2) {
-            maxConcurrency = Math.min(reserved, 1000);
+            Check.wholeBetween(this, "QueueWorkerProps.maxConcurrency", maxConcurrency, 2, 1000);
+            Check.that(this, Check.isToken(maxConcurrency) || Check.isToken(reserved)
+                            || maxConcurrency.doubleValue() <= reserved.doubleValue(),
+                    "QueueWorkerProps.maxConcurrency (" + Check.show(maxConcurrency) + ") must not exceed the"
+                            + " consumer's reservedConcurrency (" + Check.show(reserved) + ")");
+        } else if (Check.isToken(reserved)) {
+            // the event source must not poll faster than the function may run; Lambda checks the range on deploy
+            maxConcurrency = reserved;
+        } else if (reserved.doubleValue() >= 2) {
+            maxConcurrency = Math.min(reserved.intValue(), 1000);
         }
 
         this.deadLetterQueue = Queue.Builder.create(this, "DeadLetterQueue")
@@ -129,13 +141,15 @@ public class QueueWorker extends Construct {
         alarmFactory.atLeast("DeadLetterQueueAlarm",
                 deadLetterQueue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
                         .period(Duration.minutes(1)).statistic("Maximum").build()),
-                1, "Messages in the dead-letter queue: processing failed " + maxReceiveCount + " times");
-        Duration ageThreshold = Check.or(props.getMessageAgeAlarmThreshold(), Duration.minutes(5));
+                1, "Messages in the dead-letter queue: processing failed " + Check.show(maxReceiveCount) + " times");
+        Duration ageThreshold = Check.wholeSeconds(this, "QueueWorkerProps.messageAgeAlarmThreshold",
+                Check.or(props.getMessageAgeAlarmThreshold(), Duration.minutes(5)), 1, Double.MAX_VALUE);
         alarmFactory.atLeast("MessageAgeAlarm",
                 queue.metricApproximateAgeOfOldestMessage(MetricOptions.builder()
                         .period(Duration.minutes(1)).statistic("Maximum").build()),
-                ageThreshold.toSeconds().doubleValue(),
-                "Oldest message older than " + ageThreshold.toSeconds() + " s: the consumer is falling behind");
+                ageThreshold.toSeconds(),
+                "Oldest message older than " + Check.show(ageThreshold.toSeconds()) + " s: the consumer is falling"
+                        + " behind");
         List<Alarm> all = new ArrayList<>(alarmFactory.alarms());
         all.addAll(consumer.getAlarms());
         this.alarms = Collections.unmodifiableList(all);
@@ -146,18 +160,19 @@ public class QueueWorker extends Construct {
      * {@code (maxReceiveCount - 1) x visibilityTimeout} after the first at the earliest: the claim is made up to a
      * function timeout after that first receive, and its window is counted in whole seconds.
      */
-    private static void checkInProgressTimeout(Duration inProgress, Duration functionTimeout, Duration visibility,
-                                               int maxReceiveCount) {
+    private void checkInProgressTimeout(Duration inProgress, Duration functionTimeout, Duration visibility,
+                                        Number receives) {
         if (inProgress.isUnresolved() || functionTimeout.isUnresolved() || visibility.isUnresolved()
-                || Token.isUnresolved(maxReceiveCount)) {
+                || Check.isToken(receives)) {
             return;
         }
+        int maxReceiveCount = receives.intValue();
         double window = inProgress.toMilliseconds().doubleValue() / 1000;
         double timeout = functionTimeout.toMilliseconds().doubleValue() / 1000;
         double lastReceive = (maxReceiveCount - 1) * visibility.toMilliseconds().doubleValue() / 1000;
-        Check.that(window > timeout, "QueueWorkerProps.inProgressTimeout (" + fmt(window) + " s) must be above the"
+        Check.that(this, window > timeout, "QueueWorkerProps.inProgressTimeout (" + fmt(window) + " s) must be above the"
                 + " consumer's timeout (" + fmt(timeout) + " s), or a running invocation's claims are taken over");
-        Check.that(window + timeout + 1 <= lastReceive, "QueueWorkerProps.inProgressTimeout (" + fmt(window)
+        Check.that(this, window + timeout + 1 <= lastReceive, "QueueWorkerProps.inProgressTimeout (" + fmt(window)
                 + " s) plus the consumer's timeout (" + fmt(timeout) + " s) and 1 s must not exceed"
                 + " (QueueWorkerProps.maxReceiveCount - 1) x QueueWorkerProps.visibilityTimeout ((" + maxReceiveCount
                 + " - 1) x " + fmt(visibility.toMilliseconds().doubleValue() / 1000) + " s = " + fmt(lastReceive)

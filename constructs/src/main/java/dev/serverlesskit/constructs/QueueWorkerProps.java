@@ -5,13 +5,13 @@ import software.amazon.awscdk.Duration;
 /** Properties of {@link QueueWorker}. */
 public final class QueueWorkerProps {
     private final JavaFunctionProps consumer;
-    private final Integer batchSize;
+    private final Number batchSize;
     private final Duration maxBatchingWindow;
-    private final Integer maxConcurrency;
-    private final Integer maxReceiveCount;
+    private final Number maxConcurrency;
+    private final Number maxReceiveCount;
     private final Duration visibilityTimeout;
     private final Duration retentionPeriod;
-    private final Operations operations;
+    private final IOperations operations;
     private final Duration messageAgeAlarmThreshold;
     private final Duration inProgressTimeout;
 
@@ -45,7 +45,7 @@ public final class QueueWorkerProps {
      *
      * @default 10
      */
-    public Integer getBatchSize() {
+    public Number getBatchSize() {
         return batchSize;
     }
 
@@ -64,7 +64,7 @@ public final class QueueWorkerProps {
      *
      * @default the consumer's reserved concurrency (no limit when that is 1)
      */
-    public Integer getMaxConcurrency() {
+    public Number getMaxConcurrency() {
         return maxConcurrency;
     }
 
@@ -73,7 +73,7 @@ public final class QueueWorkerProps {
      *
      * @default 3
      */
-    public Integer getMaxReceiveCount() {
+    public Number getMaxReceiveCount() {
         return maxReceiveCount;
     }
 
@@ -100,7 +100,7 @@ public final class QueueWorkerProps {
      *
      * @default the consumer's operations, else alarms are created without actions
      */
-    public Operations getOperations() {
+    public IOperations getOperations() {
         return operations;
     }
 
@@ -131,13 +131,13 @@ public final class QueueWorkerProps {
     /** Builder of {@link QueueWorkerProps}. */
     public static final class Builder {
         private JavaFunctionProps consumer;
-        private Integer batchSize;
+        private Number batchSize;
         private Duration maxBatchingWindow;
-        private Integer maxConcurrency;
-        private Integer maxReceiveCount;
+        private Number maxConcurrency;
+        private Number maxReceiveCount;
         private Duration visibilityTimeout;
         private Duration retentionPeriod;
-        private Operations operations;
+        private IOperations operations;
         private Duration messageAgeAlarmThreshold;
         private Duration inProgressTimeout;
 
@@ -146,7 +146,7 @@ public final class QueueWorkerProps {
             return this;
         }
 
-        public Builder batchSize(Integer batchSize) {
+        public Builder batchSize(Number batchSize) {
             this.batchSize = batchSize;
             return this;
         }
@@ -156,12 +156,12 @@ public final class QueueWorkerProps {
             return this;
         }
 
-        public Builder maxConcurrency(Integer maxConcurrency) {
+        public Builder maxConcurrency(Number maxConcurrency) {
             this.maxConcurrency = maxConcurrency;
             return this;
         }
 
-        public Builder maxReceiveCount(Integer maxReceiveCount) {
+        public Builder maxReceiveCount(Number maxReceiveCount) {
             this.maxReceiveCount = maxReceiveCount;
             return this;
         }
@@ -176,7 +176,7 @@ public final class QueueWorkerProps {
             return this;
         }
 
-        public Builder operations(Operations operations) {
+        public Builder operations(IOperations operations) {
             this.operations = operations;
             return this;
         }

@@ -7,8 +7,10 @@ public final class RouteOptions {
     private final JsonSchema requestSchema;
     private final Number throttlingRateLimit;
     private final Number throttlingBurstLimit;
+    private final Boolean apiKeyRequired;
 
     private RouteOptions(Builder b) {
+        this.apiKeyRequired = b.apiKeyRequired;
         this.requestSchema = b.requestSchema;
         this.throttlingRateLimit = b.throttlingRateLimit;
         this.throttlingBurstLimit = b.throttlingBurstLimit;
@@ -46,11 +48,30 @@ public final class RouteOptions {
         return throttlingBurstLimit;
     }
 
+    /**
+     * Whether callers must send an API key ({@code x-api-key} header) of a usage plan of the API's stage
+     * ({@link ServerlessApi#addUsagePlan}), which meters and throttles them per key. A key identifies a client
+     * application, not a user: it adds to the route's {@link RouteAccess}, it does not replace it (a route whose only
+     * check is the key is declared {@link RouteAccess#publicAccess(String) public}, with the reason). Synthesis fails
+     * when the API has no usage plan.
+     *
+     * @default false
+     */
+    public Boolean getApiKeyRequired() {
+        return apiKeyRequired;
+    }
+
     /** Builder of {@link RouteOptions}. */
     public static final class Builder {
         private JsonSchema requestSchema;
         private Number throttlingRateLimit;
         private Number throttlingBurstLimit;
+        private Boolean apiKeyRequired;
+
+        public Builder apiKeyRequired(Boolean apiKeyRequired) {
+            this.apiKeyRequired = apiKeyRequired;
+            return this;
+        }
 
         public Builder requestSchema(JsonSchema requestSchema) {
             this.requestSchema = requestSchema;

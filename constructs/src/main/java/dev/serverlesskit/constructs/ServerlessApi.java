@@ -34,7 +34,14 @@ import software.amazon.awscdk.services.apigateway.MethodLoggingLevel;
 import software.amazon.awscdk.services.apigateway.MethodOptions;
 import software.amazon.awscdk.services.apigateway.Model;
 import software.amazon.awscdk.services.apigateway.ModelOptions;
+import software.amazon.awscdk.services.apigateway.RequestAuthorizer;
 import software.amazon.awscdk.services.apigateway.RequestValidator;
+import software.amazon.awscdk.services.apigateway.UsagePlan;
+import software.amazon.awscdk.services.apigateway.UsagePlanPerApiStage;
+import software.amazon.awscdk.services.apigateway.UsagePlanProps;
+import software.amazon.awscdk.services.iam.Grant;
+import software.amazon.awscdk.services.iam.GrantOnPrincipalOptions;
+import software.amazon.awscdk.services.iam.IGrantable;
 import software.amazon.awscdk.services.apigateway.ResponseType;
 import software.amazon.awscdk.services.apigateway.RestApi;
 import software.amazon.awscdk.services.apigateway.StageOptions;
@@ -45,7 +52,9 @@ import software.amazon.awscdk.services.cognito.CfnUserPoolGroup;
 import software.amazon.awscdk.services.cognito.IUserPool;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IAlias;
 import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.lambda.IVersion;
 import software.amazon.awscdk.services.lambda.Version;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -54,11 +63,11 @@ import software.constructs.Construct;
 import software.constructs.IConstruct;
 
 /**
- * A regional REST API whose routes invoke Lambda functions, authenticated by a Cognito user pool unless a route
- * is declared public.
+ * A regional REST API whose routes invoke Lambda functions, each route with the access it declares
+ * ({@link RouteAccess}): a Cognito user pool, IAM, a Lambda request authorizer, or public with a reason; an API key
+ * of a usage plan on top where a route asks for one ({@link RouteOptions#getApiKeyRequired()}).
  *
- * <p>Defaults: a Cognito authorizer on every route that is not {@link RouteAccess#publicAccess(String) declared
- * public}; a request validator on every method (with a JSON schema model where the route gives one); stage
+ * <p>Defaults: no route without a declared access; a user pool only where a route uses Cognito; a request validator on every method (with a JSON schema model where the route gives one); stage
  * throttling (50 rps, burst 100) with per-route overrides; JSON access logs with every standard field to a log
  * group with retention; execution logging at ERROR without request bodies; X-Ray tracing and detailed metrics on
  * the stage; JSON bodies on API Gateway's own 4XX and 5XX responses; CORS only when origins are given.
@@ -83,10 +92,12 @@ public class ServerlessApi extends Construct {
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final List<Alarm> alarms;
     private CognitoUserPoolsAuthorizer authorizer;
+    /** One API Gateway authorizer per {@link LambdaAuthorizer} name. */
+    private final Map<String, RequestAuthorizer> requestAuthorizers = new TreeMap<>();
+    private final Map<String, LambdaAuthorizer> lambdaAuthorizers = new TreeMap<>();
+    private final List<UsagePlan> usagePlans = new ArrayList<>();
     private final ServerlessApiProps props;
     private final IUserPool userPool;
-    /** Route access of each function's routes, by the function's construct path ("METHOD /path" to access). */
-    private final Map<String, Map<String, String>> accessByFunction = new LinkedHashMap<>();
     private final List<String> corsOrigins;
     private final List<String> corsHeaders;
     private final Set<String> preflights = new TreeSet<>();
@@ -130,36 +141,39 @@ public class ServerlessApi extends Construct {
 
     public ServerlessApi(Construct scope, String id, ServerlessApiProps props) {
         super(scope, id);
-        Check.required("ServerlessApiProps", props);
-        Check.that(props.getUserPool() == null || props.getUserDirectory() == null,
+        Check.required(this, "ServerlessApiProps", props);
+        Check.that(this, props.getUserPool() == null || props.getUserDirectory() == null,
                 "ServerlessApiProps: give userPool or userDirectory, not both");
+        // no user pool: routes may not use Cognito, which addRoute checks route by route
         this.userPool = props.getUserDirectory() != null ? props.getUserDirectory().getUserPool()
-                : Check.required("ServerlessApiProps.userPool (or userDirectory)", props.getUserPool());
+                : props.getUserPool();
         this.props = props;
-        this.stageName = Check.matches("ServerlessApiProps.stageName",
+        this.stageName = Check.matches(this, "ServerlessApiProps.stageName",
                 Check.or(props.getStageName(), "v1"),
                 Pattern.compile("[A-Za-z0-9_]{1,128}"), "must be letters, digits or underscores");
         this.rateLimit = Check.or(props.getThrottlingRateLimit(), 50);
         this.burstLimit = Check.or(props.getThrottlingBurstLimit(), 100);
-        Check.between("ServerlessApiProps.throttlingRateLimit", rateLimit.doubleValue(), 1, 10000);
-        Check.between("ServerlessApiProps.throttlingBurstLimit", burstLimit.doubleValue(), 1, 5000);
-        RemovalPolicy logRemoval = Check.or(props.getLogRemovalPolicy(), RemovalPolicy.RETAIN);
+        Check.between(this, "ServerlessApiProps.throttlingRateLimit", rateLimit, 1, 10000);
+        Check.wholeBetween(this, "ServerlessApiProps.throttlingBurstLimit", burstLimit, 1, 5000);
+        StageProfile profile = StageProfile.of(this);
+        RemovalPolicy logRemoval = Check.or(props.getLogRemovalPolicy(), profile.getRemovalPolicy(),
+                RemovalPolicy.RETAIN);
 
         this.accessLogs = LogGroup.Builder.create(this, "AccessLogs")
-                .retention(Check.or(props.getAccessLogRetention(), RetentionDays.ONE_MONTH))
+                .retention(Check.or(props.getAccessLogRetention(), profile.getLogRetention(), RetentionDays.ONE_MONTH))
                 .removalPolicy(logRemoval)
                 .build();
 
         List<String> origins = Check.or(props.getCorsAllowOrigins(), List.of());
         for (String origin : origins) {
-            Check.matches("ServerlessApiProps.corsAllowOrigins", origin,
+            Check.matches(this, "ServerlessApiProps.corsAllowOrigins", origin,
                     Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d+)?"), "must hold origins like https://app.example.com");
         }
         this.corsOrigins = List.copyOf(origins);
         this.corsHeaders = List.copyOf(Check.or(props.getCorsAllowHeaders(), DEFAULT_CORS_HEADERS));
-        Check.that(!corsHeaders.isEmpty(), "ServerlessApiProps.corsAllowHeaders must not be empty");
+        Check.that(this, !corsHeaders.isEmpty(), "ServerlessApiProps.corsAllowHeaders must not be empty");
         for (String header : corsHeaders) {
-            Check.matches("ServerlessApiProps.corsAllowHeaders", header, HEADER_NAME, "must hold header names");
+            Check.matches(this, "ServerlessApiProps.corsAllowHeaders", header, HEADER_NAME, "must hold header names");
         }
 
         this.api = RestApi.Builder.create(this, "Api")
@@ -227,60 +241,120 @@ public class ServerlessApi extends Construct {
         AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
         MetricOptions sum = MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build();
         alarmFactory.atLeast("ServerErrorsAlarm", api.metricServerError(sum),
-                Check.or(props.getServerErrorAlarmThreshold(), 1.0),
+                Check.or(props.getServerErrorAlarmThreshold(), 1),
                 "API 5XX responses");
-        double clientErrorPercent = Check.between("ServerlessApiProps.clientErrorRateAlarmPercent",
-                Check.or(props.getClientErrorRateAlarmPercent(), 25.0), 1, 100);
-        alarmFactory.atLeast("ClientErrorRateAlarm",
+        Number clientErrorPercent = Check.between(this, "ServerlessApiProps.clientErrorRateAlarmPercent",
+                Check.or(props.getClientErrorRateAlarmPercent(), 25), 1, 100);
+        // the metric's average is the share of 4XX responses, 0 to 1
+        alarmFactory.percentOf("ClientErrorRateAlarm",
                 api.metricClientError(MetricOptions.builder().period(Duration.minutes(5)).statistic("Average").build()),
-                clientErrorPercent / 100, "API 4XX responses above " + (int) clientErrorPercent + "% of requests");
+                Duration.minutes(5), clientErrorPercent, 1, 1, exact -> exact,
+                "API 4XX responses above " + Check.show(clientErrorPercent) + "% of requests");
         Duration latency = Check.or(props.getLatencyAlarmThreshold(), Duration.seconds(2));
+        Number latencyMillis = Check.millis(this, "ServerlessApiProps.latencyAlarmThreshold", latency);
         alarmFactory.atLeast("LatencyAlarm",
                 api.metricLatency(MetricOptions.builder().period(Duration.minutes(5)).statistic("p99").build()),
-                latency.toMilliseconds().doubleValue(), "API p99 latency above " + latency.toMilliseconds() + " ms");
+                latencyMillis, "API p99 latency above " + Check.show(latencyMillis) + " ms");
         this.alarms = alarmFactory.alarms();
+        getNode().addValidation(() -> {
+            List<String> errors = new ArrayList<>();
+            if (usagePlans.isEmpty()) {
+                routes.values().stream().filter(r -> Boolean.TRUE.equals(r.getOptions().getApiKeyRequired()))
+                        .forEach(r -> errors.add("ServerlessApi: " + r.getHttpMethod() + " " + r.getPath()
+                                + " requires an API key, but the API has no usage plan whose keys it could accept:"
+                                + " add one with ServerlessApi.addUsagePlan"));
+            }
+            return errors;
+        });
     }
 
-    /** Adds a route with default options. */
+    /** Adds a route to a {@link JavaFunction}, with default options. */
+    public Method addRoute(String httpMethod, String path, JavaFunction function, RouteAccess access) {
+        return addRoute(httpMethod, path, function, access, RouteOptions.builder().build());
+    }
+
+    /**
+     * Adds a route: {@code httpMethod path} invokes the function's alias {@value JavaFunction#ALIAS_NAME} (a Lambda
+     * proxy integration), the published version SnapStart applies to, for callers allowed by {@code access}.
+     *
+     * @param httpMethod GET, POST, PUT, PATCH, DELETE, HEAD or ANY
+     * @param path       starts with '/', segments of letters, digits and {@code ._-} or {@code {param}}
+     * @param function   the function serving the route
+     * @param access     who may call the route; required
+     * @param options    request schema and throttling overrides
+     */
+    public Method addRoute(String httpMethod, String path, JavaFunction function, RouteAccess access,
+                           RouteOptions options) {
+        Check.required(this, "ServerlessApi.addRoute(function)", function);
+        return addRoute(httpMethod, path, function.getAlias(), access, options);
+    }
+
+    /** Adds a route to an alias or published version, with default options. */
     public Method addRoute(String httpMethod, String path, IFunction handler, RouteAccess access) {
         return addRoute(httpMethod, path, handler, access, RouteOptions.builder().build());
     }
 
     /**
-     * Adds a route: {@code httpMethod path} invokes {@code handler} (a Lambda proxy integration) for callers
-     * allowed by {@code access}.
+     * Adds a route to a function that is not a {@link JavaFunction}: {@code handler} must be an alias or a published
+     * version ({@code IAlias}, {@code IVersion}, such as one imported with {@code Alias.fromAliasAttributes}).
+     * An unqualified function fails: API Gateway would invoke its {@code $LATEST}, which SnapStart never applies to
+     * and which changes under a deployment's feet.
      *
      * @param httpMethod GET, POST, PUT, PATCH, DELETE, HEAD or ANY
      * @param path       starts with '/', segments of letters, digits and {@code ._-} or {@code {param}}
-     * @param handler    the function, preferably a {@link JavaFunction#getAlias() published alias}
+     * @param handler    an alias or published version
      * @param access     who may call the route; required
      * @param options    request schema and throttling overrides
      */
     public Method addRoute(String httpMethod, String path, IFunction handler, RouteAccess access, RouteOptions options) {
-        String verb = Check.notBlank("ServerlessApi.addRoute(httpMethod)", httpMethod).toUpperCase(Locale.ROOT);
-        Check.that(METHODS.contains(verb), "ServerlessApi.addRoute(httpMethod) must be one of " + METHODS
+        String verb = Check.notBlank(this, "ServerlessApi.addRoute(httpMethod)", httpMethod).toUpperCase(Locale.ROOT);
+        Check.that(this, METHODS.contains(verb), "ServerlessApi.addRoute(httpMethod) must be one of " + METHODS
                 + " (got '" + httpMethod + "')");
-        Check.matches("ServerlessApi.addRoute(path)", path, PATH,
+        Check.matches(this, "ServerlessApi.addRoute(path)", path, PATH,
                 "must start with '/' and hold segments of letters, digits, '._-' or {param}");
-        Check.required("ServerlessApi.addRoute(handler)", handler);
-        Check.required("ServerlessApi.addRoute(access) for " + verb + " " + path, access);
+        Check.required(this, "ServerlessApi.addRoute(handler)", handler);
+        Check.required(this, "ServerlessApi.addRoute(access) for " + verb + " " + path, access);
         RouteOptions opts = options == null ? RouteOptions.builder().build() : options;
         String key = verb + " " + path;
-        Check.that(!routes.containsKey(key), "ServerlessApi.addRoute: route " + key + " is declared twice");
+        Check.that(this, !routes.containsKey(key), "ServerlessApi.addRoute: route " + key + " is declared twice");
+        checkQualified(key, handler);
+        Check.that(this, !access.usesCognito() || userPool != null, "ServerlessApi.addRoute: " + key + " is "
+                + access.describe() + ", which needs a Cognito user pool, but the API has none: give"
+                + " ServerlessApiProps.userDirectory or userPool, or declare another access (RouteAccess.iam(),"
+                + " lambdaAuthorizer(...), publicAccess(reason))");
         checkGroupsExist(key, access);
+        checkAuthorizerName(key, access);
         Function function = functionOf(handler);
-        Check.that(function != null || access.getKind() != RouteAccess.Kind.GROUPS, "ServerlessApi.addRoute: " + key
+        Check.that(this, function != null || access.getKind() != RouteAccess.Kind.GROUPS, "ServerlessApi.addRoute: " + key
                 + " is restricted to groups " + access.getGroups() + ", which its function must check, but the API"
                 + " cannot set the environment of " + handler.getNode().getPath() + ": give a Function or an Alias of"
                 + " one (JavaFunction.getAlias())");
+        // before any resource is added, so that a conflict leaves the API as it was
+        String routeAccessJson = function == null ? null
+                : RouteAccessRegistry.of(function).register(this, key, access.describe());
+
+        boolean apiKeyRequired = Boolean.TRUE.equals(opts.getApiKeyRequired());
 
         MethodOptions.Builder methodOptions = MethodOptions.builder()
                 .requestValidator(requestValidator)
-                .operationName(operationName(verb, path));
-        if (access.requiresToken()) {
-            methodOptions.authorizer(authorizer()).authorizationType(AuthorizationType.COGNITO);
-        } else {
-            methodOptions.authorizationType(AuthorizationType.NONE);
+                .operationName(operationName(verb, path))
+                .apiKeyRequired(apiKeyRequired ? true : null);
+        String checker = null;
+        switch (access.getKind()) {
+            case PUBLIC:
+                methodOptions.authorizationType(AuthorizationType.NONE);
+                break;
+            case IAM:
+                methodOptions.authorizationType(AuthorizationType.IAM);
+                break;
+            case LAMBDA_AUTHORIZER:
+                RequestAuthorizer custom = requestAuthorizer(access.getAuthorizer());
+                methodOptions.authorizer(custom).authorizationType(AuthorizationType.CUSTOM);
+                checker = custom.getNode().getPath();
+                break;
+            default:
+                methodOptions.authorizer(authorizer()).authorizationType(AuthorizationType.COGNITO);
+                checker = authorizer().getNode().getPath();
         }
         if (opts.getRequestSchema() != null) {
             Model model = api.addModel("Model" + operationName(verb, path), ModelOptions.builder()
@@ -299,13 +373,13 @@ public class ServerlessApi extends Construct {
                 methodOptions.build());
         CfnMethod cfnMethod = (CfnMethod) method.getNode().getDefaultChild();
         cfnMethod.addMetadata(RouteAccess.METADATA_KEY, access.describe());
-        cfnMethod.addMetadata(RouteAccess.DETAILS_METADATA_KEY,
-                access.details(access.requiresToken() ? authorizer().getNode().getPath() : null));
+        Map<String, Object> details = access.details(checker);
+        if (apiKeyRequired) {
+            details.put("apiKeyCheckedBy", "API Gateway: an API key (x-api-key header) of a usage plan of the stage");
+        }
+        cfnMethod.addMetadata(RouteAccess.DETAILS_METADATA_KEY, details);
         if (function != null) {
-            Map<String, String> served = accessByFunction.computeIfAbsent(function.getNode().getPath(),
-                    p -> new TreeMap<>());
-            served.put(key, access.describe());
-            function.addEnvironment(RouteAccess.ENVIRONMENT_VARIABLE, routeAccessJson(served));
+            function.addEnvironment(RouteAccess.ENVIRONMENT_VARIABLE, routeAccessJson);
         }
         if (!access.requiresToken()) {
             String reason = "Deliberately public route " + key + ": " + access.getJustification();
@@ -313,6 +387,10 @@ public class ServerlessApi extends Construct {
             acknowledgments.put("AwsSolutions-APIG4", reason);
             acknowledgments.put("AwsSolutions-COG4", reason);
             NagAcknowledgments.acknowledge(method, acknowledgments);
+        } else if (!access.usesCognito()) {
+            NagAcknowledgments.acknowledge(method, "AwsSolutions-COG4", "Route " + key + " is authorized by "
+                    + (access.getKind() == RouteAccess.Kind.IAM ? "IAM (SigV4)" : "the Lambda request authorizer '"
+                    + access.getAuthorizer().getName() + "'") + ", declared with RouteAccess, not by Cognito.");
         }
         routes.put(key, new Route(verb, path, access, opts, method));
         if (opts.getThrottlingRateLimit() != null || opts.getThrottlingBurstLimit() != null) {
@@ -368,6 +446,21 @@ public class ServerlessApi extends Construct {
                         .build());
     }
 
+    /** Fails synthesis when a route's handler is an unqualified function, which API Gateway would invoke as $LATEST. */
+    private void checkQualified(String route, IFunction handler) {
+        String version = handler instanceof IAlias alias ? alias.getVersion().getVersion()
+                : handler instanceof IVersion v ? v.getVersion() : null;
+        if (version != null && (Check.isToken(version) || !"$LATEST".equals(version))) {
+            return;
+        }
+        throw Check.error(this, "ServerlessApi.addRoute: " + route + " targets " + handler.getNode().getPath()
+                + (version == null ? ", an unqualified function" : ", the $LATEST version") + ", which API Gateway"
+                + " would invoke as $LATEST: SnapStart never applies to it and it changes during deployments. Pass"
+                + " the JavaFunction (addRoute(method, path, javaFunction, access)), which routes to its alias '"
+                + JavaFunction.ALIAS_NAME + "', or an alias or published version of the function (an imported one:"
+                + " Alias.fromAliasAttributes)");
+    }
+
     /** Fails synthesis when a group route names a group the user directory (or pool) does not have. */
     private void checkGroupsExist(String route, RouteAccess access) {
         if (access.getKind() != RouteAccess.Kind.GROUPS) {
@@ -376,7 +469,7 @@ public class ServerlessApi extends Construct {
         Set<String> known = new TreeSet<>();
         String directory;
         if (props.getUserDirectory() != null) {
-            known.addAll(props.getUserDirectory().getGroups().keySet());
+            known.addAll(props.getUserDirectory().getGroupNames());
             directory = "user directory " + props.getUserDirectory().getNode().getPath();
         } else {
             for (IConstruct c : userPool.getNode().findAll()) {
@@ -388,7 +481,7 @@ public class ServerlessApi extends Construct {
             directory = "user pool " + userPool.getNode().getPath();
         }
         for (String group : access.getGroups()) {
-            Check.that(known.contains(group), "ServerlessApi.addRoute: " + route + " requires group '" + group
+            Check.that(this, known.contains(group), "ServerlessApi.addRoute: " + route + " requires group '" + group
                     + "', which " + directory + " does not have (groups: " + known + ")");
         }
     }
@@ -403,16 +496,64 @@ public class ServerlessApi extends Construct {
         return lambda instanceof Function f ? f : null;
     }
 
-    /** {"METHOD /path":"access",...}, keys sorted: the value of {@value RouteAccess#ENVIRONMENT_VARIABLE}. */
-    static String routeAccessJson(Map<String, String> accessByRoute) {
-        StringBuilder json = new StringBuilder("{");
-        new TreeMap<>(accessByRoute).forEach((route, access) -> {
-            if (json.length() > 1) {
-                json.append(',');
-            }
-            json.append('"').append(route).append("\":\"").append(access).append('"');
+    /** The API Gateway authorizer of a {@link LambdaAuthorizer}, created for its first route. */
+    private void checkAuthorizerName(String route, RouteAccess access) {
+        LambdaAuthorizer definition = access.getAuthorizer();
+        if (definition == null) {
+            return;
+        }
+        LambdaAuthorizer known = lambdaAuthorizers.get(definition.getName());
+        Check.that(this, known == null || known == definition, "ServerlessApi.addRoute: " + route + " uses Lambda"
+                + " authorizer '" + definition.getName() + "', but another authorizer of that name is already used by"
+                + " this API: give each LambdaAuthorizer a name of its own and reuse the object");
+    }
+
+    private RequestAuthorizer requestAuthorizer(LambdaAuthorizer definition) {
+        lambdaAuthorizers.putIfAbsent(definition.getName(), definition);
+        return requestAuthorizers.computeIfAbsent(definition.getName(), name -> {
+            Duration ttl = Check.wholeSeconds(this, "LambdaAuthorizer.resultsCacheTtl", definition.getResultsCacheTtl(),
+                    0, 3600);
+            return RequestAuthorizer.Builder.create(this, "Authorizer-" + name)
+                    .authorizerName(name)
+                    .handler(definition.getHandler().getAlias())
+                    .identitySources(definition.getIdentitySources())
+                    .resultsCacheTtl(ttl)
+                    .build();
         });
-        return json.append('}').toString();
+    }
+
+    /**
+     * Allows {@code grantee} to call an {@link RouteAccess#iam() IAM} route of this API ({@code execute-api:Invoke}
+     * on the route's method in this API's stage, path parameters as wildcards).
+     *
+     * @throws ValidationError when the route is not declared, or not with {@code RouteAccess.iam()}
+     */
+    public Grant grantInvoke(IGrantable grantee, String httpMethod, String path) {
+        String key = (httpMethod == null ? "" : httpMethod.toUpperCase(Locale.ROOT)) + " " + path;
+        Route route = routes.get(key);
+        Check.that(this, route != null && route.getAccess().getKind() == RouteAccess.Kind.IAM,
+                "ServerlessApi.grantInvoke: " + key + " is not an IAM route of this API (declare it first with"
+                        + " RouteAccess.iam()); routes: " + routes.keySet());
+        String arnPath = path.replaceAll("\\{[^}]+}", "*");
+        return Grant.addToPrincipal(GrantOnPrincipalOptions.builder()
+                .grantee(grantee)
+                .actions(List.of("execute-api:Invoke"))
+                .resourceArns(List.of(api.arnForExecuteApi("ANY".equals(route.getHttpMethod()) ? "*"
+                        : route.getHttpMethod(), arnPath, stageName)))
+                .build());
+    }
+
+    /**
+     * Adds a usage plan on this API's stage: the API keys added to it ({@code plan.addApiKey(...)}) may call the
+     * routes declared with {@link RouteOptions#getApiKeyRequired()}, within the plan's throttle and quota.
+     *
+     * @param props the plan's name, throttle and quota; this API's stage is added to its API stages
+     */
+    public UsagePlan addUsagePlan(String id, UsagePlanProps props) {
+        UsagePlan plan = api.addUsagePlan(id, props == null ? UsagePlanProps.builder().build() : props);
+        plan.addApiStage(UsagePlanPerApiStage.builder().api(api).stage(api.getDeploymentStage()).build());
+        usagePlans.add(plan);
+        return plan;
     }
 
     private CognitoUserPoolsAuthorizer authorizer() {
@@ -437,10 +578,10 @@ public class ServerlessApi extends Construct {
             }
             Number rate = Check.or(o.getThrottlingRateLimit(), rateLimit);
             Number burst = Check.or(o.getThrottlingBurstLimit(), burstLimit);
-            Check.between("RouteOptions.throttlingRateLimit of " + route.getHttpMethod() + " " + route.getPath(),
-                    rate.doubleValue(), 1, 10000);
-            Check.between("RouteOptions.throttlingBurstLimit of " + route.getHttpMethod() + " " + route.getPath(),
-                    burst.doubleValue(), 1, 5000);
+            Check.between(this, "RouteOptions.throttlingRateLimit of " + route.getHttpMethod() + " "
+                    + route.getPath(), rate, 1, 10000);
+            Check.wholeBetween(this, "RouteOptions.throttlingBurstLimit of " + route.getHttpMethod() + " "
+                    + route.getPath(), burst, 1, 5000);
             // CloudFormation wants "/resource/sub" encoded as "/~1resource~1sub".
             String resourcePath = "/" + route.getPath().replace("/", "~1");
             settings.add(methodSetting(route.getHttpMethod(), resourcePath, rate, burst));
@@ -489,9 +630,19 @@ public class ServerlessApi extends Construct {
         return accessLogs;
     }
 
-    /** The Cognito authorizer, or null before the first route that requires a token. */
+    /** The Cognito authorizer, or null before the first route that uses Cognito. */
     public CognitoUserPoolsAuthorizer getAuthorizer() {
         return authorizer;
+    }
+
+    /** The API Gateway authorizers of the {@link LambdaAuthorizer}s the routes use, by name. */
+    public Map<String, RequestAuthorizer> getRequestAuthorizers() {
+        return Collections.unmodifiableMap(requestAuthorizers);
+    }
+
+    /** The usage plans added with {@link #addUsagePlan}. */
+    public List<UsagePlan> getUsagePlans() {
+        return Collections.unmodifiableList(usagePlans);
     }
 
     /**

@@ -9,7 +9,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 /** Properties of {@link ServerlessApi}. */
 public final class ServerlessApiProps {
     private final IUserPool userPool;
-    private final UserDirectory userDirectory;
+    private final IUserDirectory userDirectory;
     private final String apiName;
     private final String stageName;
     private final Number throttlingRateLimit;
@@ -21,9 +21,9 @@ public final class ServerlessApiProps {
     private final Boolean cloudWatchRole;
     private final RemovalPolicy cloudWatchRoleRemovalPolicy;
     private final String webAclArn;
-    private final Operations operations;
-    private final Double serverErrorAlarmThreshold;
-    private final Double clientErrorRateAlarmPercent;
+    private final IOperations operations;
+    private final Number serverErrorAlarmThreshold;
+    private final Number clientErrorRateAlarmPercent;
     private final Duration latencyAlarmThreshold;
 
     private ServerlessApiProps(Builder b) {
@@ -54,7 +54,8 @@ public final class ServerlessApiProps {
      * The user pool whose tokens the Cognito authorizer accepts, when it is not a {@link UserDirectory}'s. Routes
      * restricted to groups then need groups added to this pool in the app ({@code UserPool.addGroup}).
      *
-     * @default the user pool of {@link #getUserDirectory()}; one of the two is required
+     * @default the user pool of {@link #getUserDirectory()}; with neither, routes may not use Cognito
+     *     ({@code authenticated}, {@code groups}) and declaring one fails naming the route
      */
     public IUserPool getUserPool() {
         return userPool;
@@ -64,9 +65,9 @@ public final class ServerlessApiProps {
      * The user directory whose tokens the Cognito authorizer accepts; {@code RouteAccess.groups(...)} may name only
      * its groups.
      *
-     * @default none: {@link #getUserPool()} is required
+     * @default none: the API has no Cognito authorizer unless {@link #getUserPool()} is given
      */
-    public UserDirectory getUserDirectory() {
+    public IUserDirectory getUserDirectory() {
         return userDirectory;
     }
 
@@ -131,7 +132,7 @@ public final class ServerlessApiProps {
     /**
      * How long the access log group keeps its events.
      *
-     * @default RetentionDays.ONE_MONTH
+     * @default the stage profile's, else RetentionDays.ONE_MONTH
      */
     public RetentionDays getAccessLogRetention() {
         return accessLogRetention;
@@ -140,7 +141,7 @@ public final class ServerlessApiProps {
     /**
      * What happens to the access log group when the stack is deleted.
      *
-     * @default RemovalPolicy.RETAIN
+     * @default the stage profile's, else RemovalPolicy.RETAIN
      */
     public RemovalPolicy getLogRemovalPolicy() {
         return logRemovalPolicy;
@@ -183,7 +184,7 @@ public final class ServerlessApiProps {
      *
      * @default alarms are created without actions
      */
-    public Operations getOperations() {
+    public IOperations getOperations() {
         return operations;
     }
 
@@ -192,7 +193,7 @@ public final class ServerlessApiProps {
      *
      * @default 1
      */
-    public Double getServerErrorAlarmThreshold() {
+    public Number getServerErrorAlarmThreshold() {
         return serverErrorAlarmThreshold;
     }
 
@@ -201,7 +202,7 @@ public final class ServerlessApiProps {
      *
      * @default 25
      */
-    public Double getClientErrorRateAlarmPercent() {
+    public Number getClientErrorRateAlarmPercent() {
         return clientErrorRateAlarmPercent;
     }
 
@@ -217,7 +218,7 @@ public final class ServerlessApiProps {
     /** Builder of {@link ServerlessApiProps}. */
     public static final class Builder {
         private IUserPool userPool;
-        private UserDirectory userDirectory;
+        private IUserDirectory userDirectory;
         private String apiName;
         private String stageName;
         private Number throttlingRateLimit;
@@ -229,9 +230,9 @@ public final class ServerlessApiProps {
         private Boolean cloudWatchRole;
         private RemovalPolicy cloudWatchRoleRemovalPolicy;
         private String webAclArn;
-        private Operations operations;
-        private Double serverErrorAlarmThreshold;
-        private Double clientErrorRateAlarmPercent;
+        private IOperations operations;
+        private Number serverErrorAlarmThreshold;
+        private Number clientErrorRateAlarmPercent;
         private Duration latencyAlarmThreshold;
 
         public Builder userPool(IUserPool userPool) {
@@ -239,7 +240,7 @@ public final class ServerlessApiProps {
             return this;
         }
 
-        public Builder userDirectory(UserDirectory userDirectory) {
+        public Builder userDirectory(IUserDirectory userDirectory) {
             this.userDirectory = userDirectory;
             return this;
         }
@@ -299,17 +300,17 @@ public final class ServerlessApiProps {
             return this;
         }
 
-        public Builder operations(Operations operations) {
+        public Builder operations(IOperations operations) {
             this.operations = operations;
             return this;
         }
 
-        public Builder serverErrorAlarmThreshold(Double serverErrorAlarmThreshold) {
+        public Builder serverErrorAlarmThreshold(Number serverErrorAlarmThreshold) {
             this.serverErrorAlarmThreshold = serverErrorAlarmThreshold;
             return this;
         }
 
-        public Builder clientErrorRateAlarmPercent(Double clientErrorRateAlarmPercent) {
+        public Builder clientErrorRateAlarmPercent(Number clientErrorRateAlarmPercent) {
             this.clientErrorRateAlarmPercent = clientErrorRateAlarmPercent;
             return this;
         }

@@ -1,6 +1,8 @@
 package dev.serverlesskit.constructs;
 
 import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import software.amazon.awscdk.services.cognito.AuthFlow;
 import software.amazon.awscdk.services.cognito.AutoVerifiedAttrs;
 import software.amazon.awscdk.services.cognito.CfnUserPoolGroup;
 import software.amazon.awscdk.services.cognito.FeaturePlan;
+import software.amazon.awscdk.services.cognito.IUserPool;
 import software.amazon.awscdk.services.cognito.Mfa;
 import software.amazon.awscdk.services.cognito.MfaSecondFactor;
 import software.amazon.awscdk.services.cognito.PasswordPolicy;
@@ -31,15 +34,15 @@ import software.constructs.Construct;
  * A Cognito user pool for the users of an application, with an app client for a browser app.
  *
  * <p>Defaults: sign-in with a verified email, a strong password policy (12+ characters, all character classes),
- * optional TOTP MFA, account recovery by email only, the Plus feature plan with threat protection enforced,
+ * optional TOTP MFA, account recovery by email only, the Essentials feature plan (PLUS, with threat protection enforced, by choice or stage profile),
  * RETAIN with deletion protection. The app client has no secret (a browser cannot keep one), uses SRP and
  * refresh tokens, hides whether a user exists, and revokes refresh tokens on sign-out; OAuth and the hosted UI
  * are off.
  *
  * <p>Alarm: throttled sign-ins.
  */
-public class UserDirectory extends Construct {
-    private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9_+=,.@-]{1,128}");
+public class UserDirectory extends Construct implements IUserDirectory {
+    private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9_+=.@-]{1,128}");
 
     private final UserPool userPool;
     private final UserPoolClient userPoolClient;
@@ -49,12 +52,16 @@ public class UserDirectory extends Construct {
     public UserDirectory(Construct scope, String id, UserDirectoryProps props) {
         super(scope, id);
         UserDirectoryProps p = props == null ? UserDirectoryProps.builder().build() : props;
-        RemovalPolicy removalPolicy = Check.or(p.getRemovalPolicy(), RemovalPolicy.RETAIN);
-        boolean deletionProtection = Check.or(p.getDeletionProtection(), removalPolicy == RemovalPolicy.RETAIN);
+        StageProfile profile = StageProfile.of(this);
+        RemovalPolicy removalPolicy = Check.or(p.getRemovalPolicy(), profile.getRemovalPolicy(), RemovalPolicy.RETAIN);
+        boolean deletionProtection = Check.or(p.getDeletionProtection(), profile.getDeletionProtection(),
+                removalPolicy == RemovalPolicy.RETAIN);
         Mfa mfa = Check.or(p.getMfa(), Mfa.OPTIONAL);
-        FeaturePlan plan = Check.or(p.getFeaturePlan(), FeaturePlan.PLUS);
-        int minLength = Check.between("UserDirectoryProps.passwordMinLength",
+        FeaturePlan plan = Check.or(p.getFeaturePlan(), profile.getCognitoFeaturePlan(), FeaturePlan.ESSENTIALS);
+        Number minLength = Check.wholeBetween(this, "UserDirectoryProps.passwordMinLength",
                 Check.or(p.getPasswordMinLength(), 12), 8, 99);
+        Check.that(this, !Check.isToken(minLength), "UserDirectoryProps.passwordMinLength cannot be a token:"
+                + " aws-cdk-lib's UserPool checks it at synthesis");
 
         this.userPool = UserPool.Builder.create(this, "UserPool")
                 .selfSignUpEnabled(Boolean.TRUE.equals(p.getSelfSignUpEnabled()))
@@ -95,9 +102,10 @@ public class UserDirectory extends Construct {
                 .build());
 
         for (String group : Check.or(p.getGroups(), List.<String>of())) {
-            Check.matches("UserDirectoryProps.groups", group, GROUP_NAME,
-                    "must hold names of 1 to 128 letters, digits or _+=,.@-");
-            Check.that(!groups.containsKey(group), "UserDirectoryProps.groups lists '" + group + "' twice");
+            Check.matches(this, "UserDirectoryProps.groups", group, GROUP_NAME,
+                    "must hold names of 1 to 128 letters, digits or _+=.@- (no ',': API Gateway passes a token's"
+                            + " groups to the function as one comma-separated claim)");
+            Check.that(this, !groups.containsKey(group), "UserDirectoryProps.groups lists '" + group + "' twice");
             groups.put(group, CfnUserPoolGroup.Builder.create(this, "Group-" + group)
                     .userPoolId(userPool.getUserPoolId())
                     .groupName(group)
@@ -112,8 +120,10 @@ public class UserDirectory extends Construct {
         }
         if (plan != FeaturePlan.PLUS) {
             NagAcknowledgments.acknowledge(userPool, "AwsSolutions-COG8",
-                    "The " + plan + " feature plan was chosen explicitly (UserDirectoryProps.featurePlan),"
-                            + " trading threat protection for cost.");
+                    "The " + plan + " feature plan (UserDirectoryProps.featurePlan or the stage profile; the library"
+                            + " default, as PLUS is billed per monthly active user) trades Cognito threat protection"
+                            + " for cost; choose PLUS where compromised credentials and adaptive authentication"
+                            + " matter.");
         }
 
         AlarmFactory alarmFactory = new AlarmFactory(this, p.getOperations());
@@ -126,7 +136,7 @@ public class UserDirectory extends Construct {
                         .statistic("Sum")
                         .period(Duration.minutes(5))
                         .build(),
-                Check.or(p.getSignInThrottleAlarmThreshold(), 1.0),
+                Check.or(p.getSignInThrottleAlarmThreshold(), 1),
                 "Cognito throttled sign-ins");
         this.alarms = alarmFactory.alarms();
     }
@@ -137,11 +147,53 @@ public class UserDirectory extends Construct {
      * @throws IllegalArgumentException when the directory has no such group
      */
     public String group(String name) {
-        Check.that(groups.containsKey(name), "UserDirectory " + getNode().getPath() + " has no group '" + name
+        Check.that(this, groups.containsKey(name), "UserDirectory has no group '" + name
                 + "' (groups: " + groups.keySet() + ")");
         return name;
     }
 
+    /**
+     * A user pool this app did not create (another stack's, the organisation's), for {@link ServerlessApi}: its
+     * groups cannot be read at synthesis, so name those routes may require; a route naming another fails synthesis.
+     *
+     * @param groups the names of groups that exist in the pool
+     */
+    public static IUserDirectory fromUserPool(Construct scope, String id, IUserPool userPool, List<String> groups) {
+        return new ImportedUserDirectory(scope, id, userPool, groups);
+    }
+
+    @Override
+    public Set<String> getGroupNames() {
+        return Collections.unmodifiableSet(new TreeSet<>(groups.keySet()));
+    }
+
+    /** An imported user pool. */
+    private static final class ImportedUserDirectory extends Construct implements IUserDirectory {
+        private final IUserPool userPool;
+        private final Set<String> groupNames = new TreeSet<>();
+
+        ImportedUserDirectory(Construct scope, String id, IUserPool userPool, List<String> groups) {
+            super(scope, id);
+            this.userPool = Check.required(this, "UserDirectory.fromUserPool(userPool)", userPool);
+            for (String group : Check.or(groups, List.<String>of())) {
+                Check.matches(this, "UserDirectory.fromUserPool(groups)", group, GROUP_NAME,
+                        "must hold names of 1 to 128 letters, digits or _+=.@-");
+                groupNames.add(group);
+            }
+        }
+
+        @Override
+        public IUserPool getUserPool() {
+            return userPool;
+        }
+
+        @Override
+        public Set<String> getGroupNames() {
+            return Collections.unmodifiableSet(groupNames);
+        }
+    }
+
+    @Override
     public UserPool getUserPool() {
         return userPool;
     }

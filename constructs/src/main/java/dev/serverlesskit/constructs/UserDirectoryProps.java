@@ -11,12 +11,12 @@ public final class UserDirectoryProps {
     private final List<String> groups;
     private final Mfa mfa;
     private final FeaturePlan featurePlan;
-    private final Integer passwordMinLength;
+    private final Number passwordMinLength;
     private final Boolean allowPasswordAuth;
     private final RemovalPolicy removalPolicy;
     private final Boolean deletionProtection;
-    private final Operations operations;
-    private final Double signInThrottleAlarmThreshold;
+    private final IOperations operations;
+    private final Number signInThrottleAlarmThreshold;
 
     private UserDirectoryProps(Builder b) {
         this.selfSignUpEnabled = b.selfSignUpEnabled;
@@ -64,9 +64,10 @@ public final class UserDirectoryProps {
 
     /**
      * The Cognito feature plan. PLUS brings threat protection (compromised credentials, adaptive
-     * authentication), enforced here.
+     * authentication), enforced here when chosen, and is billed per monthly active user.
      *
-     * @default FeaturePlan.PLUS with threat protection enforced
+     * @default the stage profile's ({@link StageProfile#getCognitoFeaturePlan()}), else FeaturePlan.ESSENTIALS: no
+     *     per-user charge for a pool that may exist only to sign in a few users; choose PLUS for production users
      */
     public FeaturePlan getFeaturePlan() {
         return featurePlan;
@@ -77,7 +78,7 @@ public final class UserDirectoryProps {
      *
      * @default 12
      */
-    public Integer getPasswordMinLength() {
+    public Number getPasswordMinLength() {
         return passwordMinLength;
     }
 
@@ -94,7 +95,7 @@ public final class UserDirectoryProps {
     /**
      * What happens to the user pool when the stack is deleted.
      *
-     * @default RemovalPolicy.RETAIN
+     * @default the stage profile's, else RemovalPolicy.RETAIN
      */
     public RemovalPolicy getRemovalPolicy() {
         return removalPolicy;
@@ -103,7 +104,7 @@ public final class UserDirectoryProps {
     /**
      * Whether Cognito refuses to delete the user pool.
      *
-     * @default true when the removal policy is RETAIN, false otherwise
+     * @default the stage profile's, else true when the removal policy is RETAIN, false otherwise
      */
     public Boolean getDeletionProtection() {
         return deletionProtection;
@@ -114,7 +115,7 @@ public final class UserDirectoryProps {
      *
      * @default alarms are created without actions
      */
-    public Operations getOperations() {
+    public IOperations getOperations() {
         return operations;
     }
 
@@ -123,7 +124,7 @@ public final class UserDirectoryProps {
      *
      * @default 1
      */
-    public Double getSignInThrottleAlarmThreshold() {
+    public Number getSignInThrottleAlarmThreshold() {
         return signInThrottleAlarmThreshold;
     }
 
@@ -133,12 +134,12 @@ public final class UserDirectoryProps {
         private List<String> groups;
         private Mfa mfa;
         private FeaturePlan featurePlan;
-        private Integer passwordMinLength;
+        private Number passwordMinLength;
         private Boolean allowPasswordAuth;
         private RemovalPolicy removalPolicy;
         private Boolean deletionProtection;
-        private Operations operations;
-        private Double signInThrottleAlarmThreshold;
+        private IOperations operations;
+        private Number signInThrottleAlarmThreshold;
 
         public Builder selfSignUpEnabled(Boolean selfSignUpEnabled) {
             this.selfSignUpEnabled = selfSignUpEnabled;
@@ -160,7 +161,7 @@ public final class UserDirectoryProps {
             return this;
         }
 
-        public Builder passwordMinLength(Integer passwordMinLength) {
+        public Builder passwordMinLength(Number passwordMinLength) {
             this.passwordMinLength = passwordMinLength;
             return this;
         }
@@ -180,12 +181,12 @@ public final class UserDirectoryProps {
             return this;
         }
 
-        public Builder operations(Operations operations) {
+        public Builder operations(IOperations operations) {
             this.operations = operations;
             return this;
         }
 
-        public Builder signInThrottleAlarmThreshold(Double signInThrottleAlarmThreshold) {
+        public Builder signInThrottleAlarmThreshold(Number signInThrottleAlarmThreshold) {
             this.signInThrottleAlarmThreshold = signInThrottleAlarmThreshold;
             return this;
         }

@@ -12,10 +12,18 @@
  *   <li>{@link dev.serverlesskit.constructs.DataTable}: an on-demand, encrypted, recoverable DynamoDB table.</li>
  *   <li>{@link dev.serverlesskit.constructs.QueueWorker}: an SQS queue, its dead-letter queue and its consumer.</li>
  *   <li>{@link dev.serverlesskit.constructs.UserDirectory}: a Cognito user pool and a browser app client.</li>
- *   <li>{@link dev.serverlesskit.constructs.ServerlessApi}: a REST API whose routes are authenticated unless declared public.</li>
+ *   <li>{@link dev.serverlesskit.constructs.ServerlessApi}: a REST API whose every route declares its access
+ *       ({@link dev.serverlesskit.constructs.RouteAccess}: Cognito, IAM, a Lambda authorizer, or public with a
+ *       reason).</li>
+ *   <li>{@link dev.serverlesskit.constructs.StageProfile}: one environment's defaults (removal, retention, paging,
+ *       SnapStart, Cognito plan) applied to a scope.</li>
  * </ul>
  *
- * <p>Invalid props fail while the construct is built, that is during synthesis, with an
- * {@link java.lang.IllegalArgumentException} whose message names the prop.
+ * <p>What teams import goes through interfaces: {@link dev.serverlesskit.constructs.IOperations},
+ * {@link dev.serverlesskit.constructs.IUserDirectory}, {@link dev.serverlesskit.constructs.IDataTable}.
+ *
+ * <p>Invalid props fail while the construct is built, that is during synthesis, with a
+ * {@link dev.serverlesskit.constructs.ValidationError} (an {@link java.lang.IllegalArgumentException}) whose message
+ * starts with the construct path and names the prop. Checks skip values that are tokens.
  */
 package dev.serverlesskit.constructs;

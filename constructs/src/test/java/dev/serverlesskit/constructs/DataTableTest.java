@@ -69,6 +69,6 @@ class DataTableTest {
     @Test
     void partitionKeyIsRequired() {
         assertThatThrownBy(() -> new DataTable(TestStacks.stack(), "Table", DataTableProps.builder().build()))
-                .hasMessage("DataTableProps.partitionKey is required");
+                .hasMessage("Test/Table: DataTableProps.partitionKey is required");
     }
 }

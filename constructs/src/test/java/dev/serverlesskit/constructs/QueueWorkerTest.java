@@ -87,7 +87,7 @@ class QueueWorkerTest {
                 .consumer(TestStacks.function().build()).batchSize(100).build()))
                 .hasMessageContaining("QueueWorkerProps.batchSize above 10 (got 100) needs a QueueWorkerProps.maxBatchingWindow");
         assertThatThrownBy(() -> new QueueWorker(TestStacks.stack(), "Worker", QueueWorkerProps.builder().build()))
-                .hasMessage("QueueWorkerProps.consumer is required");
+                .hasMessage("Test/Worker: QueueWorkerProps.consumer is required");
     }
 
     @Test
@@ -107,7 +107,7 @@ class QueueWorkerTest {
     void rejectsAnInProgressTimeoutTheLastReceiveCannotOutlast() {
         // the window the click processor had: 120 s claims, 60 s visibility, 3 receives, 10 s function
         assertThatThrownBy(() -> worker(Duration.seconds(120), 3, Duration.seconds(60), Duration.seconds(10)))
-                .hasMessage("QueueWorkerProps.inProgressTimeout (120 s) plus the consumer's timeout (10 s) and 1 s"
+                .hasMessage("Test/Worker: QueueWorkerProps.inProgressTimeout (120 s) plus the consumer's timeout (10 s) and 1 s"
                         + " must not exceed (QueueWorkerProps.maxReceiveCount - 1) x"
                         + " QueueWorkerProps.visibilityTimeout ((3 - 1) x 60 s = 120 s), or a claim abandoned on"
                         + " the first receive still holds on the last one and the message goes to the dead-letter"
@@ -115,7 +115,7 @@ class QueueWorkerTest {
         // the boundary: 109 + 10 + 1 = 120 fits, 110 does not
         worker(Duration.seconds(109), 3, Duration.seconds(60), Duration.seconds(10));
         assertThatThrownBy(() -> worker(Duration.seconds(110), 3, Duration.seconds(60), Duration.seconds(10)))
-                .hasMessageStartingWith("QueueWorkerProps.inProgressTimeout (110 s) plus");
+                .hasMessageStartingWith("Test/Worker: QueueWorkerProps.inProgressTimeout (110 s) plus");
         // one receive only: no receive is left to take a claim over
         assertThatThrownBy(() -> worker(Duration.seconds(20), 1, Duration.seconds(60), Duration.seconds(10)))
                 .hasMessageContaining("((1 - 1) x 60 s = 0 s)");
@@ -124,11 +124,11 @@ class QueueWorkerTest {
     @Test
     void rejectsAnInProgressTimeoutARunningInvocationOutlasts() {
         assertThatThrownBy(() -> worker(Duration.seconds(10), 3, Duration.seconds(60), Duration.seconds(10)))
-                .hasMessage("QueueWorkerProps.inProgressTimeout (10 s) must be above the consumer's timeout (10 s),"
+                .hasMessage("Test/Worker: QueueWorkerProps.inProgressTimeout (10 s) must be above the consumer's timeout (10 s),"
                         + " or a running invocation's claims are taken over");
         worker(Duration.seconds(11), 3, Duration.seconds(60), Duration.seconds(10));
         assertThatThrownBy(() -> worker(Duration.millis(11_500), 3, Duration.seconds(60), Duration.seconds(10)))
-                .hasMessage("QueueWorkerProps.inProgressTimeout must be a whole number of seconds (got 11 seconds 500 millis)");
+                .hasMessage("Test/Worker: QueueWorkerProps.inProgressTimeout must be a whole number of seconds (got 11 seconds 500 millis)");
     }
 
     @Test
@@ -137,7 +137,7 @@ class QueueWorkerTest {
                 .consumer(TestStacks.function().environment(Map.of(QueueWorker.IN_PROGRESS_TIMEOUT_VARIABLE, "30"))
                         .build())
                 .inProgressTimeout(Duration.seconds(30)).build()))
-                .hasMessage("QueueWorkerProps.consumer's environment sets IN_PROGRESS_TIMEOUT_SECONDS: set"
+                .hasMessage("Test/Worker: QueueWorkerProps.consumer's environment sets IN_PROGRESS_TIMEOUT_SECONDS: set"
                         + " QueueWorkerProps.inProgressTimeout instead, so that it is checked against the queue");
     }
 

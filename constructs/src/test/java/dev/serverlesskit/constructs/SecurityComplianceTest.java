@@ -39,6 +39,15 @@ class SecurityComplianceTest {
                 .userDirectory(users).operations(ops).build());
         api.addRoute("GET", "/items", fn.getAlias(), RouteAccess.publicAccess("a public catalog"));
         api.addRoute("POST", "/items", fn.getAlias(), RouteAccess.groups("admins"));
+        // the other kinds of access, in an API of their own without a user pool
+        JavaFunction decide = new JavaFunction(stack, "Decide", TestStacks.function().operations(ops).build());
+        ServerlessApi partners = new ServerlessApi(stack, "PartnerApi", ServerlessApiProps.builder()
+                .cloudWatchRole(false).operations(ops).build());
+        partners.addRoute("GET", "/internal", fn, RouteAccess.iam());
+        partners.addRoute("GET", "/partner", fn, RouteAccess.lambdaAuthorizer(
+                LambdaAuthorizer.builder().name("partners").handler(decide).build()),
+                RouteOptions.builder().apiKeyRequired(true).build());
+        partners.addUsagePlan("Plan", null);
     }
 
     @Test

@@ -13,7 +13,10 @@ import software.amazon.awscdk.services.apigateway.JsonSchema;
 import software.amazon.awscdk.services.apigateway.JsonSchemaType;
 import software.amazon.awscdk.services.cognito.UserPool;
 import software.amazon.awscdk.services.cognito.UserPoolGroupOptions;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.AliasAttributes;
 import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.lambda.Version;
 
 class ServerlessApiTest {
 
@@ -113,12 +116,50 @@ class ServerlessApiTest {
     @Test
     void groupRoutesNeedAFunctionWhoseEnvironmentTheApiCanSet() {
         Fixture f = new Fixture();
-        IFunction imported = software.amazon.awscdk.services.lambda.Function.fromFunctionArn(f.stack, "Imported",
-                "arn:aws:lambda:eu-west-1:123456789012:function:elsewhere");
+        IFunction imported = importedAlias(f.stack);
         ServerlessApi api = f.api();
         api.addRoute("GET", "/open", imported, RouteAccess.authenticated());
         assertThatThrownBy(() -> api.addRoute("DELETE", "/things", imported, RouteAccess.groups("admins")))
                 .hasMessageContaining("DELETE /things").hasMessageContaining("cannot set the environment");
+    }
+
+    private static IFunction importedAlias(Stack stack) {
+        return Alias.fromAliasAttributes(stack, "Imported", AliasAttributes.builder().aliasName("live")
+                .aliasVersion(Version.fromVersionArn(stack, "ImportedVersion",
+                        "arn:aws:lambda:eu-west-1:123456789012:function:elsewhere:7"))
+                .build());
+    }
+
+    @Test
+    void aJavaFunctionIsRoutedThroughItsAliasSoSnapStartApplies() {
+        Fixture f = new Fixture();
+        f.api().addRoute("GET", "/things", f.fn, RouteAccess.authenticated());
+        Template template = Template.fromStack(f.stack);
+        assertThat(template.findResources("AWS::ApiGateway::Method").toString()).contains("FnAlias");
+        template.hasResourceProperties("AWS::Lambda::Permission", Map.of(
+                "FunctionName", Map.of("Ref", Match.stringLikeRegexp("FnAlias.*"))));
+        template.resourcePropertiesCountIs("AWS::Lambda::Permission", Map.of(
+                "FunctionName", Match.objectLike(Map.of("Fn::GetAtt", Match.anyValue()))), 0);
+    }
+
+    @Test
+    void anUnqualifiedFunctionFailsNamingTheRouteAndWhatToPass() {
+        Fixture f = new Fixture();
+        ServerlessApi api = f.api();
+        assertThatThrownBy(() -> api.addRoute("GET", "/things", f.fn.getFunction(), RouteAccess.authenticated()))
+                .isInstanceOf(ValidationError.class)
+                .hasMessageStartingWith("Test/Api: ServerlessApi.addRoute: GET /things targets Test/Fn/Function, an"
+                        + " unqualified function")
+                .hasMessageContaining("Pass the JavaFunction");
+        IFunction byArn = software.amazon.awscdk.services.lambda.Function.fromFunctionArn(f.stack, "ByArn",
+                "arn:aws:lambda:eu-west-1:123456789012:function:elsewhere");
+        assertThatThrownBy(() -> api.addRoute("GET", "/other", byArn, RouteAccess.authenticated()))
+                .hasMessageContaining("GET /other targets Test/ByArn, an unqualified function");
+        assertThatThrownBy(() -> api.addRoute("GET", "/latest", f.fn.getFunction().getLatestVersion(),
+                RouteAccess.authenticated())).hasMessageContaining("the $LATEST version");
+        assertThat(api.getRoutes()).isEmpty();
+        // an imported alias is fine
+        api.addRoute("GET", "/imported", importedAlias(f.stack), RouteAccess.authenticated());
     }
 
     @Test
@@ -244,7 +285,7 @@ class ServerlessApiTest {
         api.addRoute("GET", "/things", f.fn.getAlias(), RouteAccess.authenticated());
         assertThatThrownBy(() -> api.addRoute("GET", "/things", f.fn.getAlias(), RouteAccess.authenticated()))
                 .hasMessageContaining("route GET /things is declared twice");
-        assertThatThrownBy(() -> new ServerlessApi(TestStacks.stack(), "Api", ServerlessApiProps.builder().build()))
-                .hasMessage("ServerlessApiProps.userPool (or userDirectory) is required");
+        assertThatThrownBy(() -> new ServerlessApi(TestStacks.stack(), "Api", null))
+                .hasMessage("Test/Api: ServerlessApiProps is required");
     }
 }

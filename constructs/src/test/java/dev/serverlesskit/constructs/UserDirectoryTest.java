@@ -15,7 +15,7 @@ import software.amazon.awscdk.services.cognito.Mfa;
 class UserDirectoryTest {
 
     @Test
-    void defaultsGiveStrongPasswordsEmailSignInOptionalTotpThreatProtectionAndRetention() {
+    void defaultsGiveStrongPasswordsEmailSignInOptionalTotpTheEssentialsPlanAndRetention() {
         Stack stack = TestStacks.stack();
         new UserDirectory(stack, "Users", UserDirectoryProps.builder().build());
         Template template = Template.fromStack(stack);
@@ -25,7 +25,7 @@ class UserDirectoryTest {
                 "AutoVerifiedAttributes", List.of("email"),
                 "MfaConfiguration", "OPTIONAL",
                 "EnabledMfas", List.of("SOFTWARE_TOKEN_MFA"),
-                "UserPoolTier", "PLUS",
+                "UserPoolTier", "ESSENTIALS",
                 "DeletionProtection", "ACTIVE",
                 "AdminCreateUserConfig", Map.of("AllowAdminCreateUserOnly", true),
                 "Policies", Map.of("PasswordPolicy", Map.of(

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.cognito.FeaturePlan;
 import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
 
@@ -46,6 +47,9 @@ public class ServerlessKitStack extends Stack {
                 .mfa(config.mfa())
                 .allowPasswordAuth(config.allowPasswordAuth())
                 .removalPolicy(config.removalPolicy())
+                // self sign-up is open: threat protection (compromised credentials, adaptive authentication) is worth
+                // its per-user cost here, where the library's default is ESSENTIALS
+                .featurePlan(FeaturePlan.PLUS)
                 .operations(operations)
                 .build());
 

@@ -13,7 +13,8 @@ import java.util.TreeMap;
  * construct library's {@code ServerlessApi} writes from each route's {@code RouteAccess}. There is no default: a
  * function without it fails its cold start, and a route it does not list is refused.
  *
- * <p>API Gateway's Cognito authorizer has already checked the token of non-public routes; groups are checked here
+ * <p>API Gateway has already checked the caller of non-public routes (a Cognito token, an IAM signature for {@code iam},
+ * a Lambda authorizer for {@code authorizer:name}); groups are checked here
  * (API Gateway has no group check).
  */
 public final class RouteAccess {
@@ -23,7 +24,8 @@ public final class RouteAccess {
     record Rule(Kind kind, Set<String> groups) {
     }
 
-    enum Kind { PUBLIC, AUTHENTICATED, GROUPS }
+    /** GATEWAY: API Gateway checked the caller by IAM ({@code iam}) or a Lambda authorizer ({@code authorizer:name}). */
+    enum Kind { PUBLIC, AUTHENTICATED, GROUPS, GATEWAY }
 
     private final Map<String, Rule> rules;
 
@@ -59,6 +61,9 @@ public final class RouteAccess {
         if ("authenticated".equals(value)) {
             return new Rule(Kind.AUTHENTICATED, Set.of());
         }
+        if ("iam".equals(value) || (value.startsWith("authorizer:") && value.length() > "authorizer:".length())) {
+            return new Rule(Kind.GATEWAY, Set.of());
+        }
         if (value.startsWith("groups:") && value.length() > "groups:".length()) {
             Set<String> groups = new LinkedHashSet<>(List.of(value.substring("groups:".length()).split(",")));
             if (groups.stream().noneMatch(String::isBlank)) {
@@ -66,7 +71,7 @@ public final class RouteAccess {
             }
         }
         throw invalid("gives route '" + route + "' the access '" + value
-                + "' (expected public, authenticated or groups:a,b)");
+                + "' (expected public, authenticated, groups:a,b, iam or authorizer:name)");
     }
 
     private static IllegalStateException invalid(String problem) {
@@ -83,7 +88,8 @@ public final class RouteAccess {
             throw new ApiException(403, "FORBIDDEN", "route '" + JsonBody.abbreviate(route)
                     + "' is not declared for this function");
         }
-        if (rule.kind() == Kind.PUBLIC) {
+        if (rule.kind() == Kind.PUBLIC || rule.kind() == Kind.GATEWAY) {
+            // a signed or authorizer-checked request carries no Cognito claims; API Gateway has admitted it
             return;
         }
         Caller caller = request.requireCaller();

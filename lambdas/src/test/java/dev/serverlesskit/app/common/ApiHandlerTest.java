@@ -124,6 +124,16 @@ class ApiHandlerTest {
     }
 
     @Test
+    void iamAndLambdaAuthorizerRoutesWereCheckedByApiGatewayAndCarryNoClaims() {
+        ApiHandler iam = withAccess("{\"DELETE /things/{id}\":\"iam\"}");
+        assertThat(iam.handleRequest(delete(null, null), new FakeContext()).getStatusCode()).isEqualTo(200);
+        ApiHandler custom = withAccess("{\"DELETE /things/{id}\":\"authorizer:partners\"}");
+        assertThat(custom.handleRequest(delete(null, null), new FakeContext()).getStatusCode()).isEqualTo(200);
+        assertThatThrownBy(() -> RouteAccess.parse("{\"GET /x\":\"authorizer:\"}"))
+                .hasMessageContaining("authorizer:name");
+    }
+
+    @Test
     void aRouteTheFunctionWasNotToldAboutIsRefused() {
         ApiHandler handler = withAccess("{\"GET /things\":\"public\"}");
         APIGatewayProxyResponseEvent other = handler.handleRequest(Requests.get("/admin/things").build(),
