@@ -51,12 +51,13 @@ public final class Faults implements GatewayHook {
     /**
      * One fault rule. {@code service}, {@code function} and {@code operation} narrow the calls it matches (null:
      * any); {@code function} matches a caller whose function name or logical id contains it (unsigned Cognito
-     * calls have no caller and match only rules without a function). {@code share} is the fraction of matched calls
+     * calls have no caller and match only rules without a function), {@code resource} a call on a resource whose ARN
+     * contains it. {@code share} is the fraction of matched calls
      * picked (0..1), {@code limit} the most calls it picks in all (0: no limit), {@code millis} the delay of
      * LATENCY, TIMEOUT and APPLY_THEN_TIMEOUT (0: the kind's default).
      */
-    public record Rule(Service service, String function, String operation, Kind kind, double share, long millis,
-                       long limit) {
+    public record Rule(Service service, String function, String operation, String resource, Kind kind, double share,
+                       long millis, long limit) {
         public Rule {
             if (kind == null) {
                 throw new IllegalArgumentException("a fault rule needs a kind: " + List.of(Kind.values()));
@@ -71,27 +72,32 @@ public final class Faults implements GatewayHook {
 
         /** Every call of {@code service} gets {@code kind}. */
         public static Rule of(Service service, Kind kind) {
-            return new Rule(service, null, null, kind, 1, 0, 0);
+            return new Rule(service, null, null, null, kind, 1, 0, 0);
         }
 
         public Rule share(double s) {
-            return new Rule(service, function, operation, kind, s, millis, limit);
+            return new Rule(service, function, operation, resource, kind, s, millis, limit);
         }
 
         public Rule function(String f) {
-            return new Rule(service, f, operation, kind, share, millis, limit);
+            return new Rule(service, f, operation, resource, kind, share, millis, limit);
         }
 
         public Rule operation(String o) {
-            return new Rule(service, function, o, kind, share, millis, limit);
+            return new Rule(service, function, o, resource, kind, share, millis, limit);
+        }
+
+        /** Only calls on a resource whose ARN contains {@code r} (a table, index, queue or pool name). */
+        public Rule resource(String r) {
+            return new Rule(service, function, operation, r, kind, share, millis, limit);
         }
 
         public Rule millis(long ms) {
-            return new Rule(service, function, operation, kind, share, ms, limit);
+            return new Rule(service, function, operation, resource, kind, share, ms, limit);
         }
 
         public Rule limit(long n) {
-            return new Rule(service, function, operation, kind, share, millis, n);
+            return new Rule(service, function, operation, resource, kind, share, millis, n);
         }
 
         long delay() {
@@ -105,6 +111,9 @@ public final class Faults implements GatewayHook {
             if (operation != null && !operation.equals(call.operation())) {
                 return false;
             }
+            if (resource != null && call.authorizations().stream().noneMatch(a -> a.resource().contains(resource))) {
+                return false;
+            }
             return function == null || call.caller() != null && (call.caller().name().contains(function)
                     || call.caller().function().contains(function));
         }
@@ -112,7 +121,8 @@ public final class Faults implements GatewayHook {
         @Override
         public String toString() {
             return kind + (service == null ? "" : " " + service.label()) + (function == null ? "" : " fn~" + function)
-                    + (operation == null ? "" : " " + operation) + " share " + share
+                    + (operation == null ? "" : " " + operation) + (resource == null ? "" : " on ~" + resource)
+                    + " share " + share
                     + (millis > 0 ? " " + millis + " ms" : "") + (limit > 0 ? " limit " + limit : "");
         }
     }
@@ -373,9 +383,9 @@ public final class Faults implements GatewayHook {
                     java.nio.charset.StandardCharsets.UTF_8));
         }
         for (String k : f.keySet()) {
-            if (!List.of("kind", "service", "function", "operation", "share", "millis", "limit").contains(k)) {
+            if (!List.of("kind", "service", "function", "operation", "resource", "share", "millis", "limit").contains(k)) {
                 throw new IllegalArgumentException("unknown field '" + k
-                        + "' (kind, service, function, operation, share, millis, limit)");
+                        + "' (kind, service, function, operation, resource, share, millis, limit)");
             }
         }
         if (!f.containsKey("kind")) {
@@ -388,7 +398,7 @@ public final class Faults implements GatewayHook {
             throw new IllegalArgumentException("field 'kind' must be one of " + List.of(Kind.values()));
         }
         return new Rule(f.containsKey("service") ? service(f.get("service")) : null, f.get("function"),
-                f.get("operation"), kind, f.containsKey("share") ? number(f, "share") : 1,
+                f.get("operation"), f.get("resource"), kind, f.containsKey("share") ? number(f, "share") : 1,
                 f.containsKey("millis") ? (long) number(f, "millis") : 0,
                 f.containsKey("limit") ? (long) number(f, "limit") : 0);
     }

@@ -146,7 +146,8 @@ class FaultsTest {
     @Test
     void rulesNarrowByFunctionAndOperation() {
         faults.add(Rule.of(Service.DYNAMODB, Kind.ERROR_5XX).function("some-other-function"));
-        faults.add(Rule.of(Service.DYNAMODB, Kind.ERROR_5XX).operation("PutItem"));
+        faults.add(Rule.of(Service.DYNAMODB, Kind.ERROR_5XX).resource("table/Other"));
+        faults.add(Rule.of(Service.DYNAMODB, Kind.ERROR_5XX).operation("PutItem").resource("table/Pets"));
         try (DynamoDbClient c = client()) {
             c.getItem(b -> b.tableName("Pets").key(item()));
             assertThatThrownBy(() -> c.putItem(b -> b.tableName("Pets").item(item())))
@@ -206,7 +207,7 @@ class FaultsTest {
     @Test
     void rulesParseFromTextNamingTheBadField() {
         assertThat(Faults.parse("kind=apply-then-5xx,service=dynamodb,operation=UpdateItem,share=0.25,limit=3"))
-                .isEqualTo(new Rule(Service.DYNAMODB, null, "UpdateItem", Kind.APPLY_THEN_5XX, 0.25, 0, 3));
+                .isEqualTo(new Rule(Service.DYNAMODB, null, "UpdateItem", null, Kind.APPLY_THEN_5XX, 0.25, 0, 3));
         assertThatThrownBy(() -> Faults.parse("kind=explode")).hasMessageContaining("'kind'");
         assertThatThrownBy(() -> Faults.parse("kind=throttle,service=s3")).hasMessageContaining("service must be");
         assertThatThrownBy(() -> Faults.parse("kind=throttle,share=2")).hasMessageContaining("share");
