@@ -169,6 +169,7 @@ public final class LocalRuntime implements AutoCloseable {
             started.add(api);
         }
         startupMillis = (System.nanoTime() - t0) / 1_000_000;
+        writeState(null);
         if (!options.quiet()) {
             banner(assembly);
         }
@@ -279,6 +280,25 @@ public final class LocalRuntime implements AutoCloseable {
                     .map(StageModel.Group::groupName).toArray(String[]::new);
             provisioner.cognito().adminCreateUser(id, ADMIN_USER, ADMIN_PASSWORD, groups);
             provisioner.cognito().adminCreateUser(id, TEST_USER, TEST_PASSWORD);
+        }
+    }
+
+    /**
+     * Where this run serves what, in {@code <log dir>/runtime.json}, for tools run beside it ({@code scripts/redrive}):
+     * the stage, region, API URL and engine endpoints (the engines' own, not the IAM gateways).
+     */
+    private void writeState(String faultsUrl) {
+        var state = Json.MAPPER.createObjectNode().put("stage", options.stage()).put("region", model.region())
+                .put("api", apiUrl()).put("sqs", engines.sqsEndpoint()).put("dynamodb", engines.dynamoEndpoint())
+                .put("cognito", engines.cognitoEndpoint());
+        if (faultsUrl != null) {
+            state.put("faults", faultsUrl);
+        }
+        try {
+            Files.writeString(options.logDir().resolve("runtime.json"), Json.MAPPER.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(state));
+        } catch (IOException e) {
+            logLine("could not write " + options.logDir().resolve("runtime.json") + ": " + e.getMessage());
         }
     }
 
@@ -453,6 +473,7 @@ public final class LocalRuntime implements AutoCloseable {
     public synchronized FaultsEndpoint faultsEndpoint(int port) throws IOException {
         FaultsEndpoint endpoint = new FaultsEndpoint(faults, port);
         started.add(endpoint);
+        writeState(endpoint.url());
         return endpoint;
     }
 

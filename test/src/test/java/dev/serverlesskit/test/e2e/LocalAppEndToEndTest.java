@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(IamWatch.class)
-abstract class LocalAppEndToEndTest {
+abstract class LocalAppEndToEndTest implements IamWatch.Watched {
     /** Which routes need a signed-in caller (the product's rules; the template must enforce them). */
     private static final Map<String, String> SIGNED_IN_ROUTES = Map.of(
             "POST /pets", "{\"name\":\"Rex\",\"species\":\"dog\",\"price\":10}",
@@ -53,7 +53,8 @@ abstract class LocalAppEndToEndTest {
     /** The browser origin the stage's API serves (the product's setting for that stage). */
     abstract String siteOrigin();
 
-    LocalRuntime runtime() {
+    @Override
+    public LocalRuntime runtime() {
         return runtime;
     }
 
@@ -261,6 +262,7 @@ abstract class LocalAppEndToEndTest {
             assertThat(r.status()).isEqualTo(429);
             assertThat(r.errorCode()).isEqualTo("THROTTLED");
             assertThat(r.header("x-amzn-ErrorType")).isEqualTo("TooManyRequestsException");
+            assertThat(r.header("Retry-After")).isEqualTo("1");
         });
     }
 
@@ -287,7 +289,10 @@ abstract class LocalAppEndToEndTest {
         assertThat(all).as(summary(all)).allSatisfy(r -> assertThat(r.status()).isIn(404, 429));
     }
 
-    /** Up to {@code max} GETs from {@code threads} clients, each sending one after another, stopping at a 429. */
+    /**
+     * Up to {@code max} GETs from {@code threads} clients, each sending one after another, stopping at the stage's
+     * 429 (THROTTLED; a 429 INTEGRATION_FAILURE, the function over its concurrency, does not stop them).
+     */
     private List<Client.Response> fireUntil429(int max, int threads, String path) {
         List<Client.Response> out = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
@@ -300,7 +305,7 @@ abstract class LocalAppEndToEndTest {
                     while (!throttled.get() && sent.incrementAndGet() <= max) {
                         Client.Response r = api.get(path, null);
                         out.add(r);
-                        throttled.compareAndSet(false, r.status() == 429);
+                        throttled.compareAndSet(false, r.status() == 429 && "THROTTLED".equals(r.errorCode()));
                     }
                 }, pool));
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.serverlesskit.local.CloudAssembly;
 import dev.serverlesskit.local.CognitoLocal;
 import dev.serverlesskit.local.LocalRuntime;
+import dev.serverlesskit.local.Redrive;
 import dev.serverlesskit.local.StageModel;
 import dev.serverlesskit.local.TemplateReader;
 import dev.serverlesskit.local.gateway.Faults;
@@ -44,7 +45,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 @Order(2) // after the dev stage's classes: this one runs a dev stage of its own, with the real retry timing
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(IamWatch.class)
-class ReliabilityTest {
+class ReliabilityTest implements IamWatch.Watched {
     private static final String PROCESSOR = "AdClicksProcessorConsumerFunction";
     private static final String PURCHASE = "PetStorePurchasePetFunction";
     private static final String PETS_TABLE = "PetStorePetsTable";
@@ -66,6 +67,11 @@ class ReliabilityTest {
         cognito = new CognitoLocal(runtime.engines().cognitoEndpoint());
         adminToken = cognito.signIn(runtime.clientId(), LocalRuntime.ADMIN_USER, LocalRuntime.ADMIN_PASSWORD)
                 .idToken();
+    }
+
+    @Override
+    public LocalRuntime runtime() {
+        return runtime;
     }
 
     /**
@@ -173,6 +179,26 @@ class ReliabilityTest {
                 "Idempotency-Key", "order-" + UUID.randomUUID());
         assertThat(faults.rules()).singleElement().satisfies(a -> assertThat(a.injected()).isEqualTo(1));
         assertThat(bought.status()).as(bought.toString()).isEqualTo(201);
+    }
+
+    @Test
+    void aRedrivenClickLeavesTheDeadLetterQueueAndIsCounted() {
+        SqsClient sqs = runtime.provisioner().sqs();
+        String dlq = runtime.queueUrl("AdClicksProcessorDeadLetterQueue");
+        String campaign = "redrive-" + UUID.randomUUID().toString().substring(0, 8);
+        String now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+        sqs.sendMessage(b -> b.queueUrl(dlq).messageBody(Client.json(Map.of("clickId", UUID.randomUUID().toString(),
+                "campaignId", campaign, "adId", "ad0", "occurredAt", now, "receivedAt", now))));
+        assertThat(Redrive.deadLetterQueues(sqs)).containsExactly(dlq);
+
+        Redrive.Result moved = Redrive.redrive(sqs, dlq, java.time.Duration.ofSeconds(30));
+        assertThat(moved.status()).as(moved.toString()).isEqualTo("COMPLETED");
+        assertThat(moved.moved()).isPositive();
+        awaitDrained();
+        Client.Response stats = api.get("/campaigns/" + campaign + "/stats", adminToken);
+        assertThat(stats.json().path("totalClicks").asLong()).as(stats.toString()).isEqualTo(1);
+        assertThat(sqs.receiveMessage(b -> b.queueUrl(dlq).maxNumberOfMessages(10).visibilityTimeout(0)).messages())
+                .noneMatch(m -> m.body().contains(campaign));
     }
 
     private Map<String, Long> sendClicks(String campaign) {
