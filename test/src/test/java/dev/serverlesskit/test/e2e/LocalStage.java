@@ -55,6 +55,15 @@ final class LocalStage {
         return running;
     }
 
+    /** Stops the running stage (its records stay readable), for a test that runs runtimes of its own. */
+    static synchronized void stopRunning() {
+        if (running != null) {
+            running.close();
+            running = null;
+            runningKey = null;
+        }
+    }
+
     /** Every runtime started in this JVM by key (stopped ones included: their records stay readable). */
     static synchronized Map<String, LocalRuntime> runs() {
         return Map.copyOf(RUNS);
