@@ -78,6 +78,11 @@ import software.constructs.IConstruct;
  */
 public class ServerlessApi extends Construct {
     private static final Pattern PATH = Pattern.compile("/|(/([A-Za-z0-9._-]+|\\{[A-Za-z0-9_]+\\+?}))+");
+    /**
+     * The {@code Retry-After} (seconds) of the API's overload responses: a function over its reserved concurrency
+     * (INTEGRATION_FAILURE, mapped to 429) and stage or route throttling (THROTTLED, 429).
+     */
+    public static final int RETRY_AFTER_SECONDS = 1;
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "ANY");
     private static final List<String> DEFAULT_CORS_HEADERS = List.of("Content-Type", "Authorization");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
@@ -208,6 +213,23 @@ public class ServerlessApi extends Construct {
                 .templates(Map.of("application/json", errorBody)).build());
         api.addGatewayResponse("Default5xx", GatewayResponseOptions.builder()
                 .type(ResponseType.DEFAULT_5_XX).responseHeaders(errorHeaders)
+                .templates(Map.of("application/json", errorBody)).build());
+        // Overload is 429 with Retry-After, not 500: API Gateway answers a function over its reserved concurrency
+        // (Lambda's TooManyRequestsException) with INTEGRATION_FAILURE, a 500 unless mapped, which clients do not
+        // retry politely and 5xx alarms page on. Stage and route throttling (THROTTLED) is 429 already and gets the
+        // same Retry-After.
+        Map<String, String> retryHeaders = new java.util.LinkedHashMap<>();
+        if (errorHeaders != null) {
+            retryHeaders.putAll(errorHeaders);
+        }
+        retryHeaders.put("Retry-After", "'" + RETRY_AFTER_SECONDS + "'");
+        api.addGatewayResponse("IntegrationFailure", GatewayResponseOptions.builder()
+                .type(ResponseType.INTEGRATION_FAILURE).statusCode("429").responseHeaders(retryHeaders)
+                .templates(Map.of("application/json", "{\"error\":{\"code\":\"$context.error.responseType\","
+                        + "\"message\":\"too many requests for this route: retry after Retry-After seconds\"}}"))
+                .build());
+        api.addGatewayResponse("Throttled", GatewayResponseOptions.builder()
+                .type(ResponseType.THROTTLED).responseHeaders(retryHeaders)
                 .templates(Map.of("application/json", errorBody)).build());
 
         this.requestValidator = RequestValidator.Builder.create(this, "RequestValidator")

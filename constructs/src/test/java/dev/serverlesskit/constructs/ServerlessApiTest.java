@@ -230,6 +230,28 @@ class ServerlessApiTest {
     }
 
     @Test
+    void overloadIs429WithRetryAfterNot500() {
+        Fixture f = new Fixture();
+        ServerlessApi api = f.api(ServerlessApiProps.builder().corsAllowOrigins(List.of("https://app.example.com")));
+        api.addRoute("GET", "/things", f.fn.getAlias(), RouteAccess.authenticated());
+        Template template = Template.fromStack(f.stack);
+        // a function over its reserved concurrency: API Gateway's INTEGRATION_FAILURE, a 500 unless mapped
+        template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", Map.of(
+                "ResponseType", "INTEGRATION_FAILURE",
+                "StatusCode", "429",
+                "ResponseParameters", Map.of(
+                        "gatewayresponse.header.Retry-After", "'" + ServerlessApi.RETRY_AFTER_SECONDS + "'",
+                        "gatewayresponse.header.Access-Control-Allow-Origin", "'https://app.example.com'"),
+                "ResponseTemplates", Map.of("application/json",
+                        Match.stringLikeRegexp(".*\"code\":\"\\$context.error.responseType\".*"))));
+        template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", Map.of(
+                "ResponseType", "THROTTLED",
+                "ResponseParameters", Map.of(
+                        "gatewayresponse.header.Retry-After", "'" + ServerlessApi.RETRY_AFTER_SECONDS + "'",
+                        "gatewayresponse.header.Access-Control-Allow-Origin", "'https://app.example.com'")));
+    }
+
+    @Test
     void withSeveralOriginsThePreflightEchoesOnlyAnAllowedOriginAndGatewayErrorsNameNone() {
         Fixture f = new Fixture();
         ServerlessApi api = f.api(ServerlessApiProps.builder()
@@ -239,7 +261,7 @@ class ServerlessApiTest {
         Template template = Template.fromStack(f.stack);
 
         Map<String, Map<String, Object>> errors = template.findResources("AWS::ApiGateway::GatewayResponse");
-        assertThat(errors).hasSize(2);
+        assertThat(errors).hasSize(4);
         assertThat(errors.toString()).doesNotContain("Access-Control-Allow-Origin");
 
         Map<String, Map<String, Object>> preflights = template.findResources("AWS::ApiGateway::Method",

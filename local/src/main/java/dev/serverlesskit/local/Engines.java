@@ -14,6 +14,7 @@ import java.util.Map;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.elasticmq.rest.sqs.TheSQSRestServerBuilder;
 
 /**
  * The local engines, each on a free loopback port: dynalite (DynamoDB) and cognito-local (Cognito) as Node processes
@@ -45,6 +46,7 @@ public final class Engines implements AutoCloseable {
 
     private final List<Process> processes = new ArrayList<>();
     private SQSRestServer elasticMq;
+    private org.apache.pekko.actor.ActorSystem actorSystem;
     private Path tempCognitoDir;
     private final Path logDir;
     private int dynamoPort;
@@ -87,7 +89,7 @@ public final class Engines implements AutoCloseable {
             }
             engines.launch("dynalite", dynalite, projectDir, Map.of());
 
-            engines.cognitoPort = freePort();
+            engines.cognitoPort = dataDir == null ? freePort() : savedPort(dataDir.resolve("cognito-port"));
             Path cognitoDir;
             if (dataDir != null) {
                 cognitoDir = Files.createDirectories(dataDir.resolve("cognito"));
@@ -98,7 +100,11 @@ public final class Engines implements AutoCloseable {
                     cognitoDir, Map.of("HOST", HOST, "PORT", Integer.toString(engines.cognitoPort)));
 
             engines.sqsPort = freePort();
-            engines.elasticMq = SQSRestServerBuilder.withPort(engines.sqsPort)
+            TheSQSRestServerBuilder sqs = SQSRestServerBuilder.withPort(engines.sqsPort);
+            if (dataDir != null) {
+                sqs = engines.persistentQueues(sqs, Files.createDirectories(dataDir.resolve("sqs")));
+            }
+            engines.elasticMq = sqs
                     .withInterface(HOST)
                     .withServerAddress(new NodeAddress("http", HOST, engines.sqsPort, ""))
                     .withAWSRegion(region)
@@ -113,6 +119,50 @@ public final class Engines implements AutoCloseable {
             engines.close();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
+    }
+
+    /**
+     * ElasticMQ with its queues and messages in an H2 database in {@code dir} (ElasticMQ's own SQL persistence):
+     * every message added, changed (receive count, visibility) or deleted is written through, and the queues and
+     * messages are restored on start.
+     */
+    private TheSQSRestServerBuilder persistentQueues(TheSQSRestServerBuilder builder, Path dir) {
+        actorSystem = org.apache.pekko.actor.ActorSystem.create("elasticmq");
+        var config = new org.elasticmq.persistence.sql.SqlQueuePersistenceConfig(true, "org.h2.Driver",
+                "jdbc:h2:" + dir.resolve("queues").toAbsolutePath(), "", "", false);
+        var persistence = actorSystem.actorOf(org.apache.pekko.actor.Props.create(
+                org.elasticmq.persistence.sql.SqlQueuePersistenceActor.class, config,
+                scala.collection.immutable.List$.MODULE$.empty()));
+        var queueManager = actorSystem.actorOf(org.apache.pekko.actor.Props.create(
+                org.elasticmq.actor.QueueManagerActor.class, new org.elasticmq.util.NowProvider(),
+                org.elasticmq.StrictSQSLimits$.MODULE$, scala.Option.apply(persistence)));
+        try {
+            scala.concurrent.Await.result(org.apache.pekko.pattern.Patterns.ask(persistence,
+                    new org.elasticmq.actor.queue.QueueEvent.Restore(queueManager), 30_000),
+                    scala.concurrent.duration.Duration.create(30, "seconds"));
+        } catch (Exception e) {
+            throw new IllegalStateException("ElasticMQ could not restore its queues from " + dir + ": " + e, e);
+        }
+        return builder.withActorSystem(actorSystem).withQueueManagerActor(queueManager);
+    }
+
+    /**
+     * The port saved in {@code file}, or a free one saved there: cognito-local's tokens name their issuer with its
+     * port, so with the same data directory the same port keeps the tokens issued before a restart valid.
+     */
+    private static int savedPort(Path file) throws IOException {
+        if (Files.exists(file)) {
+            int port = Integer.parseInt(Files.readString(file).trim());
+            if (portOpen(port)) {
+                throw new IllegalStateException("port " + port + ", saved in " + file + " so that the Cognito"
+                        + " issuer stays the same across restarts, is in use (another runtime on this data directory?)."
+                        + " Stop it, or delete " + file + " (ID tokens issued before are then refused)");
+            }
+            return port;
+        }
+        int port = freePort();
+        Files.writeString(file, port + "\n");
+        return port;
     }
 
     public String dynamoEndpoint() {
@@ -186,6 +236,10 @@ public final class Engines implements AutoCloseable {
                 // idle keep-alive connections hold Pekko's graceful stop: it finishes in the background
             }
             elasticMq = null;
+        }
+        if (actorSystem != null) {
+            actorSystem.terminate();
+            actorSystem = null;
         }
         for (Process p : processes) {
             p.descendants().forEach(ProcessHandle::destroy);

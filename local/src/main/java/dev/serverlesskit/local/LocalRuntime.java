@@ -2,6 +2,8 @@ package dev.serverlesskit.local;
 
 import dev.serverlesskit.local.StageModel.Route;
 import dev.serverlesskit.local.gateway.EngineGateway;
+import dev.serverlesskit.local.gateway.Faults;
+import dev.serverlesskit.local.gateway.FaultsEndpoint;
 import dev.serverlesskit.local.gateway.Service;
 import dev.serverlesskit.local.iam.Access;
 import dev.serverlesskit.local.iam.AccessLog;
@@ -92,6 +94,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final Map<String, Sessions.Session> sessionOf = new LinkedHashMap<>();
     private CredentialsEndpoint credentials;
     private final Map<Service, EngineGateway> gateways = new java.util.EnumMap<>(Service.class);
+    private final Faults faults = new Faults(1, this::logLine);
 
     private LocalRuntime(Options options) {
         this.options = options;
@@ -130,7 +133,7 @@ public final class LocalRuntime implements AutoCloseable {
         Service.Arns arns = new Service.Arns(model.region(), Engines.LOCAL_ACCOUNT);
         for (var e : Map.of(Service.DYNAMODB, engines.dynamoEndpoint(), Service.SQS, engines.sqsEndpoint(),
                 Service.COGNITO_IDP, engines.cognitoEndpoint()).entrySet()) {
-            EngineGateway g = new EngineGateway(e.getKey(), e.getValue(), sessions, access, arns, null,
+            EngineGateway g = new EngineGateway(e.getKey(), e.getValue(), sessions, access, arns, faults,
                     this::logLine);
             gateways.put(e.getKey(), g);
             started.add(g);
@@ -166,6 +169,7 @@ public final class LocalRuntime implements AutoCloseable {
             started.add(api);
         }
         startupMillis = (System.nanoTime() - t0) / 1_000_000;
+        writeState(null);
         if (!options.quiet()) {
             banner(assembly);
         }
@@ -276,6 +280,25 @@ public final class LocalRuntime implements AutoCloseable {
                     .map(StageModel.Group::groupName).toArray(String[]::new);
             provisioner.cognito().adminCreateUser(id, ADMIN_USER, ADMIN_PASSWORD, groups);
             provisioner.cognito().adminCreateUser(id, TEST_USER, TEST_PASSWORD);
+        }
+    }
+
+    /**
+     * Where this run serves what, in {@code <log dir>/runtime.json}, for tools run beside it ({@code scripts/redrive}):
+     * the stage, region, API URL and engine endpoints (the engines' own, not the IAM gateways).
+     */
+    private void writeState(String faultsUrl) {
+        var state = Json.MAPPER.createObjectNode().put("stage", options.stage()).put("region", model.region())
+                .put("api", apiUrl()).put("sqs", engines.sqsEndpoint()).put("dynamodb", engines.dynamoEndpoint())
+                .put("cognito", engines.cognitoEndpoint());
+        if (faultsUrl != null) {
+            state.put("faults", faultsUrl);
+        }
+        try {
+            Files.writeString(options.logDir().resolve("runtime.json"), Json.MAPPER.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(state));
+        } catch (IOException e) {
+            logLine("could not write " + options.logDir().resolve("runtime.json") + ": " + e.getMessage());
         }
     }
 
@@ -438,6 +461,22 @@ public final class LocalRuntime implements AutoCloseable {
         return credentials;
     }
 
+    /**
+     * Fault injection at the engine gateways (latency, throttling, 5xx, timeouts, applied-then-failed writes, paused
+     * engines), for every function's calls to the engines, the queue pollers' included. Off until a rule is added.
+     */
+    public Faults faults() {
+        return faults;
+    }
+
+    /** Serves {@link #faults()} on a loopback port (0: any free port); closed with the runtime. */
+    public synchronized FaultsEndpoint faultsEndpoint(int port) throws IOException {
+        FaultsEndpoint endpoint = new FaultsEndpoint(faults, port);
+        started.add(endpoint);
+        writeState(endpoint.url());
+        return endpoint;
+    }
+
     /** The gateway functions reach a service through. */
     public EngineGateway gateway(Service service) {
         return gateways.get(service);
@@ -486,6 +525,14 @@ public final class LocalRuntime implements AutoCloseable {
         LocalRuntime runtime;
         try {
             runtime = start(options);
+            if (a.containsKey("--fault-seed")) {
+                runtime.faults().seed(Long.parseLong(a.get("--fault-seed")));
+            }
+            if (a.containsKey("--faults")) {
+                FaultsEndpoint endpoint = runtime.faultsEndpoint(Integer.parseInt(a.get("--faults")));
+                FunctionOutput.console().println("Fault injection: " + endpoint.url() + "/faults (seed "
+                        + runtime.faults().seed() + "; see local/README.md)");
+            }
         } catch (RuntimeException e) {
             System.err.println("Local runtime failed to start: " + e.getMessage());
             System.exit(1);
@@ -503,7 +550,7 @@ public final class LocalRuntime implements AutoCloseable {
     private static void usage(String problem) {
         System.err.println(problem);
         System.err.println("usage: LocalRuntime [--stage dev] [--cdk-out cdk.out] [--port 3000] [--data .local-data]"
-                + " [--retry-delay SECONDS] [--function-logs] [--project-dir .]");
+                + " [--retry-delay SECONDS] [--function-logs] [--project-dir .] [--faults PORT] [--fault-seed N]");
         System.exit(2);
     }
 }

@@ -112,6 +112,9 @@ public final class EngineGateway implements AutoCloseable {
                     break;
                 }
                 HttpMessage response = handle(request, up);
+                if (response == GatewayHook.DROP) {
+                    break; // fault injection: the connection closes without a response
+                }
                 response.write(out);
                 if (request.closes()) {
                     break;

@@ -12,6 +12,13 @@ public interface GatewayHook {
     GatewayHook NONE = new GatewayHook() {
     };
 
+    /**
+     * Returned instead of a response: the gateway closes the caller's connection without answering (what a caller
+     * sees when the network or the service drops a request: an I/O error, and the caller cannot tell whether the
+     * request was applied).
+     */
+    HttpMessage DROP = HttpMessage.response(0, "dropped", java.util.List.of(), new byte[0]);
+
     /** One checked request: the service, its operation, who made it and the IAM checks it passed. */
     record Call(Service service, String operation, Sessions.Session caller, List<Authorization> authorizations,
                 HttpMessage request) {

@@ -17,8 +17,13 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 final class IamWatch implements BeforeEachCallback, AfterEachCallback, TestExecutionExceptionHandler {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(IamWatch.class);
 
+    /** A test class whose runtime is watched. */
+    interface Watched {
+        LocalRuntime runtime();
+    }
+
     private static LocalRuntime runtime(ExtensionContext context) {
-        return ((LocalAppEndToEndTest) context.getRequiredTestInstance()).runtime();
+        return ((Watched) context.getRequiredTestInstance()).runtime();
     }
 
     @Override

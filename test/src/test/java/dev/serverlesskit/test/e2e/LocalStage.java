@@ -30,7 +30,12 @@ final class LocalStage {
     }
 
     /** The runtime of {@code stage} from the assembly in {@code cdkOut}, known as {@code key}. */
-    static synchronized LocalRuntime runtime(String key, String stage, Path cdkOut) {
+    static LocalRuntime runtime(String key, String stage, Path cdkOut) {
+        return runtime(key, stage, cdkOut, 1);
+    }
+
+    /** Failed messages become visible again after {@code retryDelaySeconds} (the local runtime's shortcut). */
+    static synchronized LocalRuntime runtime(String key, String stage, Path cdkOut, int retryDelaySeconds) {
         if (running != null && key.equals(runningKey)) {
             return running;
         }
@@ -41,13 +46,22 @@ final class LocalStage {
         Path root = ProjectFiles.root();
         Engines.nodeModules(root); // fails with "run `npm ci`" when the engines are not installed
         LocalRuntime.Options options = new LocalRuntime.Options(stage, cdkOut, 0, null, root,
-                root.resolve("test/target/e2e-logs/" + key), false, 1, false);
+                root.resolve("test/target/e2e-logs/" + key), false, retryDelaySeconds, false);
         running = LocalRuntime.start(options);
         runningKey = key;
         RUNS.put(key, running);
         LocalRuntime started = running;
         Runtime.getRuntime().addShutdownHook(new Thread(started::close));
         return running;
+    }
+
+    /** Stops the running stage (its records stay readable), for a test that runs runtimes of its own. */
+    static synchronized void stopRunning() {
+        if (running != null) {
+            running.close();
+            running = null;
+            runningKey = null;
+        }
     }
 
     /** Every runtime started in this JVM by key (stopped ones included: their records stay readable). */
