@@ -33,6 +33,7 @@ public final class JavaFunctionProps {
     private final Double errorsAlarmThreshold;
     private final Double durationAlarmPercentOfTimeout;
     private final Double concurrencyAlarmPercentOfReserved;
+    private final DeploymentPreference deploymentPreference;
 
     private JavaFunctionProps(Builder b) {
         this.handler = b.handler;
@@ -55,6 +56,7 @@ public final class JavaFunctionProps {
         this.errorsAlarmThreshold = b.errorsAlarmThreshold;
         this.durationAlarmPercentOfTimeout = b.durationAlarmPercentOfTimeout;
         this.concurrencyAlarmPercentOfReserved = b.concurrencyAlarmPercentOfReserved;
+        this.deploymentPreference = b.deploymentPreference;
     }
 
     public static Builder builder() {
@@ -70,7 +72,8 @@ public final class JavaFunctionProps {
                 .logRemovalPolicy(logRemovalPolicy).snapStart(snapStart).runtime(runtime).architecture(architecture)
                 .description(description).operations(operations).errorsAlarmThreshold(errorsAlarmThreshold)
                 .durationAlarmPercentOfTimeout(durationAlarmPercentOfTimeout)
-                .concurrencyAlarmPercentOfReserved(concurrencyAlarmPercentOfReserved);
+                .concurrencyAlarmPercentOfReserved(concurrencyAlarmPercentOfReserved)
+                .deploymentPreference(deploymentPreference);
     }
 
     /** The handler, as {@code package.Class::method}. Required. */
@@ -246,6 +249,18 @@ public final class JavaFunctionProps {
         return concurrencyAlarmPercentOfReserved;
     }
 
+    /**
+     * How new versions reach the alias: through CodeDeploy, shifting traffic all at once, as a canary or linearly,
+     * with optional hooks, rolled back when the function's errors, throttles or duration alarm (or one the
+     * preference adds) fires during the deployment.
+     *
+     * @default none: CloudFormation points the alias at the new version at once, and nothing rolls it back
+     *     (the simplest for a development stage; give one wherever a faulty version would reach users)
+     */
+    public DeploymentPreference getDeploymentPreference() {
+        return deploymentPreference;
+    }
+
     /** Builder of {@link JavaFunctionProps}. */
     public static final class Builder {
         private String handler;
@@ -268,6 +283,7 @@ public final class JavaFunctionProps {
         private Double errorsAlarmThreshold;
         private Double durationAlarmPercentOfTimeout;
         private Double concurrencyAlarmPercentOfReserved;
+        private DeploymentPreference deploymentPreference;
 
         public Builder handler(String handler) {
             this.handler = handler;
@@ -366,6 +382,11 @@ public final class JavaFunctionProps {
 
         public Builder concurrencyAlarmPercentOfReserved(Double concurrencyAlarmPercentOfReserved) {
             this.concurrencyAlarmPercentOfReserved = concurrencyAlarmPercentOfReserved;
+            return this;
+        }
+
+        public Builder deploymentPreference(DeploymentPreference deploymentPreference) {
+            this.deploymentPreference = deploymentPreference;
             return this;
         }
 

@@ -39,6 +39,14 @@ class SecurityComplianceTest {
                 .userDirectory(users).operations(ops).build());
         api.addRoute("GET", "/items", fn.getAlias(), RouteAccess.publicAccess("a public catalog"));
         api.addRoute("POST", "/items", fn.getAlias(), RouteAccess.groups("admins"));
+        JavaFunction hook = new JavaFunction(stack, "Hook", TestStacks.function()
+                .timeout(software.amazon.awscdk.Duration.seconds(30)).operations(ops).build());
+        JavaFunction gradual = new JavaFunction(stack, "Gradual", TestStacks.function().operations(ops)
+                .deploymentPreference(DeploymentPreference.builder()
+                        .trafficShifting(TrafficShifting.canary(20, software.amazon.awscdk.Duration.minutes(4)))
+                        .preTrafficHook(hook.getFunction()).postTrafficHook(hook.getFunction()).build())
+                .build());
+        api.addRoute("GET", "/gradual", gradual.getAlias(), RouteAccess.authenticated());
     }
 
     @Test
