@@ -1,5 +1,6 @@
 package dev.serverlesskit.infra;
 
+import dev.serverlesskit.constructs.DeploymentPreference;
 import dev.serverlesskit.constructs.Operations;
 import dev.serverlesskit.constructs.OperationsProps;
 import dev.serverlesskit.constructs.ServerlessApi;
@@ -12,6 +13,7 @@ import java.util.TreeMap;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.codedeploy.LambdaApplication;
 import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
 
@@ -29,6 +31,7 @@ public class ServerlessKitStack extends Stack {
     private final ServerlessApi api;
     private final PetStore petStore;
     private final AdClicks adClicks;
+    private final LambdaApplication deployments;
 
     public ServerlessKitStack(Construct scope, String id, StackProps props, StageConfig config,
                               Map<FunctionJars.Group, Code> functionsCode) {
@@ -66,7 +69,13 @@ public class ServerlessKitStack extends Stack {
             // every allowed origin: a response names the request's own origin when it is one of them
             common.put("CORS_ALLOW_ORIGINS", String.join(",", config.corsAllowOrigins()));
         }
-        FunctionFactory functions = new FunctionFactory(functionsCode, config, operations, common);
+        // one CodeDeploy application for the stage's functions: each has its own deployment group on its alias
+        this.deployments = new LambdaApplication(this, "Deployments");
+        DeploymentPreference deployment = DeploymentPreference.builder()
+                .trafficShifting(config.deployment())
+                .application(deployments)
+                .build();
+        FunctionFactory functions = new FunctionFactory(functionsCode, config, operations, common, deployment);
 
         this.petStore = new PetStore(this, "PetStore", api, functions, operations, config);
         this.adClicks = new AdClicks(this, "AdClicks", api, functions, operations, config);
@@ -102,5 +111,10 @@ public class ServerlessKitStack extends Stack {
 
     public AdClicks getAdClicks() {
         return adClicks;
+    }
+
+    /** The CodeDeploy application holding every function's deployment group. */
+    public LambdaApplication getDeployments() {
+        return deployments;
     }
 }
