@@ -51,8 +51,6 @@ class LeastPrivilegeTest {
      * Grants no end-to-end call exercises, by function (short name, {@code *} for every function) and action, each
      * with why it stays. The one reviewed place for them: an entry that no longer matches an unused grant fails.
      */
-    private static final String HOOK_NOT_RUN = "CodeDeploy calls the pre-traffic hook during a deployment, which the"
-            + " end-to-end runs do not emulate; its probes run against the handlers in lambdas' TrafficHookIT";
     static final Map<String, String> JUSTIFIED = new TreeMap<>(Map.of(
             "*:logs:CreateLogStream", "Lambda writes the function's output to its log group with the role;"
                     + " the local runtime writes logs itself",
@@ -64,10 +62,7 @@ class LeastPrivilegeTest {
                     + " SqsEventSource (grantConsumeMessages); Lambda's poller needs ReceiveMessage, DeleteMessage and"
                     + " GetQueueAttributes (checked when the mapping is created)",
             "AdClicksProcessorConsumer:sqs:GetQueueUrl", "granted with the event source mapping by CDK's SqsEventSource"
-                    + " (grantConsumeMessages); neither the poller nor the handler looks the queue up",
-            "PreTrafficHook:lambda:InvokeFunction", HOOK_NOT_RUN,
-            "PreTrafficHook:codedeploy:GetDeployment", HOOK_NOT_RUN,
-            "PreTrafficHook:codedeploy:PutLifecycleEventHookExecutionStatus", HOOK_NOT_RUN));
+                    + " (grantConsumeMessages); neither the poller nor the handler looks the queue up"));
 
     private static final List<String> STAGES = List.of("dev", "staging");
     private static final Map<String, Class<?>> SUITES = Map.of("dev", DevEndToEndTest.class,
