@@ -19,6 +19,9 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.codedeploy.LambdaApplication;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Code;
 import software.constructs.Construct;
@@ -39,6 +42,9 @@ public class ServerlessKitStack extends Stack {
     private final AdClicks adClicks;
     private final LambdaApplication deployments;
     private final JavaFunction preTrafficHook;
+    private final JavaFunction syntheticCheck;
+    /** How often the synthetic check runs. */
+    static final int SYNTHETIC_CHECK_MINUTES = 5;
     /** Reserved concurrency of the pre-traffic hook: at least the number of functions it checks. */
     static final int HOOK_CONCURRENCY = 8;
 
@@ -116,6 +122,8 @@ public class ServerlessKitStack extends Stack {
                 adClicks.getCampaignStats(), "campaign-stats",
                 adClicks.getWorker().getConsumer(), "process-clicks"));
 
+        this.syntheticCheck = syntheticCheck(config, functionsCode.get(FunctionJars.Group.DELIVERY));
+
         output("ApiUrl", api.getUrl(), "Base URL of the API");
         output("UserPoolId", users.getUserPool().getUserPoolId(), "Cognito user pool");
         output("UserPoolClientId", users.getUserPoolClient().getUserPoolClientId(), "App client for sign-in");
@@ -123,6 +131,33 @@ public class ServerlessKitStack extends Stack {
         output("ClicksDeadLetterQueueUrl", adClicks.getWorker().getDeadLetterQueue().getQueueUrl(),
                 "Clicks that failed processing");
         output("AlarmTopicArn", operations.getTopic().getTopicArn(), "Topic every alarm notifies");
+    }
+
+    /**
+     * Every {@value #SYNTHETIC_CHECK_MINUTES} minutes, checks the public routes from outside as a user would; a
+     * failed check is a function error, which its errors alarm sends to the operations topic (a page in prod).
+     */
+    private JavaFunction syntheticCheck(StageConfig config, Code code) {
+        JavaFunction check = new JavaFunction(this, "SyntheticCheck", JavaFunctionProps.builder()
+                .handler(Handlers.SYNTHETIC_CHECK + "::handleRequest")
+                .code(code)
+                .serviceName("synthetic-check")
+                .reservedConcurrency(1)
+                .timeout(Duration.seconds(40))
+                .memorySize(512)
+                .snapStart(false)
+                .environment(Map.of("API_URL", api.getUrl()))
+                .logRetention(config.logRetention())
+                .logRemovalPolicy(config.removalPolicy())
+                .operations(operations)
+                .description("Checks the public routes of the API every " + SYNTHETIC_CHECK_MINUTES + " minutes")
+                .build());
+        Rule.Builder.create(this, "SyntheticCheckSchedule")
+                .description("Runs the synthetic check of the public routes")
+                .schedule(Schedule.rate(Duration.minutes(SYNTHETIC_CHECK_MINUTES)))
+                .targets(List.of(LambdaFunction.Builder.create(check.getAlias()).retryAttempts(0).build()))
+                .build();
+        return check;
     }
 
     /**
@@ -181,6 +216,11 @@ public class ServerlessKitStack extends Stack {
     /** The CodeDeploy application holding every function's deployment group. */
     public LambdaApplication getDeployments() {
         return deployments;
+    }
+
+    /** The scheduled check of the public routes. */
+    public JavaFunction getSyntheticCheck() {
+        return syntheticCheck;
     }
 
     /** The function CodeDeploy calls before shifting traffic to a new version of any of the app's functions. */

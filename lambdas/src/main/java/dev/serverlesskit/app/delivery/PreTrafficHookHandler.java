@@ -15,8 +15,6 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.codedeploy.CodeDeployClient;
-import software.amazon.awssdk.services.codedeploy.model.LifecycleEventStatus;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
@@ -49,17 +47,16 @@ public final class PreTrafficHookHandler implements RequestHandler<Map<String, O
         try {
             if (hook.targets().stream().anyMatch(t -> t.deploymentGroup() != null)) {
                 // the deployment of one function's alias: check that function
-                checks = hook.forDeploymentGroup(Clients.CODEDEPLOY.getDeployment(b -> b.deploymentId(deploymentId))
-                        .deploymentInfo().deploymentGroupName());
+                checks = hook.forDeploymentGroup(Clients.CODEDEPLOY.deploymentGroupOf(deploymentId));
             }
             failures = checks.check(invoker);
         } catch (RuntimeException e) {
             failures = List.of("the hook could not run its checks: " + e);
         }
-        LifecycleEventStatus status = failures.isEmpty() ? LifecycleEventStatus.SUCCEEDED : LifecycleEventStatus.FAILED;
+        String status = failures.isEmpty() ? "Succeeded" : "Failed";
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("deploymentId", deploymentId);
-        result.put("status", status.toString());
+        result.put("status", status);
         result.put("checked", checks.targets().stream().map(TrafficHook.Target::name).toList());
         result.put("failures", failures);
         if (failures.isEmpty()) {
@@ -67,8 +64,7 @@ public final class PreTrafficHookHandler implements RequestHandler<Map<String, O
         } else {
             JsonLog.warn("new versions failed the pre-traffic checks", result);
         }
-        Clients.CODEDEPLOY.putLifecycleEventHookExecutionStatus(b -> b.deploymentId(deploymentId)
-                .lifecycleEventHookExecutionId(executionId).status(status));
+        Clients.CODEDEPLOY.report(deploymentId, executionId, status);
         JsonLog.clearContext();
         return result;
     }
@@ -83,12 +79,8 @@ public final class PreTrafficHookHandler implements RequestHandler<Map<String, O
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(Duration.ofSeconds(65)).build())
                 .build();
-        static final CodeDeployClient CODEDEPLOY = CodeDeployClient.builder()
-                .region(Region.of(Env.required("AWS_REGION")))
-                .credentialsProvider(credentials())
-                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(5)).build())
-                .build();
+        static final DeploymentReports CODEDEPLOY = new DeploymentReports(Env.required("AWS_REGION"),
+                Env.optional("AWS_ENDPOINT_URL_CODEDEPLOY").orElse(null), credentials());
 
         private static AwsCredentialsProviderChain credentials() {
             return AwsCredentialsProviderChain.builder()

@@ -97,6 +97,14 @@ abstract class LocalAppEndToEndTest {
         }
     }
 
+    /** The stage's scheduled synthetic check passes against the stage's API (here, the local one). */
+    @Test
+    void theSyntheticCheckOfThePublicRoutesPasses() {
+        var run = PreTrafficHookTest.runSyntheticCheck(runtime);
+        assertThat(run.ok()).as(run.toString()).isTrue();
+        assertThat(run.payload()).contains("\"failures\":[]");
+    }
+
     /** A new user through the app's own sign-up flow (self sign-up, confirmation, sign-in). */
     private String newUser() {
         String email = "buyer-" + UUID.randomUUID() + "@example.com";

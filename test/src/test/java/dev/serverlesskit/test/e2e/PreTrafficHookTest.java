@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.serverlesskit.infra.ProjectFiles;
 import dev.serverlesskit.local.CloudAssembly;
+import dev.serverlesskit.local.FunctionHost;
 import dev.serverlesskit.local.Json;
 import dev.serverlesskit.local.LocalRuntime;
 import dev.serverlesskit.test.Synthesis;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The pre-traffic hook stops a faulty release: in a dev template whose GetPet function runs the wrong handler (the
  * catalog's list code, which answers 200 but not with the pet), GetPet's hook reports Failed, naming it, while
- * another function's hook still passes. (Every function passing on the real templates is
+ * another function's hook still passes, and the synthetic check of the public routes fails. (Every function passing on the real templates is
  * {@code LocalAppEndToEndTest.everyFunctionsNewVersionPassesItsPreTrafficHook}.)
  */
 @Order(4)
@@ -56,6 +57,19 @@ class PreTrafficHookTest {
         String addPet = deployedFunctions(runtime).stream().filter(id -> id.startsWith("PetStoreAddPet"))
                 .findFirst().orElseThrow();
         assertThat(runtime.runPreTrafficHook(addPet).status()).isEqualTo("Succeeded");
+
+        // had it been released, the stage's synthetic check would fail (its errors alarm notifies operations)
+        FunctionHost.Invocation check = runSyntheticCheck(runtime);
+        assertThat(check.ok()).isFalse();
+        assertThat(check.errorMessage()).contains("GET /pets/synthetic-check-absent");
+    }
+
+    /** Invokes the stage's synthetic check against the local API, as its schedule does against the stage's. */
+    static FunctionHost.Invocation runSyntheticCheck(LocalRuntime runtime) {
+        String id = runtime.functions().keySet().stream().filter(k -> k.startsWith("SyntheticCheck")).findFirst()
+                .orElseThrow();
+        return runtime.functions().get(id).invoke(Json.MAPPER.createObjectNode().put("apiUrl", runtime.apiUrl())
+                .toString());
     }
 
     /** A copy of the suite's dev assembly whose GetPet function runs {@code handler} (all else linked). */
