@@ -33,8 +33,8 @@ public enum Probe {
     public static final String PROBE_SUB = "pre-traffic-hook";
     /** The campaign the stats probe reads (anyone may send clicks for it: only the answer's shape is checked). */
     public static final String PROBE_CAMPAIGN = "pre-traffic-hook";
-    /** The pet id read when the catalog is empty: pet ids start with {@code pet-}. */
-    public static final String ABSENT_PET = "pre-traffic-hook";
+    /** The pet id read when the catalog is empty: valid, but never generated (pet ids are {@code pet-} and a UUID). */
+    public static final String ABSENT_PET = "pet-pre-traffic-hook";
 
     private final String id;
 

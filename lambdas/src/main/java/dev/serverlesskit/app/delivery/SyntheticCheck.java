@@ -12,8 +12,8 @@ import java.util.Map;
  * written. Pure logic: the HTTP calls are given.
  */
 public final class SyntheticCheck {
-    /** A pet id that never exists: pet ids start with {@code pet-}. */
-    public static final String ABSENT_PET = "synthetic-check-absent";
+    /** A pet id that is valid but never generated (pet ids are {@code pet-} and a UUID). */
+    public static final String ABSENT_PET = "pet-synthetic-check";
 
     /** One HTTP exchange. */
     public interface Http {

@@ -17,7 +17,7 @@ class SyntheticCheckTest {
             }
             return switch (route) {
                 case "GET pets?limit=1" -> new SyntheticCheck.Http.Response(200, "{\"items\":[],\"nextCursor\":null}");
-                case "GET pets/synthetic-check-absent" -> new SyntheticCheck.Http.Response(404,
+                case "GET pets/pet-synthetic-check" -> new SyntheticCheck.Http.Response(404,
                         "{\"error\":{\"code\":\"NOT_FOUND\",\"message\":\"no pet\"}}");
                 case "POST purchases" -> new SyntheticCheck.Http.Response(401,
                         "{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"Unauthorized\"}}");
@@ -31,7 +31,7 @@ class SyntheticCheckTest {
         List<String> calls = new ArrayList<>();
         assertThat(SyntheticCheck.run("https://api.example.com/prod", api(null, null, calls))).isEmpty();
         assertThat(calls).containsExactly("GET https://api.example.com/prod/pets?limit=1",
-                "GET https://api.example.com/prod/pets/synthetic-check-absent",
+                "GET https://api.example.com/prod/pets/pet-synthetic-check",
                 "POST https://api.example.com/prod/purchases");
     }
 
@@ -40,9 +40,9 @@ class SyntheticCheckTest {
         assertThat(SyntheticCheck.run("https://api.example.com/prod/", api("GET pets?limit=1",
                 new SyntheticCheck.Http.Response(500, "{\"error\":{}}"), new ArrayList<>())))
                 .containsExactly("GET /pets?limit=1: got 500 {\"error\":{}}");
-        assertThat(SyntheticCheck.run("https://api.example.com/prod/", api("GET pets/synthetic-check-absent",
+        assertThat(SyntheticCheck.run("https://api.example.com/prod/", api("GET pets/pet-synthetic-check",
                 new SyntheticCheck.Http.Response(200, "{\"petId\":\"x\"}"), new ArrayList<>())))
-                .containsExactly("GET /pets/synthetic-check-absent: got 200 {\"petId\":\"x\"}");
+                .containsExactly("GET /pets/pet-synthetic-check: got 200 {\"petId\":\"x\"}");
         // a signed-in route that lost its authorizer answers an anonymous caller
         assertThat(SyntheticCheck.run("https://api.example.com/prod/", api("POST purchases",
                 new SyntheticCheck.Http.Response(400, "{\"error\":{}}"), new ArrayList<>())))

@@ -86,7 +86,7 @@ class TrafficHookTest {
                 : api(404, Map.of("error", Map.of("code", "NOT_FOUND"))))).isEmpty();
         assertThat(hook.check((arn, payload) -> arn.equals("l") ? api(200, Map.of("items", List.of()))
                 : api(200, Map.of("petId", Probe.ABSENT_PET)))).containsExactly(
-                "GetPet: expected 404, got 200 {\"petId\":\"pre-traffic-hook\"}");
+                "GetPet: expected 404, got 200 {\"petId\":\"pet-pre-traffic-hook\"}");
     }
 
     @Test

@@ -61,7 +61,7 @@ class PreTrafficHookTest {
         // had it been released, the stage's synthetic check would fail (its errors alarm notifies operations)
         FunctionHost.Invocation check = runSyntheticCheck(runtime);
         assertThat(check.ok()).isFalse();
-        assertThat(check.errorMessage()).contains("GET /pets/synthetic-check-absent");
+        assertThat(check.errorMessage()).contains("GET /pets/pet-synthetic-check");
     }
 
     /** Invokes the stage's synthetic check against the local API, as its schedule does against the stage's. */
