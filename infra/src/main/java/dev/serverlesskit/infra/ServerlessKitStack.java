@@ -147,7 +147,7 @@ public class ServerlessKitStack extends Stack {
                 .reservedConcurrency(1)
                 .timeout(Duration.seconds(40))
                 .memorySize(512)
-                .snapStart(false)
+                .snapStart(config.snapStart())
                 .environment(Map.of("API_URL", api.getUrl()))
                 .logRetention(config.logRetention())
                 .logRemovalPolicy(config.removalPolicy())

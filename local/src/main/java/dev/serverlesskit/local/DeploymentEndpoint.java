@@ -178,6 +178,7 @@ public final class DeploymentEndpoint implements AutoCloseable {
             headers.add(new String[] {"X-Amz-Function-Error", "Unhandled"});
         }
         byte[] body = (result.payload() == null ? "null" : result.payload()).getBytes(StandardCharsets.UTF_8);
+        headers.add(new String[] {"Content-Length", Integer.toString(body.length)});
         return HttpMessage.response(200, "OK", headers, body);
     }
 
@@ -252,8 +253,9 @@ public final class DeploymentEndpoint implements AutoCloseable {
             headers.add(new String[] {"x-amzn-ErrorType", errorType});
         }
         try {
-            return HttpMessage.response(status, status == 200 ? "OK" : "Error", headers,
-                    Json.MAPPER.writeValueAsBytes(body));
+            byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
+            headers.add(new String[] {"Content-Length", Integer.toString(bytes.length)});
+            return HttpMessage.response(status, status == 200 ? "OK" : "Error", headers, bytes);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -420,8 +420,12 @@ public final class LocalRuntime implements AutoCloseable {
             }
             String application = resolver.resolveString(update.path("ApplicationName"));
             String group = resolver.resolveString(update.path("DeploymentGroupName"));
+            // the group's ARN as the template writes it: a stack with an environment names its account literally
+            java.util.regex.Matcher literal = java.util.regex.Pattern.compile(
+                    "arn:[a-z-]+:codedeploy:[a-z0-9-]+:(\\d{12}):deploymentgroup:").matcher(model.template().toString());
+            String account = literal.find() ? literal.group(1) : Engines.LOCAL_ACCOUNT;
             DeploymentEndpoint.Deployment d = deploymentEndpoint.startDeployment(application, group,
-                    "arn:aws:codedeploy:" + model.region() + ":" + Engines.LOCAL_ACCOUNT + ":deploymentgroup:"
+                    "arn:aws:codedeploy:" + model.region() + ":" + account + ":deploymentgroup:"
                             + application + "/" + group);
             String execution = "local-" + d.id();
             FunctionHost.Invocation invocation = functions.get(hookId).invoke(Json.MAPPER.createObjectNode()

@@ -24,10 +24,13 @@ class GradualDeploymentTest {
     void everyAliasIsShiftedByCodeDeployWithTheStagesConfigurationAndRollsBackOnItsFunctionsAlarms(
             String stage, String deploymentConfig) {
         CfnTemplate t = new CfnTemplate(Synthesis.shared().templateJson(stage));
-        Map<String, JsonNode> aliases = t.ofType("AWS::Lambda::Alias");
+        Map<String, JsonNode> aliases = new java.util.LinkedHashMap<>(t.ofType("AWS::Lambda::Alias"));
+        // the deployment checks themselves are not deployed gradually: the hook is invoked unpublished, and the
+        // synthetic check has no probe of its own
+        aliases.keySet().removeIf(id -> id.startsWith("PreTrafficHook") || id.startsWith("SyntheticCheck"));
         Map<String, JsonNode> groups = t.ofType("AWS::CodeDeploy::DeploymentGroup");
         assertThat(t.ofType("AWS::CodeDeploy::Application")).hasSize(1);
-        assertThat(aliases).isNotEmpty();
+        assertThat(aliases).hasSize(8);
         assertThat(groups).hasSameSizeAs(aliases);
 
         for (Map.Entry<String, JsonNode> alias : aliases.entrySet()) {

@@ -20,20 +20,20 @@ import java.util.Map;
  * An event may name another {@code apiUrl} (a run against the local runtime); the schedule sends none.
  */
 public final class SyntheticCheckHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         String apiUrl = event != null && event.get("apiUrl") instanceof String url ? url : Env.required("API_URL");
         JsonLog.setContext(context == null ? null : context.getAwsRequestId(),
                 context == null ? null : context.getAwsRequestId(), false);
+        // a client per run (every few minutes): nothing made at init that a SnapStart snapshot would share
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         List<String> failures = SyntheticCheck.run(apiUrl, (method, url, body) -> {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json").header("X-Correlation-Id", "synthetic-check");
             b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body));
             try {
-                HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
                 return new SyntheticCheck.Http.Response(r.statusCode(), r.body());
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
