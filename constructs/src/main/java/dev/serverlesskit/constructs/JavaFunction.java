@@ -11,6 +11,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.codedeploy.LambdaDeploymentGroup;
 import software.amazon.awscdk.services.iam.IGrantable;
 import software.amazon.awscdk.services.iam.IPrincipal;
 import software.amazon.awscdk.services.iam.IRole;
@@ -41,6 +42,9 @@ import software.constructs.Construct;
  *
  * <p>Alarms: errors, throttles, p99 duration near the timeout, concurrency near the reserved limit.
  *
+ * <p>With a {@link DeploymentPreference}, a new version reaches the alias through CodeDeploy: traffic shifts
+ * gradually, hooks check the new version, and the errors, throttles and duration alarms roll it back.
+ *
  * <p>The construct is an {@link IGrantable}: {@code table.grantReadData(javaFunction)} grants to its role.
  */
 public class JavaFunction extends Construct implements IGrantable {
@@ -70,6 +74,7 @@ public class JavaFunction extends Construct implements IGrantable {
     private final Number reservedConcurrency;
     private final Duration timeout;
     private final List<Alarm> alarms;
+    private final LambdaDeploymentGroup deploymentGroup;
 
     public JavaFunction(Construct scope, String id, JavaFunctionProps props) {
         super(scope, id);
@@ -165,13 +170,13 @@ public class JavaFunction extends Construct implements IGrantable {
 
         AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
         MetricOptions fiveMinutes = MetricOptions.builder().period(Duration.minutes(5)).build();
-        alarmFactory.atLeast("ErrorsAlarm", function.metricErrors(fiveMinutes),
+        Alarm errors = alarmFactory.atLeast("ErrorsAlarm", function.metricErrors(fiveMinutes),
                 Check.or(props.getErrorsAlarmThreshold(), 1), "Function errors");
-        alarmFactory.atLeast("ThrottlesAlarm", function.metricThrottles(fiveMinutes), 1,
+        Alarm throttles = alarmFactory.atLeast("ThrottlesAlarm", function.metricThrottles(fiveMinutes), 1,
                 "Function throttled: reserved concurrency exhausted");
         Number durationPercent = Check.between(this, "JavaFunctionProps.durationAlarmPercentOfTimeout",
                 Check.or(props.getDurationAlarmPercentOfTimeout(), 80), 1, 100);
-        alarmFactory.percentOf("DurationAlarm",
+        Alarm duration = alarmFactory.percentOf("DurationAlarm",
                 function.metricDuration(MetricOptions.builder().period(Duration.minutes(5)).statistic("p99").build()),
                 Duration.minutes(5), durationPercent, timeout.toSeconds(), 1000, Math::floor,
                 "p99 duration above " + Check.show(durationPercent) + "% of the timeout");
@@ -184,6 +189,10 @@ public class JavaFunction extends Construct implements IGrantable {
                 "Concurrency above " + Check.show(concurrencyPercent) + "% of the reserved "
                         + Check.show(reservedConcurrency));
         this.alarms = alarmFactory.alarms();
+
+        this.deploymentGroup = props.getDeploymentPreference() == null ? null
+                : GradualDeployment.create(this, function, alias, function.getCurrentVersion(), timeout,
+                        List.of(errors, throttles, duration), props.getDeploymentPreference());
     }
 
     /** The account's concurrency limit from {@value #ACCOUNT_CONCURRENCY_CONTEXT_KEY}, or Lambda's default quota. */
@@ -235,6 +244,22 @@ public class JavaFunction extends Construct implements IGrantable {
 
     public Duration getTimeout() {
         return timeout;
+    }
+
+    /**
+     * The CodeDeploy deployment group that moves the alias to new versions, or {@code null} without a
+     * {@link JavaFunctionProps#getDeploymentPreference() deployment preference}.
+     */
+    public LambdaDeploymentGroup getDeploymentGroup() {
+        return deploymentGroup;
+    }
+
+    /**
+     * The ARN of the version this synthesis publishes: during a deployment, the new version a hook should invoke
+     * (and the only part of the function a hook is allowed to invoke).
+     */
+    public String getCurrentVersionArn() {
+        return function.getCurrentVersion().getFunctionArn();
     }
 
     /** The function's alarms: errors, throttles, duration, concurrency. */

@@ -35,6 +35,7 @@ public final class JavaFunctionProps {
     private final Number errorsAlarmThreshold;
     private final Number durationAlarmPercentOfTimeout;
     private final Number concurrencyAlarmPercentOfReserved;
+    private final DeploymentPreference deploymentPreference;
 
     private JavaFunctionProps(Builder b) {
         this.handler = b.handler;
@@ -58,6 +59,7 @@ public final class JavaFunctionProps {
         this.errorsAlarmThreshold = b.errorsAlarmThreshold;
         this.durationAlarmPercentOfTimeout = b.durationAlarmPercentOfTimeout;
         this.concurrencyAlarmPercentOfReserved = b.concurrencyAlarmPercentOfReserved;
+        this.deploymentPreference = b.deploymentPreference;
     }
 
     public static Builder builder() {
@@ -73,7 +75,8 @@ public final class JavaFunctionProps {
                 .logRemovalPolicy(logRemovalPolicy).snapStart(snapStart).runtime(runtime).architecture(architecture)
                 .description(description).role(role).operations(operations).errorsAlarmThreshold(errorsAlarmThreshold)
                 .durationAlarmPercentOfTimeout(durationAlarmPercentOfTimeout)
-                .concurrencyAlarmPercentOfReserved(concurrencyAlarmPercentOfReserved);
+                .concurrencyAlarmPercentOfReserved(concurrencyAlarmPercentOfReserved)
+                .deploymentPreference(deploymentPreference);
     }
 
     /** The handler, as {@code package.Class::method}. Required. */
@@ -266,6 +269,18 @@ public final class JavaFunctionProps {
         return concurrencyAlarmPercentOfReserved;
     }
 
+    /**
+     * How new versions reach the alias: through CodeDeploy, shifting traffic all at once, as a canary or linearly,
+     * with optional hooks, rolled back when the function's errors, throttles or duration alarm (or one the
+     * preference adds) fires during the deployment.
+     *
+     * @default none: CloudFormation points the alias at the new version at once, and nothing rolls it back
+     *     (the simplest for a development stage; give one wherever a faulty version would reach users)
+     */
+    public DeploymentPreference getDeploymentPreference() {
+        return deploymentPreference;
+    }
+
     /** Builder of {@link JavaFunctionProps}. */
     public static final class Builder {
         private String handler;
@@ -289,6 +304,7 @@ public final class JavaFunctionProps {
         private Number errorsAlarmThreshold;
         private Number durationAlarmPercentOfTimeout;
         private Number concurrencyAlarmPercentOfReserved;
+        private DeploymentPreference deploymentPreference;
 
         public Builder handler(String handler) {
             this.handler = handler;
@@ -392,6 +408,11 @@ public final class JavaFunctionProps {
 
         public Builder concurrencyAlarmPercentOfReserved(Number concurrencyAlarmPercentOfReserved) {
             this.concurrencyAlarmPercentOfReserved = concurrencyAlarmPercentOfReserved;
+            return this;
+        }
+
+        public Builder deploymentPreference(DeploymentPreference deploymentPreference) {
+            this.deploymentPreference = deploymentPreference;
             return this;
         }
 

@@ -48,6 +48,14 @@ class SecurityComplianceTest {
                 LambdaAuthorizer.builder().name("partners").handler(decide).build()),
                 RouteOptions.builder().apiKeyRequired(true).build());
         partners.addUsagePlan("Plan", null);
+        JavaFunction hook = new JavaFunction(stack, "Hook", TestStacks.function()
+                .timeout(software.amazon.awscdk.Duration.seconds(30)).operations(ops).build());
+        JavaFunction gradual = new JavaFunction(stack, "Gradual", TestStacks.function().operations(ops)
+                .deploymentPreference(DeploymentPreference.builder()
+                        .trafficShifting(TrafficShifting.canary(20, software.amazon.awscdk.Duration.minutes(4)))
+                        .preTrafficHook(hook.getFunction()).postTrafficHook(hook.getFunction()).build())
+                .build());
+        api.addRoute("GET", "/gradual", gradual.getAlias(), RouteAccess.authenticated());
     }
 
     @Test

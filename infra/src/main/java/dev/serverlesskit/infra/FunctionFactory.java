@@ -1,5 +1,6 @@
 package dev.serverlesskit.infra;
 
+import dev.serverlesskit.constructs.DeploymentPreference;
 import dev.serverlesskit.constructs.JavaFunction;
 import dev.serverlesskit.constructs.JavaFunctionProps;
 import dev.serverlesskit.constructs.Operations;
@@ -17,13 +18,19 @@ public final class FunctionFactory {
     private final StageConfig config;
     private final Operations operations;
     private final Map<String, String> commonEnvironment;
+    private final DeploymentPreference deployment;
 
+    /**
+     * @param deployment how every function's new versions reach its alias (the stage's {@code deployment}),
+     *                   or {@code null} for functions that are not deployed gradually
+     */
     public FunctionFactory(Map<FunctionJars.Group, Code> code, StageConfig config, Operations operations,
-                           Map<String, String> commonEnvironment) {
+                           Map<String, String> commonEnvironment, DeploymentPreference deployment) {
         this.code = Map.copyOf(code);
         this.config = config;
         this.operations = operations;
         this.commonEnvironment = Map.copyOf(commonEnvironment);
+        this.deployment = deployment;
     }
 
     /** Props of a function running {@code handlerClass::handleRequest}. */
@@ -41,6 +48,7 @@ public final class FunctionFactory {
                 .logRetention(config.logRetention())
                 .logRemovalPolicy(config.removalPolicy())
                 .operations(operations)
+                .deploymentPreference(deployment)
                 .build();
     }
 

@@ -18,12 +18,20 @@ public final class Handlers {
     public static final String RECORD_CLICK = ADCLICKS + "RecordClickHandler";
     public static final String PROCESS_CLICKS = ADCLICKS + "ClickProcessorHandler";
     public static final String CAMPAIGN_STATS = ADCLICKS + "CampaignStatsHandler";
+    public static final String PRE_TRAFFIC_HOOK = "dev.serverlesskit.app.delivery.PreTrafficHookHandler";
+    public static final String SYNTHETIC_CHECK = "dev.serverlesskit.app.delivery.SyntheticCheckHandler";
 
     private Handlers() {
     }
 
-    /** The jar a handler ships in: RecordClick needs only SQS; every other handler only DynamoDB. */
+    /**
+     * The jar a handler ships in: RecordClick needs only SQS, the deployment checks (pre-traffic hook: Lambda and
+     * CodeDeploy; synthetic check: the JDK's HTTP client) their own; every other handler only DynamoDB.
+     */
     public static FunctionJars.Group jarOf(String handlerClass) {
+        if (PRE_TRAFFIC_HOOK.equals(handlerClass) || SYNTHETIC_CHECK.equals(handlerClass)) {
+            return FunctionJars.Group.DELIVERY;
+        }
         return RECORD_CLICK.equals(handlerClass) ? FunctionJars.Group.SQS : FunctionJars.Group.DYNAMODB;
     }
 }

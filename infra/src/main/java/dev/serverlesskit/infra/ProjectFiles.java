@@ -65,7 +65,8 @@ public final class ProjectFiles {
 
     /** The function jars (one per group); fails with what to run when one has not been built. */
     public static FunctionJars functionJars() {
-        return new FunctionJars(jar(FunctionJars.Group.DYNAMODB), jar(FunctionJars.Group.SQS));
+        return new FunctionJars(jar(FunctionJars.Group.DYNAMODB), jar(FunctionJars.Group.SQS),
+                jar(FunctionJars.Group.DELIVERY));
     }
 
     private static Path jar(FunctionJars.Group group) {

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import dev.serverlesskit.constructs.TrafficShifting;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cognito.Mfa;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -33,6 +35,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param clicksRateLimit          requests per second on POST /clicks
  * @param clicksBurstLimit         burst on POST /clicks
  * @param corsAllowOrigins         browser origins allowed by CORS
+ * @param deployment               how CodeDeploy shifts traffic to each function's new version
  */
 public record StageConfig(
         String name,
@@ -52,7 +55,8 @@ public record StageConfig(
         int apiBurstLimit,
         int clicksRateLimit,
         int clicksBurstLimit,
-        List<String> corsAllowOrigins) {
+        List<String> corsAllowOrigins,
+        TrafficShifting deployment) {
 
     /** The cdk.json context key holding the stages, by name. */
     public static final String CONTEXT_KEY = "serverlesskit:stages";
@@ -63,7 +67,8 @@ public record StageConfig(
     private static final Set<String> KEYS = Set.of("account", "region", "retainData", "terminationProtection",
             "logRetentionDays", "alarmEmails", "paging", "mfa", "allowPasswordAuth", "snapStart", "apiConcurrency",
             "processorConcurrency", "apiRateLimit", "apiBurstLimit", "clicksRateLimit", "clicksBurstLimit",
-            "corsAllowOrigins");
+            "corsAllowOrigins", "deployment");
+    private static final Set<String> DEPLOYMENT_KEYS = Set.of("type", "percent", "intervalMinutes");
     private static final Map<Integer, RetentionDays> RETENTION = Map.ofEntries(
             Map.entry(1, RetentionDays.ONE_DAY), Map.entry(3, RetentionDays.THREE_DAYS),
             Map.entry(5, RetentionDays.FIVE_DAYS), Map.entry(7, RetentionDays.ONE_WEEK),
@@ -120,7 +125,8 @@ public record StageConfig(
                 r.positiveInt("apiBurstLimit", 5000),
                 r.positiveInt("clicksRateLimit", 10000),
                 r.positiveInt("clicksBurstLimit", 5000),
-                r.strings("corsAllowOrigins", Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d+)?"), "origins like https://app.example.com"));
+                r.strings("corsAllowOrigins", Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d+)?"), "origins like https://app.example.com"),
+                r.deployment("deployment"));
         r.rejectUnknownKeys();
         if (config.paging() && config.alarmEmails().isEmpty()) {
             throw new StageConfigException("stage '" + name + "': 'paging' is true but 'alarmEmails' is empty:"
@@ -203,6 +209,51 @@ public record StageConfig(
                 return Mfa.REQUIRED;
             }
             throw bad(key, "\"optional\" or \"required\"", v);
+        }
+
+        /**
+         * {@code {"type": "all-at-once"}}, or {@code {"type": "canary" | "linear", "percent": 1-99,
+         * "intervalMinutes": 1-2880}}.
+         */
+        TrafficShifting deployment(String key) {
+            Object v = required(key);
+            String expected = "{\"type\": \"all-at-once\"} or {\"type\": \"canary\" or \"linear\","
+                    + " \"percent\": 1-99, \"intervalMinutes\": 1-2880}";
+            if (!(v instanceof Map<?, ?> map)) {
+                throw bad(key, expected, v);
+            }
+            for (Object k : map.keySet()) {
+                if (!DEPLOYMENT_KEYS.contains(String.valueOf(k))) {
+                    throw new StageConfigException("stage '" + stage + "': unknown key '" + key + "." + k
+                            + "' (known keys: " + new TreeSet<>(DEPLOYMENT_KEYS) + ")");
+                }
+            }
+            Object type = map.get("type");
+            if ("all-at-once".equals(type)) {
+                if (map.size() > 1) {
+                    throw new StageConfigException("stage '" + stage + "': '" + key + "' of type all-at-once takes"
+                            + " no percent or intervalMinutes (got " + describe(v) + ")");
+                }
+                return TrafficShifting.allAtOnce();
+            }
+            if (!"canary".equals(type) && !"linear".equals(type)) {
+                throw bad(key + ".type", "\"all-at-once\", \"canary\" or \"linear\"", type);
+            }
+            int percent = wholeNumber(key + ".percent", map.get("percent"), 1, 99);
+            int minutes = wholeNumber(key + ".intervalMinutes", map.get("intervalMinutes"), 1, 2880);
+            return "canary".equals(type) ? TrafficShifting.canary(percent, Duration.minutes(minutes))
+                    : TrafficShifting.linear(percent, Duration.minutes(minutes));
+        }
+
+        private int wholeNumber(String key, Object v, int min, int max) {
+            if (v == null) {
+                throw new StageConfigException("stage '" + stage + "': '" + key + "' is missing");
+            }
+            if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+                    || n.intValue() < min || n.intValue() > max) {
+                throw bad(key, "a whole number from " + min + " to " + max, v);
+            }
+            return n.intValue();
         }
 
         List<String> strings(String key, Pattern pattern, String expected) {

@@ -23,7 +23,7 @@ class HandlerNamesTest {
                 handlers.add((String) field.get(null));
             }
         }
-        assertThat(handlers).hasSize(8);
+        assertThat(handlers).hasSize(10);
         FunctionJars jars = ProjectFiles.functionJars();
         for (String handler : handlers) {
             String entry = handler.replace('.', '/') + ".class";
@@ -39,5 +39,7 @@ class HandlerNamesTest {
             }
         }
         assertThat(Handlers.jarOf(Handlers.RECORD_CLICK)).isEqualTo(FunctionJars.Group.SQS);
+        assertThat(Handlers.jarOf(Handlers.PRE_TRAFFIC_HOOK)).isEqualTo(FunctionJars.Group.DELIVERY);
+        assertThat(Handlers.jarOf(Handlers.SYNTHETIC_CHECK)).isEqualTo(FunctionJars.Group.DELIVERY);
     }
 }

@@ -37,6 +37,46 @@ class StageConfigTest {
     }
 
     @Test
+    void devDeploysAllAtOnceWhileStagingAndProdDeployACanary() {
+        List<StageConfig> stages = StageConfig.parseAll(ProjectFiles.cdkContext().get(StageConfig.CONTEXT_KEY));
+        assertThat(stages).extracting(c -> c.deployment().toString())
+                .containsExactly("all at once", "canary 10% for 5 minutes", "canary 10% for 10 minutes");
+    }
+
+    @Test
+    void aMalformedDeploymentNamesTheStageAndTheSetting() {
+        Map<String, Object> type = stage("prod");
+        type.put("deployment", Map.of("type", "blue-green"));
+        assertThatThrownBy(() -> StageConfig.parse("prod", type)).isInstanceOf(StageConfig.StageConfigException.class)
+                .hasMessage("stage 'prod': 'deployment.type' must be \"all-at-once\", \"canary\" or \"linear\""
+                        + " (got String blue-green)");
+
+        Map<String, Object> percent = stage("staging");
+        percent.put("deployment", Map.of("type", "canary", "percent", 100, "intervalMinutes", 5));
+        assertThatThrownBy(() -> StageConfig.parse("staging", percent))
+                .hasMessage("stage 'staging': 'deployment.percent' must be a whole number from 1 to 99 (got Integer 100)");
+
+        Map<String, Object> interval = stage("staging");
+        interval.put("deployment", Map.of("type", "linear", "percent", 10));
+        assertThatThrownBy(() -> StageConfig.parse("staging", interval))
+                .hasMessage("stage 'staging': 'deployment.intervalMinutes' is missing");
+
+        Map<String, Object> typo = stage("dev");
+        typo.put("deployment", Map.of("type", "canary", "percent", 10, "intervalMinute", 5));
+        assertThatThrownBy(() -> StageConfig.parse("dev", typo))
+                .hasMessageStartingWith("stage 'dev': unknown key 'deployment.intervalMinute'");
+
+        Map<String, Object> missing = stage("dev");
+        missing.remove("deployment");
+        assertThatThrownBy(() -> StageConfig.parse("dev", missing)).hasMessage("stage 'dev': 'deployment' is missing");
+
+        Map<String, Object> string = stage("dev");
+        string.put("deployment", "canary");
+        assertThatThrownBy(() -> StageConfig.parse("dev", string))
+                .hasMessageStartingWith("stage 'dev': 'deployment' must be {\"type\": \"all-at-once\"} or");
+    }
+
+    @Test
     void missingValueNamesTheStageAndTheKey() {
         Map<String, Object> prod = stage("prod");
         prod.remove("account");

@@ -64,6 +64,41 @@ class ShadedJarIT {
     }
 
     @Test
+    void theDeploymentChecksShipAloneWithTheLambdaClientWhichNoOtherJarCarries() throws Exception {
+        Path delivery = jar("delivery");
+        assertThat(Files.size(delivery)).isGreaterThan(1_000_000).isLessThanOrEqualTo(MAX_JAR_BYTES);
+        String lambdaClient = "software/amazon/awssdk/services/lambda/LambdaClient.class";
+        String signer = "software/amazon/awssdk/http/auth/aws/signer/AwsV4HttpSigner.class";
+        String hook = "dev/serverlesskit/app/delivery/PreTrafficHookHandler.class";
+        try (var d = new java.util.zip.ZipFile(delivery.toFile());
+             var dynamo = new java.util.zip.ZipFile(jar("dynamodb").toFile());
+             var sqs = new java.util.zip.ZipFile(jar("sqs").toFile())) {
+            assertThat(d.getEntry(hook)).isNotNull();
+            assertThat(d.getEntry(lambdaClient)).isNotNull();
+            assertThat(d.getEntry(signer)).isNotNull();
+            assertThat(d.getEntry("software/amazon/awssdk/services/dynamodb/DynamoDbClient.class")).isNull();
+            assertThat(d.getEntry("dev/serverlesskit/app/petstore/GetPetHandler.class")).isNull();
+            for (var other : List.of(dynamo, sqs)) {
+                assertThat(other.getEntry(hook)).as(other.getName()).isNull();
+                assertThat(other.getEntry(lambdaClient)).as(other.getName()).isNull();
+            }
+            // the processor recognises the hook's probe message from its own jar
+            assertThat(dynamo.getEntry("dev/serverlesskit/app/delivery/ProbeMessage.class")).isNotNull();
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {delivery.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
+            Class<?> trafficHook = Class.forName("dev.serverlesskit.app.delivery.TrafficHook", true, loader);
+            Object parsed = trafficHook.getMethod("fromJson", String.class).invoke(null,
+                    "[{\"name\":\"GetPet\",\"function\":\"arn:aws:lambda:eu-west-1:1:function:f:7\",\"probe\":\"get-pet\"}]");
+            assertThat(parsed).isNotNull();
+            Class.forName("dev.serverlesskit.app.delivery.PreTrafficHookHandler", false, loader)
+                    .getDeclaredClasses();
+            Class.forName("software.amazon.awssdk.services.lambda.LambdaClient", true, loader);
+            Class.forName("dev.serverlesskit.app.delivery.DeploymentReports", true, loader);
+        }
+    }
+
+    @Test
     void eachJarHoldsOnlyItsOwnSdkClientAndKeepsJodaTime() throws Exception {
         try (var dynamo = new java.util.zip.ZipFile(jar("dynamodb").toFile());
              var sqs = new java.util.zip.ZipFile(jar("sqs").toFile())) {

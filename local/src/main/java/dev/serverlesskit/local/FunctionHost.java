@@ -102,6 +102,10 @@ public final class FunctionHost implements AutoCloseable {
         return function;
     }
 
+    public String functionArn() {
+        return functionArn;
+    }
+
     public String functionName() {
         return functionName;
     }

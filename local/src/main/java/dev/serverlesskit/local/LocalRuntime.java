@@ -86,6 +86,8 @@ public final class LocalRuntime implements AutoCloseable {
     private StageModel model;
     private Engines engines;
     private Provisioner provisioner;
+    private IntrinsicResolver resolver;
+    private DeploymentEndpoint deploymentEndpoint;
     private ApiServer api;
     private long startupMillis;
     private final AccessLog accessLog = new AccessLog();
@@ -138,6 +140,11 @@ public final class LocalRuntime implements AutoCloseable {
             gateways.put(e.getKey(), g);
             started.add(g);
         }
+
+        deploymentEndpoint = new DeploymentEndpoint(sessions, model.region(), access, this::functionByName,
+                this::logLine);
+        started.add(deploymentEndpoint);
+        this.resolver = resolver;
 
         for (StageModel.Function f : model.functions()) {
             String name = resolver.resolveString(Json.MAPPER.createObjectNode().put("Ref", f.logicalId()));
@@ -249,6 +256,9 @@ public final class LocalRuntime implements AutoCloseable {
         env.put("AWS_ENDPOINT_URL_DYNAMODB", gateways.get(Service.DYNAMODB).endpoint());
         env.put("AWS_ENDPOINT_URL_SQS", gateways.get(Service.SQS).endpoint());
         env.put("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", gateways.get(Service.COGNITO_IDP).endpoint());
+        // what a deployment's hook calls: Lambda (to invoke a new version) and CodeDeploy (to report)
+        env.put("AWS_ENDPOINT_URL_LAMBDA", deploymentEndpoint.endpoint());
+        env.put("AWS_ENDPOINT_URL_CODEDEPLOY", deploymentEndpoint.endpoint());
         f.environment().forEach((k, v) -> {
             try {
                 env.put(k, resolver.resolveString(v));
@@ -401,6 +411,60 @@ public final class LocalRuntime implements AutoCloseable {
     private static String fmt(StageModel.Throttle t) {
         return String.format("%s rps/burst %d", t.rateLimit() == Math.rint(t.rateLimit())
                 ? Long.toString((long) t.rateLimit()) : Double.toString(t.rateLimit()), t.burstLimit());
+    }
+
+    /** A pre-traffic hook's run for one function's deployment: what it reported to CodeDeploy and answered. */
+    public record HookRun(String function, String deploymentGroup, String status, FunctionHost.Invocation invocation) {
+        public boolean succeeded() {
+            return "Succeeded".equals(status);
+        }
+    }
+
+    /**
+     * Runs what CodeDeploy runs before shifting a function's alias to a new version: registers a deployment of the
+     * alias's deployment group and invokes the pre-traffic hook its {@code UpdatePolicy} names, which checks the
+     * function (through the local Lambda endpoint, with its own role) and reports to the local CodeDeploy.
+     *
+     * @param functionLogicalId a function deployed through CodeDeploy (its alias has a pre-traffic hook)
+     */
+    public HookRun runPreTrafficHook(String functionLogicalId) {
+        var resources = model.template().path("Resources");
+        for (var it = resources.fields(); it.hasNext(); ) {
+            var e = it.next();
+            var r = e.getValue();
+            if (!"AWS::Lambda::Alias".equals(r.path("Type").asText())
+                    || !functionLogicalId.equals(r.path("Properties").path("FunctionName").path("Ref").asText())) {
+                continue;
+            }
+            var update = r.path("UpdatePolicy").path("CodeDeployLambdaAliasUpdate");
+            String hookId = update.path("BeforeAllowTrafficHook").path("Ref").asText(null);
+            if (hookId == null || !functions.containsKey(hookId)) {
+                throw new IllegalArgumentException("the alias of " + functionLogicalId + " has no pre-traffic hook");
+            }
+            String application = resolver.resolveString(update.path("ApplicationName"));
+            String group = resolver.resolveString(update.path("DeploymentGroupName"));
+            // the group's ARN as the template writes it: a stack with an environment names its account literally
+            java.util.regex.Matcher literal = java.util.regex.Pattern.compile(
+                    "arn:[a-z-]+:codedeploy:[a-z0-9-]+:(\\d{12}):deploymentgroup:").matcher(model.template().toString());
+            String account = literal.find() ? literal.group(1) : Engines.LOCAL_ACCOUNT;
+            DeploymentEndpoint.Deployment d = deploymentEndpoint.startDeployment(application, group,
+                    "arn:aws:codedeploy:" + model.region() + ":" + account + ":deploymentgroup:"
+                            + application + "/" + group);
+            String execution = "local-" + d.id();
+            FunctionHost.Invocation invocation = functions.get(hookId).invoke(Json.MAPPER.createObjectNode()
+                    .put("DeploymentId", d.id()).put("LifecycleEventHookExecutionId", execution).toString());
+            return new HookRun(functionLogicalId, group, deploymentEndpoint.hookStatus(execution), invocation);
+        }
+        throw new IllegalArgumentException("no alias of " + functionLogicalId + " in the template");
+    }
+
+    private FunctionHost functionByName(String nameOrArn) {
+        for (FunctionHost h : functions.values()) {
+            if (h.functionName().equals(nameOrArn) || h.functionArn().equals(nameOrArn)) {
+                return h;
+            }
+        }
+        return null;
     }
 
     public StageModel model() {

@@ -113,6 +113,12 @@ public final class Provisioner implements AutoCloseable {
                     String arn = f.attributes().get("Arn") + ":" + p.path("Name").asText();
                     locals.put(e.getKey(), Local.of(arn, Map.of("AliasArn", arn)));
                 }
+            } else if ("AWS::Lambda::Version".equals(type)) {
+                // a version's Ref is its qualified ARN; every template publishes one version of a function
+                Local f = locals.get(p.path("FunctionName").path("Ref").asText());
+                if (f != null) {
+                    locals.put(e.getKey(), Local.of(f.attributes().get("Arn") + ":1", Map.of("Version", "1")));
+                }
             } else if ("AWS::IAM::Role".equals(type)) {
                 String name = p.path("RoleName").asText(physicalName(e.getKey()));
                 String path = p.path("Path").asText("/");

@@ -39,7 +39,7 @@ class SnapshotToolingTest {
         FunctionJars jars = ProjectFiles.functionJars();
         byte[] jar = Files.readAllBytes(jars.dynamodb());
         Files.write(changedJar, Arrays.copyOf(jar, jar.length + 1));
-        Synthesis changed = Synthesis.withFunctionJars(new FunctionJars(changedJar, jars.sqs()));
+        Synthesis changed = Synthesis.withFunctionJars(new FunctionJars(changedJar, jars.sqs(), jars.delivery()));
         for (String template : new String[] {"dev", Synthesis.PIPELINE_KEY}) {
             String before = Synthesis.shared().template(template);
             String after = changed.template(template);

@@ -34,6 +34,10 @@ class CodeVersionsTest {
             "log4j2.component.properties");
     private static final List<String> SQS_CLASSES = List.of("dev/serverlesskit/app/adclicks/Click.class",
             "dev/serverlesskit/app/adclicks/RecordClickHandler.class", "dev/serverlesskit/app/common/Json.class");
+    /** The deployment checks' jar (pre-traffic hook, synthetic check): its hash never changes in these tests. */
+    private static final String JAR_DELIVERY = "c".repeat(63) + "3";
+    private static final List<String> DELIVERY_CLASSES = List.of(
+            "dev/serverlesskit/app/delivery/PreTrafficHookHandler.class", "dev/serverlesskit/app/common/Json.class");
     private static final String DYNAMODB_FUNCTIONS = "AddPet, CampaignStats, GetPet, ListPets, ListPurchases,"
             + " Processor, PurchasePet";
 
@@ -43,7 +47,7 @@ class CodeVersionsTest {
     /** The dev snapshot as a synthesized assembly whose jars have these hashes. */
     private Path assembly(String name, String dynamodbJar, String sqsJar) throws IOException {
         String template = Files.readString(Fixtures.snapshots().resolve("dev-ServerlessKit.template.json"))
-                .replace("<asset-1>", dynamodbJar).replace("<asset-2>", sqsJar);
+                .replace("<asset-1>", JAR_DELIVERY).replace("<asset-2>", dynamodbJar).replace("<asset-3>", sqsJar);
         // Version logical ids carry a hash of the function's code and configuration.
         Matcher m = Pattern.compile("([A-Za-z0-9]+)CurrentVersion<asset-hash>").matcher(template);
         StringBuilder sb = new StringBuilder();
@@ -64,10 +68,11 @@ class CodeVersionsTest {
                 + "\"properties\":{\"templateFile\":\"dev.template.json\",\"stackName\":\"dev-serverless-kit\"},"
                 + "\"dependencies\":[\"dev.assets\"],\"displayName\":\"dev/ServerlessKit\"}}}");
         Fixtures.write(root.resolve("assembly-dev/dev.assets.json"), "{\"version\":\"54.0.0\",\"files\":{"
-                + asset(dynamodbJar) + "," + asset(sqsJar) + "}}");
+                + asset(JAR_DELIVERY) + "," + asset(dynamodbJar) + "," + asset(sqsJar) + "}}");
         Fixtures.write(root.resolve("assembly-dev/dev.template.json"), sb.toString());
         jar(root.resolve("asset." + dynamodbJar + ".jar"), DYNAMODB_CLASSES);
         jar(root.resolve("asset." + sqsJar + ".jar"), SQS_CLASSES);
+        jar(root.resolve("asset." + JAR_DELIVERY + ".jar"), DELIVERY_CLASSES);
         return root;
     }
 
@@ -122,14 +127,16 @@ class CodeVersionsTest {
     }
 
     @Test
-    void aClassInBothJarsChangesEveryFunction() throws IOException {
+    void aClassInEveryJarChangesEveryFunction() throws IOException {
         Path head = assembly("head", JAR_DYNAMODB, JAR_SQS);
 
         String report = review(Fixtures.snapshots(), head, List.of(
                 "M\tlambdas/src/main/java/dev/serverlesskit/app/common/Json.java")).doc().markdown(0);
 
-        assertThat(report).contains("- New code, so new versions of " + DYNAMODB_FUNCTIONS.replace("PurchasePet",
-                "PurchasePet, RecordClick"));
+        // Json is in every jar: the app's functions and the deployment checks (PreTrafficHook, SyntheticCheck)
+        assertThat(report).contains("- New code, so new versions of " + DYNAMODB_FUNCTIONS
+                .replace("ListPurchases,", "ListPurchases, PreTrafficHook,")
+                .replace("PurchasePet", "PurchasePet, RecordClick, SyntheticCheck"));
     }
 
     @Test

@@ -136,16 +136,17 @@ class ReviewTest {
                 "access staging,prod POST /pets -- ");
     }
 
+    /** (The concurrency alarm: the errors, throttles and duration alarms are also a deployment's rollback alarms.) */
     @Test
     void aRemovedAlarmIsOneDashboardWidgetAndNotDestructive() {
         Result r = review(t -> everyStage(t, (k, tpl) -> Fixtures.removeAlarm(tpl,
-                "/ListPets/DurationAlarm/Resource")));
+                "/ListPets/ConcurrencyAlarm/Resource")));
 
         assertThat(r.markdown()).contains(
                 "| dev, staging, prod (same in each) | 0 | 1 | 0 | 1 | none | none | -$0.10 | — | — |");
-        assertThat(r.markdown()).contains("- PetStore/ListPets/DurationAlarm (CloudWatch Alarm)\n"
+        assertThat(r.markdown()).contains("- PetStore/ListPets/ConcurrencyAlarm (CloudWatch Alarm)\n"
                 + "~ Operations/Dashboard (CloudWatch Dashboard)\n"
-                + "    - widget \"PetStore/ListPets/DurationAlarm\" (metric)\n");
+                + "    - widget \"PetStore/ListPets/ConcurrencyAlarm\" (metric)\n");
         assertThat(r.markdown()).doesNotContain("\\\"", "### Risk");
         assertThat(r.outcome().passes()).isTrue();
     }

@@ -13,6 +13,7 @@ import dev.serverlesskit.app.common.IdempotencyStore;
 import dev.serverlesskit.app.common.Json;
 import dev.serverlesskit.app.common.JsonBody;
 import dev.serverlesskit.app.common.JsonLog;
+import dev.serverlesskit.app.delivery.ProbeMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -257,6 +258,11 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
      * (the valid clicks beside an invalid one are still counted).
      */
     private static List<Click> parse(SQSEvent.SQSMessage message, List<Result> messageResults) {
+        if (ProbeMessage.is(message.getBody())) {
+            // a deployment's hook checking this version: acknowledged, nothing counted
+            JsonLog.info("probe message acknowledged", Map.of("messageId", String.valueOf(message.getMessageId())));
+            return List.of();
+        }
         List<JsonBody> items;
         try {
             items = Click.messageItems(Json.parseObject(message.getBody()));

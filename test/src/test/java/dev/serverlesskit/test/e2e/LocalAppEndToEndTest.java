@@ -81,6 +81,31 @@ abstract class LocalAppEndToEndTest implements IamWatch.Watched {
         return cognito.adminSignIn(runtime.userPoolId(), runtime.clientId(), email, password).idToken();
     }
 
+    /**
+     * What CodeDeploy does before shifting each function's alias to its new version: the pre-traffic hook named in
+     * the alias's update policy checks the function (invoking it through the local Lambda endpoint with the hook's
+     * own role) and reports Succeeded to the local CodeDeploy. Every function of the stage is deployed this way.
+     */
+    @Test
+    void everyFunctionsNewVersionPassesItsPreTrafficHook() {
+        List<String> deployed = PreTrafficHookTest.deployedFunctions(runtime);
+        assertThat(deployed).hasSize(8);
+        for (String function : deployed) {
+            LocalRuntime.HookRun run = runtime.runPreTrafficHook(function);
+            assertThat(run.invocation().ok()).as(function + ": " + run.invocation()).isTrue();
+            assertThat(run.status()).as(function + ": " + run.invocation().payload()).isEqualTo("Succeeded");
+            assertThat(run.invocation().payload()).contains("\"failures\":[]");
+        }
+    }
+
+    /** The stage's scheduled synthetic check passes against the stage's API (here, the local one). */
+    @Test
+    void theSyntheticCheckOfThePublicRoutesPasses() {
+        var run = PreTrafficHookTest.runSyntheticCheck(runtime);
+        assertThat(run.ok()).as(run.toString()).isTrue();
+        assertThat(run.payload()).contains("\"failures\":[]");
+    }
+
     /** A new user through the app's own sign-up flow (self sign-up, confirmation, sign-in). */
     private String newUser() {
         String email = "buyer-" + UUID.randomUUID() + "@example.com";

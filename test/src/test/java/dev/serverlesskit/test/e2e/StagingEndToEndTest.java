@@ -30,7 +30,9 @@ class StagingEndToEndTest extends LocalAppEndToEndTest {
 
     @Test
     void snapStartFunctionsPrimeBeforeTheSnapshotWithCredentialsFromTheContainerEndpoint() {
-        assertThat(runtime().model().functions()).allSatisfy(f -> assertThat(f.snapStart()).as(f.shortName()).isTrue());
+        // all but the pre-traffic hook, which CodeDeploy invokes unpublished, where SnapStart never applies
+        assertThat(runtime().model().functions()).allSatisfy(f -> assertThat(f.snapStart()).as(f.shortName())
+                .isEqualTo(!f.logicalId().startsWith("PreTrafficHook")));
         assertThat(new Client(runtime().apiUrl()).get("/pets", null).status()).isEqualTo(200);
         StageModel.Function listPets = runtime().model().functions().stream()
                 .filter(f -> f.handlerClass().endsWith(".ListPetsHandler")).findFirst().orElseThrow();

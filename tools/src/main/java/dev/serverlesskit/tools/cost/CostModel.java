@@ -22,7 +22,11 @@ public final class CostModel {
     static final double SECONDS_PER_MONTH = 730 * 3600;
     static final double GB = 1024d * 1024 * 1024;
 
-    /** Types that cost nothing by themselves (their use is billed on the resources above them). */
+    /**
+     * Types that cost nothing by themselves (their use is billed on the resources above them). CodeDeploy charges
+     * nothing for deployments to Lambda (aws.amazon.com/codedeploy/pricing: "no additional charge for code
+     * deployments to ... AWS Lambda"); the hook's invocations are the functions' own.
+     */
     static final Set<String> NO_CHARGE = Set.of("AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy",
             "AWS::Lambda::Version", "AWS::Lambda::Alias", "AWS::Lambda::Permission", "AWS::Lambda::EventSourceMapping",
             "AWS::ApiGateway::Resource", "AWS::ApiGateway::Method", "AWS::ApiGateway::Deployment",
@@ -30,7 +34,8 @@ public final class CostModel {
             "AWS::ApiGateway::RequestValidator", "AWS::ApiGateway::GatewayResponse", "AWS::ApiGateway::Account",
             "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription", "AWS::Cognito::UserPoolClient",
             "AWS::Cognito::UserPoolGroup", "AWS::KMS::Alias", "AWS::S3::BucketPolicy", "AWS::CDK::Metadata",
-            "AWS::Events::Rule");
+            "AWS::Events::Rule", "AWS::CodeDeploy::Application", "AWS::CodeDeploy::DeploymentGroup",
+            "AWS::CodeDeploy::DeploymentConfig");
 
     /** One priced line. {@code fixed} lines do not depend on traffic. */
     public record Line(String resource, String service, String driver, double quantity, Price price, boolean fixed,

@@ -30,6 +30,8 @@ public final class Replacement {
             Map.entry("AWS::CloudWatch::CompositeAlarm", Set.of("AlarmName")),
             Map.entry("AWS::CloudWatch::Dashboard", Set.of("DashboardName")),
             Map.entry("AWS::CodeBuild::Project", Set.of("Name")),
+            Map.entry("AWS::CodeDeploy::Application", Set.of("ApplicationName", "ComputePlatform")),
+            Map.entry("AWS::CodeDeploy::DeploymentGroup", Set.of("ApplicationName", "DeploymentGroupName")),
             Map.entry("AWS::CodePipeline::Pipeline", Set.of("Name")),
             // The provider schema marks no user pool property create-only, but UpdateUserPool cannot change how
             // users sign in: treated as replacement, the safer mistake for a resource that holds every user.

@@ -1,0 +1,120 @@
+package dev.serverlesskit.test.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.serverlesskit.infra.ProjectFiles;
+import dev.serverlesskit.local.CloudAssembly;
+import dev.serverlesskit.local.FunctionHost;
+import dev.serverlesskit.local.Json;
+import dev.serverlesskit.local.LocalRuntime;
+import dev.serverlesskit.test.Synthesis;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pre-traffic hook stops a faulty release: in a dev template whose GetPet function runs the wrong handler (the
+ * catalog's list code, which answers 200 but not with the pet), GetPet's hook reports Failed, naming it, while
+ * another function's hook still passes, and the synthetic check of the public routes fails. (Every function passing on the real templates is
+ * {@code LocalAppEndToEndTest.everyFunctionsNewVersionPassesItsPreTrafficHook}.)
+ */
+@Order(4)
+class PreTrafficHookTest {
+    private static final String LIST_PETS = "dev.serverlesskit.app.petstore.ListPetsHandler::handleRequest";
+
+    /** The functions whose alias CodeDeploy updates with a pre-traffic hook, by logical id. */
+    static List<String> deployedFunctions(LocalRuntime runtime) {
+        List<String> functions = new ArrayList<>();
+        runtime.model().template().path("Resources").fields().forEachRemaining(e -> {
+            JsonNode r = e.getValue();
+            if ("AWS::Lambda::Alias".equals(r.path("Type").asText()) && r.path("UpdatePolicy")
+                    .path("CodeDeployLambdaAliasUpdate").has("BeforeAllowTrafficHook")) {
+                functions.add(r.path("Properties").path("FunctionName").path("Ref").asText());
+            }
+        });
+        return functions;
+    }
+
+    @Test
+    void aFunctionDeployedWithABrokenHandlerFailsItsHook() {
+        Path variant = withGetPetRunning(LIST_PETS);
+        LocalRuntime runtime = LocalStage.runtime("dev-broken-get-pet", "dev", variant);
+        String getPet = deployedFunctions(runtime).stream().filter(id -> id.startsWith("PetStoreGetPet"))
+                .findFirst().orElseThrow();
+        LocalRuntime.HookRun broken = runtime.runPreTrafficHook(getPet);
+        assertThat(broken.status()).isEqualTo("Failed");
+        assertThat(broken.invocation().payload()).contains("GetPet: ");
+
+        String addPet = deployedFunctions(runtime).stream().filter(id -> id.startsWith("PetStoreAddPet"))
+                .findFirst().orElseThrow();
+        assertThat(runtime.runPreTrafficHook(addPet).status()).isEqualTo("Succeeded");
+
+        // had it been released, the stage's synthetic check would fail (its errors alarm notifies operations)
+        FunctionHost.Invocation check = runSyntheticCheck(runtime);
+        assertThat(check.ok()).isFalse();
+        assertThat(check.errorMessage()).contains("GET /pets/pet-synthetic-check");
+    }
+
+    /** Invokes the stage's synthetic check against the local API, as its schedule does against the stage's. */
+    static FunctionHost.Invocation runSyntheticCheck(LocalRuntime runtime) {
+        String id = runtime.functions().keySet().stream().filter(k -> k.startsWith("SyntheticCheck")).findFirst()
+                .orElseThrow();
+        return runtime.functions().get(id).invoke(Json.MAPPER.createObjectNode().put("apiUrl", runtime.apiUrl())
+                .toString());
+    }
+
+    /** A copy of the suite's dev assembly whose GetPet function runs {@code handler} (all else linked). */
+    private static Path withGetPetRunning(String handler) {
+        try {
+            Path outdir = Synthesis.shared().outdir();
+            CloudAssembly assembly = CloudAssembly.load(outdir, "dev");
+            Path root = ProjectFiles.root().resolve("test/target/e2e-variants/dev-broken-get-pet");
+            if (Files.exists(root)) {
+                try (var files = Files.walk(root)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            Path dir = Files.createDirectories(root.resolve(assembly.directory().getFileName()));
+            try (var files = Files.list(outdir)) {
+                for (Path p : files.toList()) {
+                    if (!p.equals(assembly.directory())) {
+                        Files.createSymbolicLink(root.resolve(p.getFileName()), p);
+                    }
+                }
+            }
+            try (var files = Files.list(assembly.directory())) {
+                for (Path p : files.toList()) {
+                    if (!p.equals(assembly.templateFile())) {
+                        Files.createSymbolicLink(dir.resolve(p.getFileName()), p);
+                    }
+                }
+            }
+            JsonNode template = assembly.template().deepCopy();
+            int changed = 0;
+            for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>)
+                    () -> template.path("Resources").fields()) {
+                JsonNode props = e.getValue().path("Properties");
+                if (e.getKey().startsWith("PetStoreGetPet")
+                        && "AWS::Lambda::Function".equals(e.getValue().path("Type").asText())) {
+                    ((ObjectNode) props).put("Handler", handler);
+                    changed++;
+                }
+            }
+            assertThat(changed).as("GetPet functions in the dev template").isEqualTo(1);
+            Files.writeString(dir.resolve(assembly.templateFile().getFileName()),
+                    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(template));
+            return root;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
