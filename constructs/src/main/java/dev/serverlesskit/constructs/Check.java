@@ -14,8 +14,9 @@ final class Check {
     private Check() {
     }
 
+    /** An error tied to the construct; {@code null} for a value checked before it reaches one. */
     static ValidationError error(IConstruct scope, String problem) {
-        return new ValidationError(scope, problem);
+        return scope == null ? new ValidationError("", problem) : new ValidationError(scope, problem);
     }
 
     static <T> T required(IConstruct scope, String prop, T value) {

@@ -38,7 +38,7 @@ final class GradualDeployment {
                                         Duration functionTimeout,
                                         List<IAlarm> functionAlarms, DeploymentPreference preference) {
         String path = owner.getNode().getPath();
-        TrafficShifting shifting = Check.required(PROP + ".trafficShifting", preference.getTrafficShifting());
+        TrafficShifting shifting = Check.required(owner, PROP + ".trafficShifting", preference.getTrafficShifting());
         Stack stack = Stack.of(owner);
 
         List<IAlarm> alarms = new ArrayList<>();
@@ -47,11 +47,11 @@ final class GradualDeployment {
         }
         List<IAlarm> extra = Check.or(preference.getAlarms(), List.of());
         for (int i = 0; i < extra.size(); i++) {
-            IAlarm alarm = Check.required(PROP + ".alarms[" + i + "]", extra.get(i));
-            checkSameStackAndEnvironment(stack, alarm, PROP + ".alarms[" + i + "] of " + path);
+            IAlarm alarm = Check.required(owner, PROP + ".alarms[" + i + "]", extra.get(i));
+            checkSameStackAndEnvironment(owner, stack, alarm, PROP + ".alarms[" + i + "] of " + path);
             alarms.add(alarm);
         }
-        Check.that(alarms.size() <= MAX_ALARMS, PROP + " of " + path + " watches " + alarms.size()
+        Check.that(owner, alarms.size() <= MAX_ALARMS, PROP + " of " + path + " watches " + alarms.size()
                 + " alarms; CodeDeploy allows at most " + MAX_ALARMS + " per deployment group");
 
         Map<String, IFunction> hooks = new LinkedHashMap<>();
@@ -61,7 +61,7 @@ final class GradualDeployment {
         if (preference.getPostTrafficHook() != null) {
             hooks.put("postTrafficHook", preference.getPostTrafficHook());
         }
-        hooks.forEach((name, hook) -> checkHook(PROP + "." + name + " of " + path, hook, functionTimeout));
+        hooks.forEach((name, hook) -> checkHook(owner, PROP + "." + name + " of " + path, hook, functionTimeout));
 
         // CDK's deployment group attaches the AWS managed AWSCodeDeployRoleForLambdaLimited to its role; that
         // policy cannot be scoped or acknowledged, so the group gets a view of this role that ignores additions
@@ -116,8 +116,8 @@ final class GradualDeployment {
         return group;
     }
 
-    private static void checkHook(String prop, IFunction hook, Duration functionTimeout) {
-        Check.that(!(hook instanceof IAlias) && !(hook instanceof IVersion), prop + " must be a function, not an"
+    private static void checkHook(Construct owner, String prop, IFunction hook, Duration functionTimeout) {
+        Check.that(owner, !(hook instanceof IAlias) && !(hook instanceof IVersion), prop + " must be a function, not an"
                 + " alias or version (got " + hook.getNode().getPath() + "): CodeDeploy invokes a hook by its function"
                 + " name, so a hook runs unpublished and without SnapStart; the published versions SnapStart needs are"
                 + " those of the function being deployed");
@@ -126,16 +126,16 @@ final class GradualDeployment {
             if (!hookTimeout.isUnresolved() && !functionTimeout.isUnresolved()) {
                 double hookSeconds = hookTimeout.toSeconds().doubleValue();
                 double functionSeconds = functionTimeout.toSeconds().doubleValue();
-                Check.that(hookSeconds > functionSeconds, prop + ": the hook's timeout (" + (long) hookSeconds
+                Check.that(owner, hookSeconds > functionSeconds, prop + ": the hook's timeout (" + (long) hookSeconds
                         + " s) must be longer than the function's (" + (long) functionSeconds + " s), so that it can"
                         + " wait for the new version's answer and still report to CodeDeploy");
             }
         }
     }
 
-    private static void checkSameStackAndEnvironment(Stack stack, IAlarm alarm, String prop) {
+    private static void checkSameStackAndEnvironment(Construct owner, Stack stack, IAlarm alarm, String prop) {
         Stack alarmStack = alarm.getStack();
-        Check.that(alarmStack == stack, prop + " (" + alarm.getNode().getPath() + ") must be defined in the"
+        Check.that(owner, alarmStack == stack, prop + " (" + alarm.getNode().getPath() + ") must be defined in the"
                 + " function's stack " + stack.getNode().getPath() + " (it is in " + alarmStack.getNode().getPath()
                 + "): CodeDeploy reads alarms by name in the deployment's account and region, and a reference across"
                 + " stacks would tie their deployments together");
@@ -148,7 +148,7 @@ final class GradualDeployment {
                 || account.equals(stack.getAccount());
         boolean sameRegion = Token.isUnresolved(region) || Token.isUnresolved(stack.getRegion())
                 || region.equals(stack.getRegion());
-        Check.that(sameAccount && sameRegion, prop + " (" + alarm.getAlarmArn() + ") must be in the function's"
+        Check.that(owner, sameAccount && sameRegion, prop + " (" + alarm.getAlarmArn() + ") must be in the function's"
                 + " account and region (" + stack.getAccount() + ", " + stack.getRegion() + "): CodeDeploy reads"
                 + " alarms where it deploys");
     }

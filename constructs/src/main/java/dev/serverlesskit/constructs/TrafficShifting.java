@@ -123,16 +123,16 @@ public final class TrafficShifting {
     }
 
     private static int checkPercentage(String kind, int percentage) {
-        return Check.between("TrafficShifting." + kind + " percentage", percentage, 1, 99);
+        return Check.between(null, "TrafficShifting." + kind + " percentage", percentage, 1, 99);
     }
 
     private static Duration checkInterval(String kind, Duration interval) {
-        Check.required("TrafficShifting." + kind + " interval", interval);
+        Check.required(null, "TrafficShifting." + kind + " interval", interval);
         if (!interval.isUnresolved()) {
             double minutes = interval.toSeconds().doubleValue() / 60;
-            Check.that(minutes == Math.rint(minutes), "TrafficShifting." + kind + " interval must be whole minutes"
+            Check.that(null, minutes == Math.rint(minutes), "TrafficShifting." + kind + " interval must be whole minutes"
                     + " (got " + interval.toHumanString() + "): CodeDeploy counts Lambda intervals in minutes");
-            Check.between("TrafficShifting." + kind + " interval (minutes)", minutes, 1, MAX_INTERVAL_MINUTES);
+            Check.between(null, "TrafficShifting." + kind + " interval (minutes)", minutes, 1, MAX_INTERVAL_MINUTES);
         }
         return interval;
     }

@@ -230,7 +230,7 @@ class DeploymentPreferenceTest {
                 .hasMessage("TrafficShifting.linear interval (minutes) must be between 1 and 2880 (got 4320)");
         assertThatThrownBy(() -> new JavaFunction(TestStacks.stack(), "Fn", TestStacks.function()
                 .deploymentPreference(DeploymentPreference.builder().build()).build()))
-                .hasMessage("JavaFunctionProps.deploymentPreference.trafficShifting is required");
+                .hasMessage("Test/Fn: JavaFunctionProps.deploymentPreference.trafficShifting is required");
         assertThat(TrafficShifting.linear(10, Duration.minutes(3)).shiftMinutes()).isEqualTo(27);
         assertThat(TrafficShifting.canary(10, Duration.minutes(5)).shiftMinutes()).isEqualTo(5);
         assertThat(TrafficShifting.canary(10, Duration.minutes(5))).hasToString("canary 10% for 5 minutes");
