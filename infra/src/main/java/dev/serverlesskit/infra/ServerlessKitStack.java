@@ -186,10 +186,11 @@ public class ServerlessKitStack extends Stack {
                 .sorted(Comparator.comparing(e -> e.getKey().getNode().getPath()))
                 .forEach(e -> {
                     JavaFunction fn = e.getKey();
-                    targets.add(Map.of("name", fn.getNode().getId().equals("Consumer")
+                    // sorted keys: Map.of's order changes from one JVM to the next, and synthesis must not
+                    targets.add(new TreeMap<>(Map.of("name", fn.getNode().getId().equals("Consumer")
                                     ? fn.getNode().getScope().getNode().getId() : fn.getNode().getId(),
                             "function", fn.getCurrentVersionArn(), "probe", e.getValue(),
-                            "deploymentGroup", fn.getDeploymentGroup().getDeploymentGroupName()));
+                            "deploymentGroup", fn.getDeploymentGroup().getDeploymentGroupName())));
                     groups.add(fn.getDeploymentGroup().getDeploymentGroupArn());
                 });
         preTrafficHook.getFunction().addEnvironment("HOOK_TARGETS", toJsonString(targets));
