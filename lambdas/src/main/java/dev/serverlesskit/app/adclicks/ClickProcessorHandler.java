@@ -564,6 +564,13 @@ public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchR
      * @return how many did not succeed (false, threw, or not started)
      */
     private <T> int inParallel(List<T> items, Context context, int reserveMs, java.util.function.Predicate<T> task) {
+        if (items.size() == 1) { // on this thread, as claimAll does: no pool thread started for one write
+            try {
+                return remainingMs(context) >= reserveMs && task.test(items.get(0)) ? 0 : 1;
+            } catch (RuntimeException e) {
+                return 1;
+            }
+        }
         List<Future<Boolean>> running = new ArrayList<>();
         for (T item : items) {
             running.add(claimExecutor.submit(() -> remainingMs(context) >= reserveMs && task.test(item)));

@@ -158,6 +158,16 @@ class IdempotencyStoreIT {
     }
 
     @Test
+    void completeAllOfOneClaimCompletesIt() {
+        String key = "k-" + UUID.randomUUID();
+        assertThat(store.begin(key, "h").kind()).isEqualTo(IdempotencyStore.Kind.STARTED);
+        assertThat(store.completeAll(java.util.Map.of(key, "h"))).isEmpty();
+        assertThat(record(key).get("status").s()).isEqualTo("COMPLETED");
+        assertThat(store.begin(key, "h").kind()).isEqualTo(IdempotencyStore.Kind.COMPLETED);
+        assertThat(store.begin(key, "other").kind()).isEqualTo(IdempotencyStore.Kind.HASH_MISMATCH);
+    }
+
+    @Test
     void completeAllCompletesEveryClaimAcrossBatchWriteRequests() {
         java.util.Map<String, String> claimed = new java.util.LinkedHashMap<>();
         for (int i = 0; i < 30; i++) { // more than one BatchWriteItem request (25 items each)
