@@ -58,6 +58,8 @@ import software.amazon.awscdk.services.lambda.IVersion;
 import software.amazon.awscdk.services.lambda.Version;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.Names;
+import software.amazon.awscdk.services.wafv2.CfnWebACL;
 import software.amazon.awscdk.services.wafv2.CfnWebACLAssociation;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
@@ -70,7 +72,8 @@ import software.constructs.IConstruct;
  * <p>Defaults: no route without a declared access; a user pool only where a route uses Cognito; a request validator on every method (with a JSON schema model where the route gives one); stage
  * throttling (50 rps, burst 100) with per-route overrides; JSON access logs with every standard field to a log
  * group with retention; execution logging at ERROR without request bodies; X-Ray tracing and detailed metrics on
- * the stage; JSON bodies on API Gateway's own 4XX and 5XX responses; CORS only when origins are given.
+ * the stage; JSON bodies on API Gateway's own 4XX and 5XX responses; CORS only when origins are given; a web ACL
+ * that answers 429 to a client (source IP) over 1,000 requests in 5 minutes ({@link ClientRateLimit}).
  *
  * <p>Each method records its access in its template metadata under {@value RouteAccess#METADATA_KEY}.
  *
@@ -83,6 +86,9 @@ public class ServerlessApi extends Construct {
      * (INTEGRATION_FAILURE, mapped to 429) and stage or route throttling (THROTTLED, 429).
      */
     public static final int RETRY_AFTER_SECONDS = 1;
+    /** The name of the web ACL's per-client rate rule ({@link ClientRateLimit}). */
+    public static final String RATE_RULE_NAME = "RateLimitPerClient";
+    private static final String TOO_MANY_REQUESTS_BODY = "too-many-requests";
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "ANY");
     private static final List<String> DEFAULT_CORS_HEADERS = List.of("Content-Type", "Authorization");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
@@ -106,6 +112,7 @@ public class ServerlessApi extends Construct {
     private final List<String> corsOrigins;
     private final List<String> corsHeaders;
     private final Set<String> preflights = new TreeSet<>();
+    private final CfnWebACL webAcl;
 
     /** A route as declared, for inspection. */
     public static final class Route {
@@ -248,16 +255,7 @@ public class ServerlessApi extends Construct {
             this.accountLoggingRole = null;
         }
 
-        if (props.getWebAclArn() != null) {
-            CfnWebACLAssociation.Builder.create(this, "WebAclAssociation")
-                    .resourceArn(api.getDeploymentStage().getStageArn())
-                    .webAclArn(props.getWebAclArn())
-                    .build();
-        } else {
-            NagAcknowledgments.acknowledge(api.getDeploymentStage(), "AwsSolutions-APIG3",
-                    "No web ACL was given (ServerlessApiProps.webAclArn); the stage's rate and burst"
-                            + " throttling limits abuse. Associate the organisation's WAF web ACL where required.");
-        }
+        this.webAcl = webAcl(props, retryHeaders);
         applyMethodSettings();
 
         AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
@@ -288,6 +286,102 @@ public class ServerlessApi extends Construct {
             }
             return errors;
         });
+    }
+
+    /**
+     * The stage's web ACL: the caller's ({@code webAclArn}), or one of the API's own with the per-client rate limit
+     * ({@code clientRateLimit}), or none when the rate limit is declared {@link ClientRateLimit#none} with a reason.
+     *
+     * @return the API's own web ACL, or null when it has none of its own
+     */
+    private CfnWebACL webAcl(ServerlessApiProps props, Map<String, String> retryHeaders) {
+        ClientRateLimit limit = props.getClientRateLimit();
+        if (props.getWebAclArn() != null) {
+            Check.that(this, limit == null, "ServerlessApiProps: give either webAclArn (the organisation's web ACL,"
+                    + " with its own rate rules) or clientRateLimit (the API's own web ACL), not both");
+            CfnWebACLAssociation.Builder.create(this, "WebAclAssociation")
+                    .resourceArn(api.getDeploymentStage().getStageArn())
+                    .webAclArn(props.getWebAclArn())
+                    .build();
+            return null;
+        }
+        limit = Check.or(limit, ClientRateLimit.byDefault());
+        if (limit.isNone()) {
+            NagAcknowledgments.acknowledge(api.getDeploymentStage(), "AwsSolutions-APIG3",
+                    "No web ACL (ServerlessApiProps.clientRateLimit is ClientRateLimit.none): "
+                            + limit.getReasonForNone());
+            return null;
+        }
+        Number requests = Check.wholeBetween(this, "ServerlessApiProps.clientRateLimit (requests)",
+                limit.getRequests(), 10, 2_000_000_000L);
+        Duration window = limit.getWindow();
+        Number windowSeconds;
+        if (window.isUnresolved()) {
+            windowSeconds = window.toSeconds();
+        } else {
+            double seconds = window.toMilliseconds().doubleValue() / 1000;
+            Check.that(this, ClientRateLimit.WINDOWS_SECONDS.contains((int) seconds) && seconds == Math.rint(seconds),
+                    "ServerlessApiProps.clientRateLimit (window) must be 1, 2, 5 or 10 minutes, the windows AWS WAF"
+                            + " counts in (got " + window.toHumanString() + ")");
+            windowSeconds = (int) seconds;
+        }
+        List<CfnWebACL.CustomHTTPHeaderProperty> headers = new ArrayList<>();
+        retryHeaders.forEach((name, value) -> headers.add(CfnWebACL.CustomHTTPHeaderProperty.builder()
+                .name(name).value(value.substring(1, value.length() - 1)).build()));
+        String metricPrefix = Names.uniqueId(this);
+        CfnWebACL acl = CfnWebACL.Builder.create(this, "WebAcl")
+                .scope("REGIONAL")
+                .defaultAction(CfnWebACL.DefaultActionProperty.builder()
+                        .allow(CfnWebACL.AllowActionProperty.builder().build()).build())
+                .customResponseBodies(Map.of(TOO_MANY_REQUESTS_BODY, CfnWebACL.CustomResponseBodyProperty.builder()
+                        .contentType("APPLICATION_JSON")
+                        .content("{\"error\":{\"code\":\"TOO_MANY_REQUESTS\",\"message\":\"too many requests from"
+                                + " this client: retry after Retry-After seconds\"}}")
+                        .build()))
+                .rules(List.of(CfnWebACL.RuleProperty.builder()
+                        .name(RATE_RULE_NAME)
+                        .priority(0)
+                        .statement(CfnWebACL.StatementProperty.builder()
+                                .rateBasedStatement(CfnWebACL.RateBasedStatementProperty.builder()
+                                        .aggregateKeyType("IP")
+                                        .limit(requests)
+                                        .evaluationWindowSec(windowSeconds)
+                                        .build())
+                                .build())
+                        .action(CfnWebACL.RuleActionProperty.builder()
+                                .block(CfnWebACL.BlockActionProperty.builder()
+                                        .customResponse(CfnWebACL.CustomResponseProperty.builder()
+                                                .responseCode(429)
+                                                .customResponseBodyKey(TOO_MANY_REQUESTS_BODY)
+                                                .responseHeaders(headers)
+                                                .build())
+                                        .build())
+                                .build())
+                        .visibilityConfig(visibility(metricPrefix + RATE_RULE_NAME))
+                        .build()))
+                .visibilityConfig(visibility(metricPrefix))
+                .build();
+        CfnWebACLAssociation.Builder.create(this, "WebAclAssociation")
+                .resourceArn(api.getDeploymentStage().getStageArn())
+                .webAclArn(acl.getAttrArn())
+                .build();
+        return acl;
+    }
+
+    private static CfnWebACL.VisibilityConfigProperty visibility(String metricName) {
+        return CfnWebACL.VisibilityConfigProperty.builder()
+                .metricName(metricName.length() > 128 ? metricName.substring(0, 128) : metricName)
+                .cloudWatchMetricsEnabled(true)
+                .sampledRequestsEnabled(true)
+                .build();
+    }
+
+    /**
+     * The API's own web ACL ({@link ServerlessApiProps#getClientRateLimit()}), or null when the stage has the
+     * caller's web ACL or none.
+     */
+    public CfnWebACL getWebAcl() {
+        return webAcl;
     }
 
     /** Adds a route to a {@link JavaFunction}, with default options. */

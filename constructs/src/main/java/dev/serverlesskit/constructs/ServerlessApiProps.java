@@ -21,6 +21,7 @@ public final class ServerlessApiProps {
     private final Boolean cloudWatchRole;
     private final RemovalPolicy cloudWatchRoleRemovalPolicy;
     private final String webAclArn;
+    private final ClientRateLimit clientRateLimit;
     private final IOperations operations;
     private final Number serverErrorAlarmThreshold;
     private final Number clientErrorRateAlarmPercent;
@@ -40,6 +41,7 @@ public final class ServerlessApiProps {
         this.cloudWatchRole = b.cloudWatchRole;
         this.cloudWatchRoleRemovalPolicy = b.cloudWatchRoleRemovalPolicy;
         this.webAclArn = b.webAclArn;
+        this.clientRateLimit = b.clientRateLimit;
         this.operations = b.operations;
         this.serverErrorAlarmThreshold = b.serverErrorAlarmThreshold;
         this.clientErrorRateAlarmPercent = b.clientErrorRateAlarmPercent;
@@ -171,12 +173,27 @@ public final class ServerlessApiProps {
     }
 
     /**
-     * ARN of a WAFv2 web ACL (scope REGIONAL) to associate with the stage.
+     * ARN of a WAFv2 web ACL (scope REGIONAL) to associate with the stage instead of the one the API creates for
+     * {@link #getClientRateLimit()}: the organisation's own rules (its rate limits included). Giving both fails.
      *
-     * @default no web ACL: stage throttling is the only request filter
+     * @default the API's own web ACL with the per-client rate limit
      */
     public String getWebAclArn() {
         return webAclArn;
+    }
+
+    /**
+     * How many requests one client (source IP) may send in a window before the API answers 429 with a JSON body and
+     * {@code Retry-After}: a web ACL with one rate-based rule, associated with the stage. Stage throttling caps the
+     * whole API; this keeps one anonymous client from taking all of it. {@link ClientRateLimit#none} opts out with
+     * a reason. Costs a web ACL and a rule a month plus WAF's per-request price (the review's cost estimate lists
+     * them).
+     *
+     * @default {@link ClientRateLimit#byDefault()}: 1,000 requests per client in 5 minutes, unless
+     *     {@link #getWebAclArn()} is given
+     */
+    public ClientRateLimit getClientRateLimit() {
+        return clientRateLimit;
     }
 
     /**
@@ -230,6 +247,7 @@ public final class ServerlessApiProps {
         private Boolean cloudWatchRole;
         private RemovalPolicy cloudWatchRoleRemovalPolicy;
         private String webAclArn;
+        private ClientRateLimit clientRateLimit;
         private IOperations operations;
         private Number serverErrorAlarmThreshold;
         private Number clientErrorRateAlarmPercent;
@@ -297,6 +315,11 @@ public final class ServerlessApiProps {
 
         public Builder webAclArn(String webAclArn) {
             this.webAclArn = webAclArn;
+            return this;
+        }
+
+        public Builder clientRateLimit(ClientRateLimit clientRateLimit) {
+            this.clientRateLimit = clientRateLimit;
             return this;
         }
 

@@ -252,6 +252,102 @@ class ServerlessApiTest {
     }
 
     @Test
+    void oneClientOverItsRateGets429JsonWithRetryAfterFromTheStagesOwnWebAcl() {
+        Fixture f = new Fixture();
+        ServerlessApi api = f.api(ServerlessApiProps.builder().corsAllowOrigins(List.of("https://app.example.com")));
+        api.addRoute("GET", "/things", f.fn.getAlias(), RouteAccess.publicAccess("a public catalog"));
+        Template template = Template.fromStack(f.stack);
+
+        template.resourceCountIs("AWS::WAFv2::WebACL", 1);
+        template.hasResourceProperties("AWS::WAFv2::WebACL", Map.of(
+                "Scope", "REGIONAL",
+                "DefaultAction", Map.of("Allow", Map.of()),
+                "Rules", List.of(Map.of(
+                        "Name", ServerlessApi.RATE_RULE_NAME,
+                        "Statement", Map.of("RateBasedStatement", Map.of(
+                                "AggregateKeyType", "IP", "Limit", 1000, "EvaluationWindowSec", 300)),
+                        "Action", Map.of("Block", Map.of("CustomResponse", Map.of(
+                                "ResponseCode", 429,
+                                "CustomResponseBodyKey", "too-many-requests",
+                                "ResponseHeaders", Match.arrayWith(List.of(
+                                        Map.of("Name", "Access-Control-Allow-Origin",
+                                                "Value", "https://app.example.com"),
+                                        Map.of("Name", "Retry-After",
+                                                "Value", String.valueOf(ServerlessApi.RETRY_AFTER_SECONDS))))))))),
+                "CustomResponseBodies", Map.of("too-many-requests", Map.of(
+                        "ContentType", "APPLICATION_JSON",
+                        "Content", Match.stringLikeRegexp("\\{\"error\":\\{\"code\":\"TOO_MANY_REQUESTS\".*")))));
+        template.hasResourceProperties("AWS::WAFv2::WebACLAssociation", Map.of(
+                "WebACLArn", Map.of("Fn::GetAtt", List.of(f.stack.getLogicalId(api.getWebAcl()), "Arn")),
+                "ResourceArn", Match.objectLike(Map.of("Fn::Join", Match.arrayWith(List.of(Match.arrayWith(List.of(
+                        Map.of("Ref", Match.stringLikeRegexp("ApiDeploymentStage.*"))))))))));
+    }
+
+    @Test
+    void theClientRateLimitIsCheckedNamingThePropAndCanBeReplacedOrDeclaredNoneWithAReason() {
+        Fixture limited = new Fixture();
+        limited.api(ServerlessApiProps.builder()
+                .clientRateLimit(ClientRateLimit.perClient(50, software.amazon.awscdk.Duration.minutes(1))))
+                .addRoute("GET", "/things", limited.fn, RouteAccess.authenticated());
+        Template.fromStack(limited.stack).hasResourceProperties("AWS::WAFv2::WebACL", Map.of("Rules", List.of(
+                Match.objectLike(Map.of("Statement", Map.of("RateBasedStatement", Map.of(
+                        "AggregateKeyType", "IP", "Limit", 50, "EvaluationWindowSec", 60)))))));
+
+        assertThatThrownBy(() -> new Fixture().api(ServerlessApiProps.builder()
+                .clientRateLimit(ClientRateLimit.perClient(50, software.amazon.awscdk.Duration.minutes(3)))))
+                .hasMessageStartingWith("Test/Api: ServerlessApiProps.clientRateLimit (window) must be 1, 2, 5 or 10"
+                        + " minutes");
+        assertThatThrownBy(() -> new Fixture().api(ServerlessApiProps.builder()
+                .clientRateLimit(ClientRateLimit.perClient(5, software.amazon.awscdk.Duration.minutes(5)))))
+                .hasMessageStartingWith("Test/Api: ServerlessApiProps.clientRateLimit (requests) must be between 10");
+        assertThatThrownBy(() -> new Fixture().api(ServerlessApiProps.builder()
+                .webAclArn("arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/org/1")
+                .clientRateLimit(ClientRateLimit.byDefault())))
+                .hasMessageContaining("give either webAclArn").hasMessageContaining("or clientRateLimit");
+        assertThatThrownBy(() -> ClientRateLimit.none(" ")).hasMessageContaining("needs a reason");
+
+        // the organisation's web ACL instead of the API's own
+        Fixture org = new Fixture();
+        ServerlessApi withOrgAcl = org.api(ServerlessApiProps.builder()
+                .webAclArn("arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/org/1"));
+        withOrgAcl.addRoute("GET", "/things", org.fn, RouteAccess.authenticated());
+        Template orgTemplate = Template.fromStack(org.stack);
+        orgTemplate.resourceCountIs("AWS::WAFv2::WebACL", 0);
+        orgTemplate.hasResourceProperties("AWS::WAFv2::WebACLAssociation",
+                Map.of("WebACLArn", "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/org/1"));
+        assertThat(withOrgAcl.getWebAcl()).isNull();
+
+        // none, with the reason as the exact acknowledgment of the stage's APIG3 finding
+        Fixture none = new Fixture();
+        ServerlessApi noneApi = none.api(ServerlessApiProps.builder()
+                .clientRateLimit(ClientRateLimit.none("internal API behind a VPN")));
+        noneApi.addRoute("GET", "/things", none.fn, RouteAccess.authenticated());
+        Template noneTemplate = Template.fromStack(none.stack);
+        noneTemplate.resourceCountIs("AWS::WAFv2::WebACL", 0);
+        noneTemplate.resourceCountIs("AWS::WAFv2::WebACLAssociation", 0);
+        assertThat(noneApi.getApi().getDeploymentStage().getNode().getMetadata()).anySatisfy(entry -> {
+            assertThat(entry.getType()).isEqualTo(software.amazon.awscdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+            assertThat(String.valueOf(entry.getData())).contains("AwsSolutions-APIG3")
+                    .contains("internal API behind a VPN");
+        });
+    }
+
+    @Test
+    void aClientRateLimitFromParametersSynthesizes() {
+        Fixture f = new Fixture();
+        software.amazon.awscdk.CfnParameter requests = software.amazon.awscdk.CfnParameter.Builder
+                .create(f.stack, "Requests").type("Number").build();
+        software.amazon.awscdk.CfnParameter seconds = software.amazon.awscdk.CfnParameter.Builder
+                .create(f.stack, "Seconds").type("Number").build();
+        f.api(ServerlessApiProps.builder().clientRateLimit(ClientRateLimit.perClient(requests.getValueAsNumber(),
+                software.amazon.awscdk.Duration.seconds(seconds.getValueAsNumber()))))
+                .addRoute("GET", "/things", f.fn, RouteAccess.authenticated());
+        Template.fromStack(f.stack).hasResourceProperties("AWS::WAFv2::WebACL", Map.of("Rules", List.of(
+                Match.objectLike(Map.of("Statement", Map.of("RateBasedStatement", Map.of("AggregateKeyType", "IP",
+                        "Limit", Map.of("Ref", "Requests"), "EvaluationWindowSec", Map.of("Ref", "Seconds"))))))));
+    }
+
+    @Test
     void withSeveralOriginsThePreflightEchoesOnlyAnAllowedOriginAndGatewayErrorsNameNone() {
         Fixture f = new Fixture();
         ServerlessApi api = f.api(ServerlessApiProps.builder()
