@@ -1,5 +1,6 @@
 package dev.serverlesskit.infra;
 
+import dev.serverlesskit.constructs.ClientRateLimit;
 import dev.serverlesskit.constructs.DeploymentPreference;
 import dev.serverlesskit.constructs.JavaFunction;
 import dev.serverlesskit.constructs.JavaFunctionProps;
@@ -78,6 +79,7 @@ public class ServerlessKitStack extends Stack {
                 .apiName(config.name() + "-serverless-kit")
                 .throttlingRateLimit(config.apiRateLimit())
                 .throttlingBurstLimit(config.apiBurstLimit())
+                .clientRateLimit(ClientRateLimit.perClient(config.clientRateLimit(), Duration.minutes(5)))
                 .corsAllowOrigins(config.corsAllowOrigins())
                 .corsAllowHeaders(List.of("Content-Type", "Authorization", "Idempotency-Key", "X-Correlation-Id"))
                 .accessLogRetention(config.logRetention())

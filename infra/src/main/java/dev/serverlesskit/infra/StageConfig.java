@@ -34,6 +34,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param apiBurstLimit            stage-wide burst
  * @param clicksRateLimit          requests per second on POST /clicks
  * @param clicksBurstLimit         burst on POST /clicks
+ * @param clientRateLimit          requests one client (source IP) may send in 5 minutes before the API answers 429
  * @param corsAllowOrigins         browser origins allowed by CORS
  * @param deployment               how CodeDeploy shifts traffic to each function's new version
  */
@@ -55,6 +56,7 @@ public record StageConfig(
         int apiBurstLimit,
         int clicksRateLimit,
         int clicksBurstLimit,
+        int clientRateLimit,
         List<String> corsAllowOrigins,
         TrafficShifting deployment) {
 
@@ -67,7 +69,7 @@ public record StageConfig(
     private static final Set<String> KEYS = Set.of("account", "region", "retainData", "terminationProtection",
             "logRetentionDays", "alarmEmails", "paging", "mfa", "allowPasswordAuth", "snapStart", "apiConcurrency",
             "processorConcurrency", "apiRateLimit", "apiBurstLimit", "clicksRateLimit", "clicksBurstLimit",
-            "corsAllowOrigins", "deployment");
+            "clientRateLimit", "corsAllowOrigins", "deployment");
     private static final Set<String> DEPLOYMENT_KEYS = Set.of("type", "percent", "intervalMinutes");
     private static final Map<Integer, RetentionDays> RETENTION = Map.ofEntries(
             Map.entry(1, RetentionDays.ONE_DAY), Map.entry(3, RetentionDays.THREE_DAYS),
@@ -125,6 +127,7 @@ public record StageConfig(
                 r.positiveInt("apiBurstLimit", 5000),
                 r.positiveInt("clicksRateLimit", 10000),
                 r.positiveInt("clicksBurstLimit", 5000),
+                r.intBetween("clientRateLimit", 10, 2_000_000_000), // AWS WAF's range
                 r.strings("corsAllowOrigins", Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d+)?"), "origins like https://app.example.com"),
                 r.deployment("deployment"));
         r.rejectUnknownKeys();
@@ -182,10 +185,14 @@ public record StageConfig(
         }
 
         int positiveInt(String key, int max) {
+            return intBetween(key, 1, max);
+        }
+
+        int intBetween(String key, int min, int max) {
             Object v = required(key);
             if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-                    || n.intValue() < 1 || n.intValue() > max) {
-                throw bad(key, "a whole number from 1 to " + max, v);
+                    || n.doubleValue() < min || n.doubleValue() > max) {
+                throw bad(key, "a whole number from " + min + " to " + max, v);
             }
             return n.intValue();
         }

@@ -97,6 +97,11 @@ class StageConfigTest {
         assertThatThrownBy(() -> StageConfig.parse("dev", concurrency))
                 .hasMessageStartingWith("stage 'dev': 'apiConcurrency' must be a whole number from 1 to 1000");
 
+        Map<String, Object> clientRate = stage("dev");
+        clientRate.put("clientRateLimit", 5); // below AWS WAF's minimum rate limit
+        assertThatThrownBy(() -> StageConfig.parse("dev", clientRate))
+                .hasMessageStartingWith("stage 'dev': 'clientRateLimit' must be a whole number from 10 to 2000000000");
+
         Map<String, Object> retention = stage("dev");
         retention.put("logRetentionDays", 10);
         assertThatThrownBy(() -> StageConfig.parse("dev", retention))

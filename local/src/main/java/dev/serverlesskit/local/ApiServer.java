@@ -30,7 +30,8 @@ import java.util.function.Consumer;
 /**
  * The REST API of the template on localhost, as API Gateway serves it: {@code /<stage>/<resource path>} routed by the
  * template's resource tree (literal segments before {@code {param}}, {@code {proxy+}} greedy), unknown routes 403,
- * per-method throttling from the stage's MethodSettings (429), the Cognito user pool authorizer on the methods that
+ * the stage's web ACL first ({@link WebAcl}: per-client rate rules), per-method throttling from the stage's
+ * MethodSettings (429), the Cognito user pool authorizer on the methods that
  * have it (401), MOCK integrations (CORS preflight) answered from their integration response, and Lambda proxy
  * integrations invoked with a REST API proxy event (v1). Errors produced by the gateway itself use the template's
  * gateway responses. Bodies are validated against the method's request model as API Gateway selects it: the model
@@ -54,10 +55,18 @@ public final class ApiServer implements AutoCloseable {
     private final Consumer<String> log;
     private final HttpFront server;
     private final Map<String, Map<String, Schema>> modelsByRoute = new HashMap<>();
+    private final WebAcl webAcl;
 
     public ApiServer(Api api, Map<String, FunctionHost> functionsByLogicalId, AuthorizerPools pools, int port,
                      Consumer<String> log) throws IOException {
+        this(api, null, functionsByLogicalId, pools, port, log);
+    }
+
+    /** @param webAcl the web ACL associated with the stage, evaluated before the API; null for none */
+    ApiServer(Api api, WebAcl webAcl, Map<String, FunctionHost> functionsByLogicalId, AuthorizerPools pools, int port,
+              Consumer<String> log) throws IOException {
         this.api = api;
+        this.webAcl = webAcl;
         this.functions = functionsByLogicalId;
         this.pools = pools;
         this.log = log;
@@ -94,6 +103,14 @@ public final class ApiServer implements AutoCloseable {
         String rawPath = request.rawPath();
         String label = method + " " + rawPath;
         try {
+            if (webAcl != null) { // WAF sees the request before API Gateway does
+                var block = webAcl.evaluate(request.remoteAddress());
+                if (block.isPresent()) {
+                    log(label, "WAF", block.get().status(), started, "blocked by web ACL " + webAcl.logicalId()
+                            + " rule " + block.get().rule());
+                    return block.get().response();
+                }
+            }
             byte[] bodyBytes = request.body();
             String prefix = "/" + api.stageName();
             if (!(rawPath.equals(prefix) || rawPath.startsWith(prefix + "/"))) {

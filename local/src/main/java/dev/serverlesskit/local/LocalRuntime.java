@@ -89,6 +89,7 @@ public final class LocalRuntime implements AutoCloseable {
     private IntrinsicResolver resolver;
     private DeploymentEndpoint deploymentEndpoint;
     private ApiServer api;
+    private WebAcl webAcl;
     private long startupMillis;
     private final AccessLog accessLog = new AccessLog();
     private Access access;
@@ -168,7 +169,8 @@ public final class LocalRuntime implements AutoCloseable {
         }
         if (model.api().isPresent()) {
             StageModel.Api apiModel = model.api().get();
-            api = new ApiServer(apiModel, functions, authorizer -> authorizer.userPools().stream()
+            webAcl = WebAcl.read(model.template(), this::logLine, System::currentTimeMillis).orElse(null);
+            api = new ApiServer(apiModel, webAcl, functions, authorizer -> authorizer.userPools().stream()
                     .map(pool -> new JwtVerifier.Pool(engines.cognitoEndpoint() + "/" + provisioner.userPoolId(pool),
                             model.userPoolClients().stream().filter(c -> pool.equals(c.userPool()))
                                     .map(c -> provisioner.clientId(c.logicalId())).collect(Collectors.toSet())))
@@ -327,6 +329,9 @@ public final class LocalRuntime implements AutoCloseable {
                 + ") from " + assembly.templateFile());
         model.api().ifPresent(a -> out.println("  API       " + apiUrl() + "   stage throttle "
                 + fmt(a.stageThrottle()) + " per method"));
+        if (webAcl != null) {
+            out.println("  WAF       web ACL " + webAcl.describe() + " (per source IP)");
+        }
         out.println("  DynamoDB  " + engines.dynamoEndpoint() + "   (dynalite) tables: " + model.tables().stream()
                 .map(t -> t.tableName() != null ? t.tableName() : model.stackName() + "-" + t.logicalId())
                 .collect(Collectors.joining(", ")));

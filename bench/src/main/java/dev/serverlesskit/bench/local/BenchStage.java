@@ -34,6 +34,7 @@ public final class BenchStage {
         dev.put("apiBurstLimit", 5_000);
         dev.put("clicksRateLimit", 10_000);
         dev.put("clicksBurstLimit", 5_000);
+        dev.put("clientRateLimit", 2_000_000_000); // every click comes from one client here: loopback
         dev.put("apiConcurrency", 64);
         // prod's click-processor concurrency (dev reserves 5): the runtime shares two cores between all invocations,
         // so far more (64) only pushes batches past their timeout

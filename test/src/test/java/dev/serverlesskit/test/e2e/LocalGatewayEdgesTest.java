@@ -38,6 +38,47 @@ class LocalGatewayEdgesTest {
         }
     }
 
+    /** One request from {@code clientAddress} (a loopback address of its own: a client WAF tells apart). */
+    private static String rawFrom(String clientAddress, String request) throws IOException {
+        URI base = URI.create(runtime.apiUrl());
+        try (Socket socket = new Socket(java.net.InetAddress.getByName(base.getHost()), base.getPort(),
+                java.net.InetAddress.getByName(clientAddress), 0)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void oneClientOverTheStagesPerClientRateGetsWafs429WhileAnotherClientIsServed() throws IOException {
+        // dev's clientRateLimit (cdk.json): requests per client in 5 minutes, counted by the stage's web ACL before
+        // API Gateway's own throttling, whose 429s (THROTTLED) the burst below also meets
+        int limit = dev.serverlesskit.infra.StageConfig.parseAll(dev.serverlesskit.infra.ProjectFiles.cdkContext()
+                .get(dev.serverlesskit.infra.StageConfig.CONTEXT_KEY)).get(0).clientRateLimit();
+        String get = "GET /v1/pets HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+        for (int i = 0; i < limit; i++) {
+            String response = rawFrom("127.0.0.2", get);
+            assertThat(response).as("request " + (i + 1)).doesNotContain("TOO_MANY_REQUESTS");
+        }
+        String blocked = rawFrom("127.0.0.2", get);
+        assertThat(blocked).startsWith("HTTP/1.1 429").contains("Content-Type: application/json")
+                .contains("Retry-After: 1").contains("{\"error\":{\"code\":\"TOO_MANY_REQUESTS\"");
+        sleep(2_100); // the stage's token bucket (dev: 20 a second, burst 40) refills, for this and later tests
+        assertThat(rawFrom("127.0.0.3", get)).as("another client").startsWith("HTTP/1.1 200");
+        assertThat(rawFrom("127.0.0.2", get)).as("still within its window").startsWith("HTTP/1.1 429")
+                .contains("TOO_MANY_REQUESTS");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void aMalformedEscapeGetsTheAppsJsonError() throws IOException {
         String response = raw("GET /v1/pets?cursor=%%% HTTP/1.1\r\nHost: localhost\r\n\r\n");

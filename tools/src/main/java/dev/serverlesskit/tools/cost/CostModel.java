@@ -35,7 +35,7 @@ public final class CostModel {
             "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription", "AWS::Cognito::UserPoolClient",
             "AWS::Cognito::UserPoolGroup", "AWS::KMS::Alias", "AWS::S3::BucketPolicy", "AWS::CDK::Metadata",
             "AWS::Events::Rule", "AWS::CodeDeploy::Application", "AWS::CodeDeploy::DeploymentGroup",
-            "AWS::CodeDeploy::DeploymentConfig");
+            "AWS::CodeDeploy::DeploymentConfig", "AWS::WAFv2::WebACLAssociation");
 
     /** One priced line. {@code fixed} lines do not depend on traffic. */
     public record Line(String resource, String service, String driver, double quantity, Price price, boolean fixed,
@@ -224,6 +224,17 @@ public final class CostModel {
                     profile.monthlyActiveUsers(), key, false, null);
         }
 
+        // WAF: each web ACL and its rules by the month, and every request it inspects: those of the APIs whose
+        // stages it is associated with (all routes' requests, blocked ones included)
+        double apiRequests = model.routes().stream().mapToDouble(r -> profile.routeRequests(r.key())).sum();
+        for (String id : t.ofType("AWS::WAFv2::WebACL")) {
+            int rules = t.properties(id).path("Rules").size();
+            b.line(t.name(id), "WAF", "web ACL", 1, "waf.webacl", true, null);
+            b.line(t.name(id), "WAF", "rules", rules, "waf.rule", true, null);
+            b.line(t.name(id), "WAF", "requests inspected", apiRequests, "waf.requests", false,
+                    "every API request of the stage, as the profile gives them");
+        }
+
         double traced = apiTraces + functionTraces;
         if (traced > 0 || model.functions().values().stream().anyMatch(AppModel.Function::tracing)) {
             b.line("X-Ray", "X-Ray", "traces recorded (" + Money.quantity(profile.xrayReservoirPerSecond())
@@ -233,7 +244,7 @@ public final class CostModel {
 
         Set<String> priced = Set.of("AWS::Lambda::Function", "AWS::ApiGateway::RestApi", "AWS::DynamoDB::Table",
                 "AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard",
-                "AWS::Logs::LogGroup", "AWS::KMS::Key", "AWS::Cognito::UserPool");
+                "AWS::Logs::LogGroup", "AWS::KMS::Key", "AWS::Cognito::UserPool", "AWS::WAFv2::WebACL");
         for (String id : t.resources().keySet()) {
             String type = t.type(id);
             if (NO_CHARGE.contains(type)) {

@@ -38,7 +38,8 @@ public final class Prices {
 
         private static String singular(String unit) {
             return unit.replace("alarm metric-months", "alarm metric-month").replace("dashboard-months",
-                    "dashboard-month").replace("metric-months", "metric-month").replace("key-months", "key-month")
+                    "dashboard-month").replace("metric-months", "metric-month").replace("key-months", "key-month").replace("web ACL-months", "web ACL-month")
+                    .replace("rule-months", "rule-month")
                     .replace("monthly active users", "monthly active user").replace("instance-hours", "instance-hour")
                     .replace("load balancer-hours", "load balancer-hour").replace("LCU-hours", "LCU-hour")
                     .replace("GB ingested", "GB ingested");

@@ -31,6 +31,8 @@ public final class Replacement {
             Map.entry("AWS::CloudWatch::Dashboard", Set.of("DashboardName")),
             Map.entry("AWS::CodeBuild::Project", Set.of("Name")),
             Map.entry("AWS::CodeDeploy::Application", Set.of("ApplicationName", "ComputePlatform")),
+            Map.entry("AWS::WAFv2::WebACL", Set.of("Name", "Scope")),
+            Map.entry("AWS::WAFv2::WebACLAssociation", Set.of("ResourceArn", "WebACLArn")),
             Map.entry("AWS::CodeDeploy::DeploymentGroup", Set.of("ApplicationName", "DeploymentGroupName")),
             Map.entry("AWS::CodePipeline::Pipeline", Set.of("Name")),
             // The provider schema marks no user pool property create-only, but UpdateUserPool cannot change how

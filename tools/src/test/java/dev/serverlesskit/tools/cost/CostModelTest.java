@@ -59,6 +59,10 @@ class CostModelTest {
               "Board": {"Type": "AWS::CloudWatch::Dashboard", "Properties": {"DashboardBody": "{}"}},
               "Key": {"Type": "AWS::KMS::Key", "Properties": {"EnableKeyRotation": true}},
               "Users": {"Type": "AWS::Cognito::UserPool", "Properties": {"UserPoolTier": "PLUS"}},
+              "Shield": {"Type": "AWS::WAFv2::WebACL", "Properties": {"Scope": "REGIONAL", "Rules": [
+                {"Name": "RateLimitPerClient", "Priority": 0}]}},
+              "ShieldAssociation": {"Type": "AWS::WAFv2::WebACLAssociation", "Properties": {
+                "WebACLArn": {"Fn::GetAtt": ["Shield", "Arn"]}}},
               "Flow": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {}}
             }}""";
 
@@ -115,6 +119,9 @@ class CostModelTest {
         expected.put("Key requests", 100_000 * 0.03 / 10_000);
         expected.put("Users monthly active users (PLUS plan)", 1000 * 0.02);
         expected.put("X-Ray traces recorded (1/s, then 5% sampled)", 1_000_000 * 5.00 / 1e6);
+        expected.put("Shield web ACL", 5.00);
+        expected.put("Shield rules", 1 * 1.00);
+        expected.put("Shield requests inspected", 1_000_000 * 0.60 / 1e6);
 
         Estimate e = estimate(Profile.of(Json.parse(PROFILE)));
 
@@ -148,10 +155,11 @@ class CostModelTest {
     }
 
     @Test
-    void theFloorAtZeroTrafficIsAlarmsDashboardsKeysAndIdlePolling() {
+    void theFloorAtZeroTrafficIsAlarmsDashboardsKeysIdlePollingAndWebAcls() {
         Estimate floor = estimate(Profile.of(Json.parse(PROFILE)).zero());
 
-        assertThat(floor.total()).isCloseTo((2 + 3) * 0.10 + 0.30 + 3.00 + 1.00 + 657_000 * 0.40 / 1e6,
+        // alarms, dashboard, key, idle polling, the web ACL and its rule
+        assertThat(floor.total()).isCloseTo((2 + 3) * 0.10 + 0.30 + 3.00 + 1.00 + 657_000 * 0.40 / 1e6 + 5.00 + 1.00,
                 within(1e-9));
     }
 
@@ -187,7 +195,7 @@ class CostModelTest {
         assertThat(report).contains("two small servers costs " + Money.format(alternative) + "/month, as much as"
                 + " Lambda + API Gateway (" + Money.format(replaced) + " at this traffic) at **"
                 + Money.quantity(Math.round(alternative / replaced * 10) / 10d) + "× this traffic**");
-        assertThat(report).contains("**Fixed floor at zero traffic: $5.06**");
+        assertThat(report).contains("**Fixed floor at zero traffic: $11.06**");
         assertThat(report).contains("| Reader (Lambda) | compute (1024 MB, arm64) | 100,000 | $0.0000133334 per GB-s |"
                 + " $1.33 |");
         assertThat(report).contains("Flow (AWS::StepFunctions::StateMachine): not priced");
