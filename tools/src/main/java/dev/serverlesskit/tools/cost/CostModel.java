@@ -102,7 +102,7 @@ public final class CostModel {
                 gbSeconds += requests * (ms == null ? 0 : ms / 1000) * f.memoryMb() / 1024d;
                 accumulate(tableUnits, queueRequests, profile, "routes", r.key(), requests);
             }
-            double own = profile.functionInvocations(f.name());
+            double own = profile.functionInvocations(f.name()) + scheduledInvocations(model, f.id());
             if (own > 0) {
                 Double ms = profile.functionDurationMs(f.name());
                 if (ms == null) {
@@ -254,6 +254,34 @@ public final class CostModel {
             }
         }
         return new Estimate(region, lines, notPriced, noCharge, new ArrayList<>(used.values()));
+    }
+
+    /**
+     * Invocations a month from the template's EventBridge schedules ({@code rate(N minutes|hours|days)}) that target
+     * the function (or its alias): fixed by the template, the same in every stage, not scaled by the profile.
+     */
+    static double scheduledInvocations(AppModel model, String functionId) {
+        Template t = model.template();
+        double invocations = 0;
+        for (String id : t.ofType("AWS::Events::Rule")) {
+            JsonNode p = t.properties(id);
+            java.util.regex.Matcher rate = java.util.regex.Pattern.compile("rate\\((\\d+) (minute|hour|day)s?\\)")
+                    .matcher(p.path("ScheduleExpression").asText());
+            if (!rate.matches() || !"ENABLED".equals(p.path("State").asText("ENABLED"))) {
+                continue;
+            }
+            double minutes = Double.parseDouble(rate.group(1)) * switch (rate.group(2)) {
+                case "minute" -> 1;
+                case "hour" -> 60;
+                default -> 1440;
+            };
+            for (JsonNode target : p.path("Targets")) {
+                if (model.functionOf(target.path("Arn")).filter(functionId::equals).isPresent()) {
+                    invocations += SECONDS_PER_MONTH / 60 / minutes;
+                }
+            }
+        }
+        return invocations;
     }
 
     /** X-Ray's default sampling: the first request each second (the reservoir), then a fixed rate of the rest. */

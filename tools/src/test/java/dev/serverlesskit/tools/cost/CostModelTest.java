@@ -59,6 +59,9 @@ class CostModelTest {
               "Board": {"Type": "AWS::CloudWatch::Dashboard", "Properties": {"DashboardBody": "{}"}},
               "Key": {"Type": "AWS::KMS::Key", "Properties": {"EnableKeyRotation": true}},
               "Users": {"Type": "AWS::Cognito::UserPool", "Properties": {"UserPoolTier": "PLUS"}},
+              "Checker": {"Type": "AWS::Lambda::Function", "Properties": {"MemorySize": 128}},
+              "CheckerSchedule": {"Type": "AWS::Events::Rule", "Properties": {"ScheduleExpression": "rate(1 hour)",
+                "State": "ENABLED", "Targets": [{"Arn": {"Fn::GetAtt": ["Checker", "Arn"]}, "Id": "t"}]}},
               "Shield": {"Type": "AWS::WAFv2::WebACL", "Properties": {"Scope": "REGIONAL", "Rules": [
                 {"Name": "RateLimitPerClient", "Priority": 0}]}},
               "ShieldAssociation": {"Type": "AWS::WAFv2::WebACLAssociation", "Properties": {
@@ -71,7 +74,8 @@ class CostModelTest {
              "monthlyActiveUsers": 1000,
              "routes": {"GET /items": {"requestsPerMonth": 1000000, "durationMs": 100,
                                        "dynamodb": {"Items": {"reads": 4, "writes": 2}}, "sqs": {"Jobs": 1}}},
-             "functions": {"Worker": {"invocationsPerMonth": 100000, "durationMs": 200, "sqs": {"Jobs": 2}}},
+             "functions": {"Worker": {"invocationsPerMonth": 100000, "durationMs": 200, "sqs": {"Jobs": 2}},
+                           "Checker": {"durationMs": 1000}},
              "queues": {"idleReceivesPerMonthPerConsumer": 657000},
              "tables": {"Items": {"gb": 10}},
              "logs": {"bytesPerInvocation": 1073.741824},
@@ -119,6 +123,9 @@ class CostModelTest {
         expected.put("Key requests", 100_000 * 0.03 / 10_000);
         expected.put("Users monthly active users (PLUS plan)", 1000 * 0.02);
         expected.put("X-Ray traces recorded (1/s, then 5% sampled)", 1_000_000 * 5.00 / 1e6);
+        // the schedule's 730 runs a month come from the template, not the profile
+        expected.put("Checker requests", 730 * 0.20 / 1e6);
+        expected.put("Checker compute (128 MB, x86_64)", 730 * 1.0 * 0.125 * 0.0000166667);
         expected.put("Shield web ACL", 5.00);
         expected.put("Shield rules", 1 * 1.00);
         expected.put("Shield requests inspected", 1_000_000 * 0.60 / 1e6);
@@ -158,9 +165,9 @@ class CostModelTest {
     void theFloorAtZeroTrafficIsAlarmsDashboardsKeysIdlePollingAndWebAcls() {
         Estimate floor = estimate(Profile.of(Json.parse(PROFILE)).zero());
 
-        // alarms, dashboard, key, idle polling, the web ACL and its rule
-        assertThat(floor.total()).isCloseTo((2 + 3) * 0.10 + 0.30 + 3.00 + 1.00 + 657_000 * 0.40 / 1e6 + 5.00 + 1.00,
-                within(1e-9));
+        // alarms, dashboard, key, idle polling, the web ACL and its rule, and the scheduled function's runs
+        assertThat(floor.total()).isCloseTo((2 + 3) * 0.10 + 0.30 + 3.00 + 1.00 + 657_000 * 0.40 / 1e6 + 5.00 + 1.00
+                + 730 * 0.20 / 1e6 + 730 * 1.0 * 0.125 * 0.0000166667, within(1e-9));
     }
 
     @Test
