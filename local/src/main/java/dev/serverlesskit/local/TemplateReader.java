@@ -63,10 +63,6 @@ public final class TemplateReader {
         return out;
     }
 
-    private String typeOf(String logicalId) {
-        return Json.text(resources.get(logicalId), "Type");
-    }
-
     /** The region the template's ARNs name (API integration URIs carry it), else eu-west-1. */
     private String region() {
         for (JsonNode m : ofType("AWS::ApiGateway::Method").values()) {
@@ -84,6 +80,11 @@ public final class TemplateReader {
      * however deeply nested in Join/Select/Split). A Lambda alias counts as its function.
      */
     String referenced(JsonNode node, Set<String> types) {
+        return referenced(resources, node, types);
+    }
+
+    /** {@link #referenced(JsonNode, Set)} in the resources of any template. */
+    static String referenced(JsonNode resources, JsonNode node, Set<String> types) {
         if (node == null) {
             return null;
         }
@@ -96,26 +97,26 @@ public final class TemplateReader {
                 target = g.isArray() ? g.get(0).asText() : g.asText().split("\\.")[0];
             }
             if (target != null && resources.has(target)) {
-                String type = typeOf(target);
+                String type = Json.text(resources.get(target), "Type");
                 if (types.contains(type)) {
                     return target;
                 }
                 if ("AWS::Lambda::Alias".equals(type) && types.contains("AWS::Lambda::Function")) {
-                    return referenced(resources.get(target).path("Properties").get("FunctionName"), types);
+                    return referenced(resources, resources.get(target).path("Properties").get("FunctionName"), types);
                 }
                 if ("AWS::Lambda::Version".equals(type) && types.contains("AWS::Lambda::Function")) {
-                    return referenced(resources.get(target).path("Properties").get("FunctionName"), types);
+                    return referenced(resources, resources.get(target).path("Properties").get("FunctionName"), types);
                 }
             }
             for (JsonNode child : node) {
-                String found = referenced(child, types);
+                String found = referenced(resources, child, types);
                 if (found != null) {
                     return found;
                 }
             }
         } else if (node.isArray()) {
             for (JsonNode child : node) {
-                String found = referenced(child, types);
+                String found = referenced(resources, child, types);
                 if (found != null) {
                     return found;
                 }

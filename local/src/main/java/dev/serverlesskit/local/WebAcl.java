@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -80,10 +81,11 @@ final class WebAcl {
         resources.fields().forEachRemaining(e -> {
             JsonNode p = e.getValue().path("Properties");
             if (!"AWS::WAFv2::WebACLAssociation".equals(e.getValue().path("Type").asText())
-                    || !references(p.path("ResourceArn"), resources, "AWS::ApiGateway::Stage")) {
+                    || TemplateReader.referenced(resources, p.path("ResourceArn"),
+                            Set.of("AWS::ApiGateway::Stage")) == null) {
                 return;
             }
-            String acl = referencedId(p.path("WebACLArn"), resources, "AWS::WAFv2::WebACL");
+            String acl = TemplateReader.referenced(resources, p.path("WebACLArn"), Set.of("AWS::WAFv2::WebACL"));
             if (acl == null) {
                 warn.accept("web ACL " + p.path("WebACLArn") + " (association " + e.getKey() + ") is not in the"
                         + " template: not emulated, its rules do not apply locally");
@@ -188,35 +190,5 @@ final class WebAcl {
             }
         }
         return defaultBlock ? Optional.of(defaultResponse) : Optional.empty();
-    }
-
-    private static boolean references(JsonNode node, JsonNode resources, String type) {
-        return referencedId(node, resources, type) != null;
-    }
-
-    /** The first resource of {@code type} that {@code node} references by Ref or GetAtt, however nested. */
-    private static String referencedId(JsonNode node, JsonNode resources, String type) {
-        if (node == null || node.isMissingNode()) {
-            return null;
-        }
-        if (node.isObject()) {
-            String target = null;
-            if (node.has("Ref")) {
-                target = node.get("Ref").asText();
-            } else if (node.has("Fn::GetAtt")) {
-                JsonNode g = node.get("Fn::GetAtt");
-                target = g.isArray() ? g.get(0).asText() : g.asText().split("\\.")[0];
-            }
-            if (target != null && type.equals(resources.path(target).path("Type").asText())) {
-                return target;
-            }
-        }
-        for (JsonNode child : node) {
-            String found = referencedId(child, resources, type);
-            if (found != null) {
-                return found;
-            }
-        }
-        return null;
     }
 }
