@@ -262,18 +262,8 @@ public final class IdempotencyStore {
         return writeAll(puts).stream().map(left -> left.putRequest().item().get(keyAttribute).s()).toList();
     }
 
-    /**
-     * BatchWriteItem, 25 requests at a time, unprocessed ones retried a few times; returns those never written. A
-     * single record is one PutItem instead: the same unconditional write, through the operation the claim already
-     * used, so a function's first small batch does not load and warm a second operation's marshalling on its cold
-     * start.
-     */
+    /** BatchWriteItem, 25 requests at a time, unprocessed ones retried a few times; returns those never written. */
     private List<WriteRequest> writeAll(List<WriteRequest> writes) {
-        if (writes.size() == 1) {
-            dynamoDb.putItem(PutItemRequest.builder().tableName(tableName)
-                    .item(writes.get(0).putRequest().item()).build());
-            return List.of();
-        }
         List<WriteRequest> notWritten = new ArrayList<>();
         for (int from = 0; from < writes.size(); from += BATCH_WRITE_LIMIT) {
             Map<String, List<WriteRequest>> pending = Map.of(tableName,
