@@ -96,7 +96,7 @@ final class GatewayAuth {
 
     /** The method's ARN, as IAM policies and authorizer policies name it. */
     String methodArn(String method, String path) {
-        return "arn:aws:execute-api:" + region + ":" + ACCOUNT + ":local/" + api.stageName() + "/" + method + path;
+        return "arn:aws:execute-api:" + region + ":" + (api.account() != null ? api.account() : ACCOUNT) + ":local/" + api.stageName() + "/" + method + path;
     }
 
     /** @param event the integration event built so far (for a REQUEST authorizer's event) */

@@ -509,6 +509,11 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /** The hosted functions by logical id. */
+    /** The API keys the API accepts, by logical id (generated at start when the template sets no value). */
+    public Map<String, String> apiKeys() {
+        return api == null ? Map.of() : api.apiKeys();
+    }
+
     public Map<String, FunctionHost> functions() {
         return java.util.Collections.unmodifiableMap(functions);
     }

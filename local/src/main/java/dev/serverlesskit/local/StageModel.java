@@ -142,12 +142,14 @@ public record StageModel(
     }
 
     /**
+     * @param account         the account the template's {@code execute-api} ARNs name literally (a stack with an
+     *                        environment), else null: the local account, as {@code AWS::AccountId} resolves
      * @param methodThrottles per-method settings keyed like {@link Route#key()}; {@code stageThrottle} is the
      *                        stage's default ({@code * /*}) applied to each method without its own
      */
     public record Api(String logicalId, String name, String stageName, List<Route> routes,
                       Map<String, Authorizer> authorizers, Throttle stageThrottle, Map<String, Throttle> methodThrottles,
-                      Map<String, GatewayResponse> gatewayResponses, List<ApiKey> apiKeys) {
+                      Map<String, GatewayResponse> gatewayResponses, List<ApiKey> apiKeys, String account) {
         public Throttle throttleOf(Route route) {
             Throttle t = methodThrottles.get(route.key());
             return t != null ? t : stageThrottle;

@@ -396,7 +396,14 @@ public final class TemplateReader {
         });
 
         return Optional.of(new Api(apiId, Json.text(apiProps, "Name"), stageName, List.copyOf(routes), authorizers,
-                stageThrottle, methodThrottles, responses, apiKeys(apiId)));
+                stageThrottle, methodThrottles, responses, apiKeys(apiId), executeApiAccount()));
+    }
+
+    /** The account the template's execute-api ARNs name literally (an environment-specific stack), else null. */
+    private String executeApiAccount() {
+        java.util.regex.Matcher literal = java.util.regex.Pattern.compile(":execute-api:[a-z0-9-]+:(\\d{12}):")
+                .matcher(resources.toString());
+        return literal.find() ? literal.group(1) : null;
     }
 
     /**
