@@ -198,7 +198,8 @@ class LocalRouteAuthorizationTest {
         assertThat(allowed.body().path("principalId").asText()).isEqualTo("acme");
 
         Answer missing = get("/partner/orders", Map.of());
-        assertThat(missing.status()).isEqualTo(401); // the identity source is missing: the function does not run
+        // The identity source is missing: 401 before the function runs (it would have allowed the request).
+        assertThat(missing.status()).isEqualTo(401);
         assertThat(missing.code()).isEqualTo("UNAUTHORIZED");
         Answer denied = get("/partner/orders", Map.of("Authorization", "deny-acme"));
         assertThat(denied.status()).isEqualTo(403);

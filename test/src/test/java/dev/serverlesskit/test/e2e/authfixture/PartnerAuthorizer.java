@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A test-only Lambda REQUEST authorizer: {@code Authorization: allow-<partner>} is allowed on the method,
  * {@code deny-<partner>} explicitly denied, {@code broken} answers without a policy, anything else is
- * "Unauthorized". Each run is numbered (context {@code run}), so a cached answer shows.
+ * "Unauthorized". Each run is numbered (context {@code run}), so a cached answer shows. Careless on purpose, it
+ * allows a request without the header: only the gateway's identity source check keeps those out (401).
  */
 public class PartnerAuthorizer {
     private static final AtomicInteger RUNS = new AtomicInteger();
@@ -23,6 +24,9 @@ public class PartnerAuthorizer {
         int run = RUNS.incrementAndGet();
         if (token.equals("broken")) {
             return Map.of("principalId", "broken");
+        }
+        if (token.equals("null")) { // no Authorization header at all
+            token = "allow-anonymous";
         }
         String effect = token.startsWith("allow-") ? "Allow" : token.startsWith("deny-") ? "Deny" : null;
         if (effect == null) {
