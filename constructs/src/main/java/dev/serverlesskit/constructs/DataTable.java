@@ -3,6 +3,7 @@ package dev.serverlesskit.constructs;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -18,6 +19,7 @@ import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification
 import software.amazon.awscdk.services.dynamodb.SystemErrorsForOperationsMetricOptions;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.dynamodb.TableProps;
 import software.constructs.Construct;
 
 /**
@@ -40,7 +42,18 @@ public class DataTable extends Construct implements IDataTable {
     public DataTable(Construct scope, String id, DataTableProps props) {
         super(scope, id);
         Check.required(this, "DataTableProps", props);
-        Attribute partitionKey = Check.required(this, "DataTableProps.partitionKey", props.getPartitionKey());
+        TableProps extra = props.getTableProps();
+        Attribute partitionKey = props.getPartitionKey() != null ? props.getPartitionKey()
+                : extra != null ? extra.getPartitionKey() : null;
+        Check.required(this, "DataTableProps.partitionKey", partitionKey);
+        if (extra != null && props.getPartitionKey() != null) {
+            Check.that(this, sameAttribute(props.getPartitionKey(), extra.getPartitionKey()),
+                    "DataTableProps.tableProps.partitionKey (" + describe(extra.getPartitionKey())
+                            + ") differs from DataTableProps.partitionKey (" + describe(props.getPartitionKey())
+                            + "): give it once");
+        }
+        Map<String, Object> passed = PassThrough.setProps(extra, TableProps.class);
+        checkPassThrough(passed);
         checkKey("DataTableProps.partitionKey", partitionKey);
         if (props.getSortKey() != null) {
             checkKey("DataTableProps.sortKey", props.getSortKey());
@@ -55,14 +68,18 @@ public class DataTable extends Construct implements IDataTable {
         boolean deletionProtection = Check.or(props.getDeletionProtection(), profile.getDeletionProtection(),
                 removalPolicy == RemovalPolicy.RETAIN);
 
-        this.table = Table.Builder.create(this, "Table")
-                .partitionKey(props.getPartitionKey())
+        Table.Builder builder = Table.Builder.create(this, "Table");
+        PassThrough.copy(this, "DataTableProps.tableProps", passed, builder,
+                Set.of("partitionKey", "pointInTimeRecovery", "pointInTimeRecoverySpecification"));
+        this.table = builder
+                .partitionKey(partitionKey)
                 .sortKey(props.getSortKey())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
-                .encryption(TableEncryption.AWS_MANAGED)
-                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
-                        .pointInTimeRecoveryEnabled(true)
-                        .build())
+                .encryption(Check.or((TableEncryption) passed.get("encryption"), passed.containsKey("encryptionKey")
+                        ? TableEncryption.CUSTOMER_MANAGED : TableEncryption.AWS_MANAGED))
+                .pointInTimeRecoverySpecification(Check.or(
+                        (PointInTimeRecoverySpecification) passed.get("pointInTimeRecoverySpecification"),
+                        PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build()))
                 .timeToLiveAttribute(props.getTimeToLiveAttribute())
                 .removalPolicy(removalPolicy)
                 .deletionProtection(deletionProtection)
@@ -75,6 +92,47 @@ public class DataTable extends Construct implements IDataTable {
         }
 
         this.alarms = alarms(this, table, props.getOperations(), Check.or(props.getThrottleAlarmThreshold(), 1));
+    }
+
+    /** Props of {@code tableProps} the library sets itself, and what to use instead. */
+    private static final Map<String, String> OWNED_TABLE_PROPS = Map.of(
+            "sortKey", "set DataTableProps.sortKey",
+            "timeToLiveAttribute", "set DataTableProps.timeToLiveAttribute",
+            "removalPolicy", "set DataTableProps.removalPolicy (or the stage profile's)",
+            "deletionProtection", "set DataTableProps.deletionProtection (or the stage profile's)");
+
+    private void checkPassThrough(Map<String, Object> passed) {
+        PassThrough.refuseOwned(this, "DataTableProps.tableProps", passed, OWNED_TABLE_PROPS);
+        Object encryption = passed.get("encryption");
+        Check.that(this, encryption == null || encryption == TableEncryption.AWS_MANAGED
+                        || encryption == TableEncryption.CUSTOMER_MANAGED,
+                "DataTableProps.tableProps.encryption must be AWS_MANAGED or CUSTOMER_MANAGED (got " + encryption
+                        + "): the library encrypts every table with a KMS key whose use CloudTrail records");
+        Check.that(this, !Boolean.FALSE.equals(passed.get("pointInTimeRecovery")),
+                "DataTableProps.tableProps.pointInTimeRecovery cannot be false: every table keeps 35 days of"
+                        + " point-in-time recovery");
+        Object pitr = passed.get("pointInTimeRecoverySpecification");
+        Check.that(this, pitr == null || Boolean.TRUE.equals(
+                        ((PointInTimeRecoverySpecification) pitr).getPointInTimeRecoveryEnabled()),
+                "DataTableProps.tableProps.pointInTimeRecoverySpecification must keep pointInTimeRecoveryEnabled"
+                        + " true: every table keeps point-in-time recovery");
+        Object billing = passed.get("billingMode");
+        Check.that(this, billing == null || billing == BillingMode.PAY_PER_REQUEST,
+                "DataTableProps.tableProps.billingMode must be PAY_PER_REQUEST (got " + billing + "): the library's"
+                        + " tables are on-demand, which its throttle alarms and the cost model assume");
+        for (String capacity : List.of("readCapacity", "writeCapacity")) {
+            Check.that(this, !passed.containsKey(capacity), "DataTableProps.tableProps." + capacity
+                    + " cannot be set: the library's tables are on-demand (maxReadRequestUnits and"
+                    + " maxWriteRequestUnits cap them)");
+        }
+    }
+
+    private static boolean sameAttribute(Attribute a, Attribute b) {
+        return a.getName().equals(b.getName()) && a.getType() == b.getType();
+    }
+
+    private static String describe(Attribute a) {
+        return a.getName() + " " + a.getType();
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.List;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.TableProps;
 
 /** Properties of {@link DataTable}. */
 public final class DataTableProps {
@@ -15,6 +16,7 @@ public final class DataTableProps {
     private final Boolean deletionProtection;
     private final IOperations operations;
     private final Number throttleAlarmThreshold;
+    private final TableProps tableProps;
 
     private DataTableProps(Builder b) {
         this.partitionKey = b.partitionKey;
@@ -25,13 +27,14 @@ public final class DataTableProps {
         this.deletionProtection = b.deletionProtection;
         this.operations = b.operations;
         this.throttleAlarmThreshold = b.throttleAlarmThreshold;
+        this.tableProps = b.tableProps;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The partition key. Required. */
+    /** The partition key. Required, here or in {@link #getTableProps()} (both: the same attribute). */
     public Attribute getPartitionKey() {
         return partitionKey;
     }
@@ -100,6 +103,24 @@ public final class DataTableProps {
         return throttleAlarmThreshold;
     }
 
+    /**
+     * aws-cdk-lib's {@code TableProps}, passed through to the table for what the library has no opinion on: a
+     * stream ({@code stream}), contributor insights, the table class, a name, a resource policy, a customer managed
+     * key ({@code encryption(CUSTOMER_MANAGED)} with {@code encryptionKey})... Every prop set is copied onto the
+     * table, so props aws-cdk-lib adds later work too.
+     *
+     * <p>Not weakened, whatever is passed (synthesis fails naming the prop): encryption at rest with KMS
+     * ({@code encryption} AWS_MANAGED, or CUSTOMER_MANAGED; not DEFAULT, whose AWS owned key leaves no trace in
+     * CloudTrail), point-in-time recovery, on-demand billing (the throttle alarms and the cost model assume it).
+     * Set through this class instead: {@code sortKey}, {@code timeToLiveAttribute}, {@code removalPolicy},
+     * {@code deletionProtection} ({@code partitionKey} may be given in either, or both if equal).
+     *
+     * @default the library's table only
+     */
+    public TableProps getTableProps() {
+        return tableProps;
+    }
+
     /** Builder of {@link DataTableProps}. */
     public static final class Builder {
         private Attribute partitionKey;
@@ -110,6 +131,7 @@ public final class DataTableProps {
         private Boolean deletionProtection;
         private IOperations operations;
         private Number throttleAlarmThreshold;
+        private TableProps tableProps;
 
         public Builder partitionKey(Attribute partitionKey) {
             this.partitionKey = partitionKey;
@@ -148,6 +170,11 @@ public final class DataTableProps {
 
         public Builder throttleAlarmThreshold(Number throttleAlarmThreshold) {
             this.throttleAlarmThreshold = throttleAlarmThreshold;
+            return this;
+        }
+
+        public Builder tableProps(TableProps tableProps) {
+            this.tableProps = tableProps;
             return this;
         }
 

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Size;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
@@ -21,7 +22,9 @@ import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.FunctionOptions;
 import software.amazon.awscdk.services.lambda.LoggingFormat;
+import software.amazon.awscdk.services.lambda.RecursiveLoop;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.SystemLogLevel;
@@ -106,6 +109,19 @@ public class JavaFunction extends Construct implements IGrantable {
         Check.that(this, runtimeName.startsWith("java"),
                 "JavaFunctionProps.runtime must be a Java runtime (got " + runtimeName + ")");
 
+        Map<String, Object> passed = PassThrough.setProps(props.getFunctionOptions(), FunctionOptions.class);
+        PassThrough.refuseOwned(this, "JavaFunctionProps.functionOptions", passed, OWNED_FUNCTION_OPTIONS);
+        Check.that(this, passed.get("tracing") == null || passed.get("tracing") == Tracing.ACTIVE,
+                "JavaFunctionProps.functionOptions.tracing must be ACTIVE (got " + passed.get("tracing")
+                        + "): every function of the library is traced with X-Ray");
+        Check.that(this, passed.get("loggingFormat") == null || passed.get("loggingFormat") == LoggingFormat.JSON,
+                "JavaFunctionProps.functionOptions.loggingFormat must be JSON (got " + passed.get("loggingFormat")
+                        + "): log levels and the metrics lines rely on Lambda's JSON log format");
+        Check.that(this, passed.get("recursiveLoop") == null
+                        || passed.get("recursiveLoop") == RecursiveLoop.TERMINATE,
+                "JavaFunctionProps.functionOptions.recursiveLoop must be TERMINATE (got " + passed.get("recursiveLoop")
+                        + "): Lambda stops a function that calls itself in a loop through SQS, SNS or S3");
+
         this.logGroup = LogGroup.Builder.create(this, "Logs")
                 .retention(Check.or(props.getLogRetention(), profile.getLogRetention(), RetentionDays.ONE_MONTH))
                 .removalPolicy(Check.or(props.getLogRemovalPolicy(), profile.getRemovalPolicy(), RemovalPolicy.RETAIN))
@@ -124,7 +140,15 @@ public class JavaFunction extends Construct implements IGrantable {
             environment.putAll(props.getEnvironment());
         }
 
-        this.function = Function.Builder.create(this, "Function")
+        Size storage = (Size) passed.get("ephemeralStorageSize");
+        Check.that(this, !snapStart || storage == null || storage.isUnresolved() || storage.toMebibytes().doubleValue() <= 512,
+                "JavaFunctionProps.functionOptions.ephemeralStorageSize (" + (storage == null ? "" : storage
+                        .isUnresolved() ? "token" : Check.show(storage.toMebibytes()) + " MiB") + ") must be at most 512 MiB"
+                        + " with SnapStart: Lambda does not snapshot a larger /tmp (or set JavaFunctionProps"
+                        + ".snapStart false)");
+        Function.Builder functionBuilder = Function.Builder.create(this, "Function");
+        PassThrough.copy(this, "JavaFunctionProps.functionOptions", passed, functionBuilder, Set.of());
+        this.function = functionBuilder
                 .runtime(runtime)
                 .architecture(Check.or(props.getArchitecture(), Architecture.ARM_64))
                 .handler(handler)
@@ -194,6 +218,26 @@ public class JavaFunction extends Construct implements IGrantable {
                 : GradualDeployment.create(this, function, alias, function.getCurrentVersion(), timeout,
                         List.of(errors, throttles, duration), props.getDeploymentPreference());
     }
+
+    /** Props of {@code functionOptions} the library sets itself, and what to use instead. */
+    private static final Map<String, String> OWNED_FUNCTION_OPTIONS = Map.ofEntries(
+            Map.entry("memorySize", "set JavaFunctionProps.memorySize"),
+            Map.entry("timeout", "set JavaFunctionProps.timeout"),
+            Map.entry("environment", "set JavaFunctionProps.environment"),
+            Map.entry("architecture", "set JavaFunctionProps.architecture"),
+            Map.entry("role", "set JavaFunctionProps.role"),
+            Map.entry("description", "set JavaFunctionProps.description"),
+            Map.entry("reservedConcurrentExecutions", "set JavaFunctionProps.reservedConcurrency"),
+            Map.entry("snapStart", "set JavaFunctionProps.snapStart (or the stage profile's)"),
+            Map.entry("logGroup", "the function writes to a log group of its own (JavaFunctionProps.logRetention)"),
+            Map.entry("logRetention", "set JavaFunctionProps.logRetention"),
+            Map.entry("logRetentionRole", "the function writes to a log group of its own"),
+            Map.entry("logRetentionRetryOptions", "the function writes to a log group of its own"),
+            Map.entry("logFormat", "the function logs JSON (loggingFormat)"),
+            Map.entry("applicationLogLevel", "set JavaFunctionProps.applicationLogLevel"),
+            Map.entry("applicationLogLevelV2", "set JavaFunctionProps.applicationLogLevel"),
+            Map.entry("systemLogLevel", "set JavaFunctionProps.systemLogLevel"),
+            Map.entry("systemLogLevelV2", "set JavaFunctionProps.systemLogLevel"));
 
     /** The account's concurrency limit from {@value #ACCOUNT_CONCURRENCY_CONTEXT_KEY}, or Lambda's default quota. */
     private static int accountConcurrencyLimit(Construct scope) {

@@ -8,6 +8,7 @@ import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.FunctionOptions;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SystemLogLevel;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -36,6 +37,7 @@ public final class JavaFunctionProps {
     private final Number durationAlarmPercentOfTimeout;
     private final Number concurrencyAlarmPercentOfReserved;
     private final DeploymentPreference deploymentPreference;
+    private final FunctionOptions functionOptions;
 
     private JavaFunctionProps(Builder b) {
         this.handler = b.handler;
@@ -60,6 +62,7 @@ public final class JavaFunctionProps {
         this.durationAlarmPercentOfTimeout = b.durationAlarmPercentOfTimeout;
         this.concurrencyAlarmPercentOfReserved = b.concurrencyAlarmPercentOfReserved;
         this.deploymentPreference = b.deploymentPreference;
+        this.functionOptions = b.functionOptions;
     }
 
     public static Builder builder() {
@@ -76,7 +79,7 @@ public final class JavaFunctionProps {
                 .description(description).role(role).operations(operations).errorsAlarmThreshold(errorsAlarmThreshold)
                 .durationAlarmPercentOfTimeout(durationAlarmPercentOfTimeout)
                 .concurrencyAlarmPercentOfReserved(concurrencyAlarmPercentOfReserved)
-                .deploymentPreference(deploymentPreference);
+                .deploymentPreference(deploymentPreference).functionOptions(functionOptions);
     }
 
     /** The handler, as {@code package.Class::method}. Required. */
@@ -234,6 +237,26 @@ public final class JavaFunctionProps {
     }
 
     /**
+     * aws-cdk-lib's {@code FunctionOptions}, passed through to the function for what the library has no opinion on:
+     * {@code layers}, {@code ephemeralStorageSize}, {@code vpc} and its subnets and security groups,
+     * {@code functionName}, {@code environmentEncryption}, {@code deadLetterQueue}, {@code initialPolicy},
+     * {@code paramsAndSecrets}, {@code runtimeManagementMode}, {@code codeSigningConfig}, {@code filesystem}...
+     * Every prop set is copied onto the function, so props aws-cdk-lib adds later work too.
+     *
+     * <p>Not weakened, whatever is passed (synthesis fails naming the prop): active X-Ray tracing
+     * ({@code tracing} ACTIVE only), JSON logs ({@code loggingFormat} JSON only), Lambda's recursive loop detection
+     * ({@code recursiveLoop} TERMINATE only). Set through this class instead (the library checks and uses them):
+     * {@code memorySize}, {@code timeout}, {@code environment}, {@code architecture}, {@code role},
+     * {@code description}, {@code reservedConcurrentExecutions} ({@code reservedConcurrency}), {@code snapStart},
+     * the log group and its retention, the application and system log levels.
+     *
+     * @default the library's function only
+     */
+    public FunctionOptions getFunctionOptions() {
+        return functionOptions;
+    }
+
+    /**
      * Where the function's alarms notify.
      *
      * @default alarms are created without actions
@@ -305,6 +328,7 @@ public final class JavaFunctionProps {
         private Number durationAlarmPercentOfTimeout;
         private Number concurrencyAlarmPercentOfReserved;
         private DeploymentPreference deploymentPreference;
+        private FunctionOptions functionOptions;
 
         public Builder handler(String handler) {
             this.handler = handler;
@@ -413,6 +437,11 @@ public final class JavaFunctionProps {
 
         public Builder deploymentPreference(DeploymentPreference deploymentPreference) {
             this.deploymentPreference = deploymentPreference;
+            return this;
+        }
+
+        public Builder functionOptions(FunctionOptions functionOptions) {
+            this.functionOptions = functionOptions;
             return this;
         }
 

@@ -8,6 +8,8 @@ import com.networknt.schema.SpecificationVersion;
 import dev.serverlesskit.local.StageModel.Api;
 import dev.serverlesskit.local.StageModel.GatewayResponse;
 import dev.serverlesskit.local.StageModel.Route;
+import dev.serverlesskit.local.iam.Access;
+import dev.serverlesskit.local.iam.Sessions;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -56,15 +58,22 @@ public final class ApiServer implements AutoCloseable {
     private final HttpFront server;
     private final Map<String, Map<String, Schema>> modelsByRoute = new HashMap<>();
     private final WebAcl webAcl;
+    private final GatewayAuth auth;
 
     public ApiServer(Api api, Map<String, FunctionHost> functionsByLogicalId, AuthorizerPools pools, int port,
                      Consumer<String> log) throws IOException {
-        this(api, null, functionsByLogicalId, pools, port, log);
+        this(api, null, functionsByLogicalId, pools, null, null, "eu-west-1", port, log);
     }
 
-    /** @param webAcl the web ACL associated with the stage, evaluated before the API; null for none */
-    ApiServer(Api api, WebAcl webAcl, Map<String, FunctionHost> functionsByLogicalId, AuthorizerPools pools, int port,
-              Consumer<String> log) throws IOException {
+    /**
+     * @param webAcl   the web ACL associated with the stage, evaluated before the API; null for none
+     * @param sessions the local IAM sessions whose credentials sign requests to {@code AWS_IAM} routes, and
+     *                 {@code access} the evaluation of their roles; without them every IAM route is refused
+     */
+    public ApiServer(Api api, WebAcl webAcl, Map<String, FunctionHost> functionsByLogicalId, AuthorizerPools pools,
+                     Sessions sessions, Access access, String region, int port, Consumer<String> log)
+            throws IOException {
+        this.auth = new GatewayAuth(api, functionsByLogicalId, sessions, access, region);
         this.api = api;
         this.webAcl = webAcl;
         this.functions = functionsByLogicalId;
@@ -87,6 +96,11 @@ public final class ApiServer implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** Each API key API Gateway would accept on the stage, by logical id (generated at start if not in the template). */
+    public Map<String, String> apiKeys() {
+        return auth.apiKeys();
     }
 
     public String baseUrl() {
@@ -150,14 +164,29 @@ public final class ApiServer implements AutoCloseable {
                     return gatewayError(requestId, "UNAUTHORIZED", 401, "Unauthorized", "UnauthorizedException");
                 }
             }
+            GatewayAuth.Identity identity = null;
+            if (route.needsIam() || route.needsLambdaAuthorizer() || route.apiKeyRequired()) {
+                GatewayAuth.Outcome outcome = auth.check(route, request, path, event(request, route,
+                        match.pathParameters(), path, new byte[0], null, requestId));
+                if (outcome.refused()) {
+                    GatewayAuth.Refusal r = outcome.refusal();
+                    log(label, outcome.function() == null ? "-" : outcome.function(), r.status(), started, r.note());
+                    return gatewayError(requestId, r.type(), r.status(), r.message(), r.errorType());
+                }
+                identity = outcome.identity();
+            }
             if (route.validateRequestBody() && !bodyMatchesModel(route, request)) {
                 log(label, "-", 400, started, "body does not match the request model");
                 return gatewayError(requestId, "BAD_REQUEST_BODY", 400, "Invalid request body",
                         "BadRequestException");
             }
             FunctionHost host = functions.get(route.function());
-            String event = Json.write(event(request, route, match.pathParameters(), path, bodyBytes, claims,
-                    requestId));
+            ObjectNode integrationEvent = event(request, route, match.pathParameters(), path, bodyBytes, claims,
+                    requestId);
+            if (identity != null) {
+                withIdentity(integrationEvent, identity);
+            }
+            String event = Json.write(integrationEvent);
             FunctionHost.Invocation result = host.invoke(event);
             String fn = host.function().shortName();
             String temperature = result.cold() ? "cold" : "warm";
@@ -195,6 +224,26 @@ public final class ApiServer implements AutoCloseable {
             log(label, "-", 500, started, "local runtime error: " + e);
             return gatewayError(requestId, "DEFAULT_5XX", 500, "Internal server error",
                     "InternalServerErrorException");
+        }
+    }
+
+    /** What the IAM check, the Lambda authorizer and the API key tell the integration, as API Gateway passes it. */
+    private static void withIdentity(ObjectNode event, GatewayAuth.Identity identity) {
+        ObjectNode ctx = (ObjectNode) event.get("requestContext");
+        ObjectNode id = (ObjectNode) ctx.get("identity");
+        if (identity.caller() != null) {
+            id.put("accountId", GatewayAuth.ACCOUNT);
+            id.put("caller", identity.caller().caller().sessionArn());
+            id.put("userArn", identity.caller().principal());
+            id.put("user", identity.caller().accessKeyId());
+            id.put("accessKey", identity.caller().accessKeyId());
+        }
+        if (identity.authorizer() != null) {
+            ctx.set("authorizer", identity.authorizer());
+        }
+        if (identity.apiKey() != null) {
+            id.put("apiKey", identity.apiKey());
+            id.put("apiKeyId", identity.apiKeyId());
         }
     }
 

@@ -174,7 +174,7 @@ public final class LocalRuntime implements AutoCloseable {
                     .map(pool -> new JwtVerifier.Pool(engines.cognitoEndpoint() + "/" + provisioner.userPoolId(pool),
                             model.userPoolClients().stream().filter(c -> pool.equals(c.userPool()))
                                     .map(c -> provisioner.clientId(c.logicalId())).collect(Collectors.toSet())))
-                    .toList(), options.port(), this::logLine);
+                    .toList(), sessions, access, model.region(), options.port(), this::logLine);
             started.add(api);
         }
         startupMillis = (System.nanoTime() - t0) / 1_000_000;
@@ -357,15 +357,21 @@ public final class LocalRuntime implements AutoCloseable {
         out.println("  Logs      " + options.logDir() + " (functions/<name>.log; --function-logs to echo here)");
         model.api().ifPresent(a -> {
             out.println();
+            api.apiKeys().forEach((id, value) -> out.println("API key " + id + " (x-api-key): " + value));
             out.println("Routes (access as the template's authorizers enforce it):");
             for (Route r : a.routes()) {
                 if (r.mock() != null) {
                     continue;
                 }
                 FunctionHost h = functions.get(r.function());
-                String access = r.needsCognito() ? "Cognito" + (r.access() != null && r.access().startsWith("groups:")
-                        ? " (" + r.access() + ", checked by the handler)" : "") : "public";
-                String declared = r.access() == null ? "" : ("public".equals(r.access()) == !r.needsCognito() ? ""
+                String access = (r.needsCognito() ? "Cognito" + (r.access() != null && r.access().startsWith("groups:")
+                        ? " (" + r.access() + ", checked by the handler)" : "")
+                        : r.needsIam() ? "IAM (SigV4, execute-api:Invoke)"
+                        : r.needsLambdaAuthorizer() ? "Lambda authorizer " + functions.get(a.authorizers()
+                                .get(r.authorizer()).function()).function().shortName()
+                        : "public") + (r.apiKeyRequired() ? " + API key" : "");
+                boolean gated = r.needsCognito() || r.needsIam() || r.needsLambdaAuthorizer();
+                String declared = r.access() == null ? "" : ("public".equals(r.access()) == !gated ? ""
                         : "   !! declared '" + r.access() + "' but the template says " + r.authorizationType());
                 StageModel.Function f = h.function();
                 out.printf("  %-7s %-34s %-44s -> %s (%d MB, %d s, reserved %s, %s)%s%n", r.httpMethod(),
@@ -508,6 +514,11 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /** The hosted functions by logical id. */
+    /** The API keys the API accepts, by logical id (generated at start when the template sets no value). */
+    public Map<String, String> apiKeys() {
+        return api == null ? Map.of() : api.apiKeys();
+    }
+
     public Map<String, FunctionHost> functions() {
         return java.util.Collections.unmodifiableMap(functions);
     }

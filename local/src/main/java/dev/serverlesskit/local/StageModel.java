@@ -102,9 +102,18 @@ public record StageModel(
     public record Route(String httpMethod, String resourcePath, String methodLogicalId, String access,
                         String authorizationType, String authorizer, List<String> authorizationScopes,
                         String function, JsonNode mock, Map<String, JsonNode> requestModels,
-                        boolean validateRequestBody) {
+                        boolean validateRequestBody, boolean apiKeyRequired) {
         public boolean needsCognito() {
             return "COGNITO_USER_POOLS".equals(authorizationType);
+        }
+
+        public boolean needsIam() {
+            return "AWS_IAM".equals(authorizationType);
+        }
+
+        /** A Lambda (REQUEST or TOKEN) authorizer of its own. */
+        public boolean needsLambdaAuthorizer() {
+            return "CUSTOM".equals(authorizationType);
         }
 
         public String key() {
@@ -112,8 +121,20 @@ public record StageModel(
         }
     }
 
-    /** A Cognito user pool authorizer: the pools whose ID tokens it accepts and the header carrying them. */
-    public record Authorizer(String logicalId, String type, List<String> userPools, String identityHeader) {
+    /**
+     * An authorizer: {@code COGNITO_USER_POOLS} (the pools whose ID tokens it accepts and the header carrying them) or
+     * a Lambda one ({@code REQUEST}, {@code TOKEN}: the function, its identity sources as the template writes them,
+     * {@code method.request.header.Authorization}, and its results cache TTL).
+     */
+    public record Authorizer(String logicalId, String type, List<String> userPools, String identityHeader,
+                             String function, List<String> identitySources, int resultsTtlSeconds) {
+    }
+
+    /**
+     * An API key of the template usable on the API's stage (it is enabled and in a usage plan of that stage).
+     * {@code value} is null when the template lets API Gateway generate it.
+     */
+    public record ApiKey(String logicalId, String value) {
     }
 
     public record GatewayResponse(String responseType, Integer statusCode, Map<String, String> headers,
@@ -121,12 +142,14 @@ public record StageModel(
     }
 
     /**
+     * @param account         the account the template's {@code execute-api} ARNs name literally (a stack with an
+     *                        environment), else null: the local account, as {@code AWS::AccountId} resolves
      * @param methodThrottles per-method settings keyed like {@link Route#key()}; {@code stageThrottle} is the
      *                        stage's default ({@code * /*}) applied to each method without its own
      */
     public record Api(String logicalId, String name, String stageName, List<Route> routes,
                       Map<String, Authorizer> authorizers, Throttle stageThrottle, Map<String, Throttle> methodThrottles,
-                      Map<String, GatewayResponse> gatewayResponses) {
+                      Map<String, GatewayResponse> gatewayResponses, List<ApiKey> apiKeys, String account) {
         public Throttle throttleOf(Route route) {
             Throttle t = methodThrottles.get(route.key());
             return t != null ? t : stageThrottle;

@@ -265,9 +265,29 @@ public final class TemplateReader {
             JsonNode p = r.path("Properties");
             List<String> pools = new ArrayList<>();
             p.path("ProviderARNs").forEach(arn -> pools.add(referenced(arn, Set.of("AWS::Cognito::UserPool"))));
-            String source = p.path("IdentitySource").asText("method.request.header.Authorization");
-            authorizers.put(id, new Authorizer(id, Json.text(p, "Type"), pools,
-                    source.replaceFirst("^method\\.request\\.header\\.", "")));
+            String type = Json.text(p, "Type");
+            boolean lambda = "REQUEST".equals(type) || "TOKEN".equals(type);
+            String function = null;
+            if (lambda) {
+                function = referenced(p.get("AuthorizerUri"), Set.of("AWS::Lambda::Function"));
+                if (function == null) {
+                    throw new IllegalStateException("Authorizer " + id + " invokes a function outside this template");
+                }
+            } else if (!"COGNITO_USER_POOLS".equals(type)) {
+                throw new IllegalStateException("Authorizer " + id + " has Type " + type
+                        + ": the local runtime serves COGNITO_USER_POOLS, REQUEST and TOKEN authorizers");
+            }
+            String source = p.path("IdentitySource").asText(lambda && "REQUEST".equals(type) ? ""
+                    : "method.request.header.Authorization");
+            List<String> sources = new ArrayList<>();
+            for (String part : source.split(",")) {
+                if (!part.isBlank()) {
+                    sources.add(part.trim());
+                }
+            }
+            authorizers.put(id, new Authorizer(id, type, pools,
+                    source.replaceFirst("^method\\.request\\.header\\.", ""), function, List.copyOf(sources),
+                    p.path("AuthorizerResultTtlInSeconds").asInt(300)));
         });
 
         List<Route> routes = new ArrayList<>();
@@ -295,14 +315,14 @@ public final class TemplateReader {
             }
             String authType = p.path("AuthorizationType").asText("NONE");
             String authorizer = null;
-            if ("COGNITO_USER_POOLS".equals(authType)) {
+            if ("COGNITO_USER_POOLS".equals(authType) || "CUSTOM".equals(authType)) {
                 authorizer = referenced(p.get("AuthorizerId"), Set.of("AWS::ApiGateway::Authorizer"));
                 if (authorizer == null) {
-                    throw new IllegalStateException("Method " + id + " uses a Cognito authorizer the template lacks");
+                    throw new IllegalStateException("Method " + id + " uses an authorizer the template lacks");
                 }
-            } else if (!"NONE".equals(authType)) {
+            } else if (!"NONE".equals(authType) && !"AWS_IAM".equals(authType)) {
                 throw new IllegalStateException("Method " + id + " has AuthorizationType " + authType
-                        + ": the local runtime honours NONE and COGNITO_USER_POOLS");
+                        + ": the local runtime honours NONE, AWS_IAM, COGNITO_USER_POOLS and CUSTOM");
             }
             String access = r.path("Metadata").path(ACCESS_METADATA).asText(null);
             Map<String, JsonNode> models = new LinkedHashMap<>();
@@ -319,7 +339,8 @@ public final class TemplateReader {
             boolean validateBody = validator != null
                     && resources.get(validator).path("Properties").path("ValidateRequestBody").asBoolean(false);
             routes.add(new Route(p.path("HttpMethod").asText(), path, id, access, authType, authorizer,
-                    Json.strings(p.path("AuthorizationScopes")), function, mock, Map.copyOf(models), validateBody));
+                    Json.strings(p.path("AuthorizationScopes")), function, mock, Map.copyOf(models), validateBody,
+                    p.path("ApiKeyRequired").asBoolean(false)));
         });
         routes.sort(Comparator.comparing(Route::resourcePath).thenComparing(Route::httpMethod));
 
@@ -376,7 +397,49 @@ public final class TemplateReader {
         });
 
         return Optional.of(new Api(apiId, Json.text(apiProps, "Name"), stageName, List.copyOf(routes), authorizers,
-                stageThrottle, methodThrottles, responses));
+                stageThrottle, methodThrottles, responses, apiKeys(apiId), executeApiAccount()));
+    }
+
+    /** The account the template's execute-api ARNs name literally (an environment-specific stack), else null. */
+    private String executeApiAccount() {
+        java.util.regex.Matcher literal = java.util.regex.Pattern.compile(":execute-api:[a-z0-9-]+:(\\d{12}):")
+                .matcher(resources.toString());
+        return literal.find() ? literal.group(1) : null;
+    }
+
+    /**
+     * The enabled API keys that a usage plan of the API's stage holds (through {@code AWS::ApiGateway::UsagePlanKey}
+     * or the key's own {@code StageKeys}): those API Gateway accepts as {@code x-api-key} on the API.
+     */
+    private List<StageModel.ApiKey> apiKeys(String apiId) {
+        Set<String> plans = new java.util.HashSet<>();
+        ofType("AWS::ApiGateway::UsagePlan").forEach((id, r) -> {
+            for (JsonNode stage : r.path("Properties").path("ApiStages")) {
+                if (apiId.equals(referenced(stage.get("ApiId"), Set.of("AWS::ApiGateway::RestApi")))) {
+                    plans.add(id);
+                }
+            }
+        });
+        Set<String> inPlan = new java.util.HashSet<>();
+        ofType("AWS::ApiGateway::UsagePlanKey").forEach((id, r) -> {
+            JsonNode p = r.path("Properties");
+            if (plans.contains(referenced(p.get("UsagePlanId"), Set.of("AWS::ApiGateway::UsagePlan")))) {
+                inPlan.add(referenced(p.get("KeyId"), Set.of("AWS::ApiGateway::ApiKey")));
+            }
+        });
+        List<StageModel.ApiKey> keys = new ArrayList<>();
+        ofType("AWS::ApiGateway::ApiKey").forEach((id, r) -> {
+            JsonNode p = r.path("Properties");
+            boolean stageKey = false;
+            for (JsonNode sk : p.path("StageKeys")) {
+                stageKey |= apiId.equals(referenced(sk.get("RestApiId"), Set.of("AWS::ApiGateway::RestApi")));
+            }
+            if (p.path("Enabled").asBoolean(true) && (inPlan.contains(id) || stageKey)) {
+                JsonNode value = p.get("Value");
+                keys.add(new StageModel.ApiKey(id, value != null && value.isTextual() ? value.asText() : null));
+            }
+        });
+        return List.copyOf(keys);
     }
 
     /** A literal of a mapping: {@code 'value'} in API Gateway's syntax. */

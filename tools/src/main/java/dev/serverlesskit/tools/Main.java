@@ -33,6 +33,7 @@ import java.util.Map;
  * capacity [--templates DIR] [--stage S] [--profile FILE]
  * diagram  [--templates DIR] [--stage S]
  * docs     --check|--update --file FILE [--templates DIR] [--profile FILE]
+ * docs     --check|--update --file constructs/README.md --footprints constructs/footprints [--profile FILE]
  * stacks   --templates DIR [--stage S]      one line per stack: key, stage, stack name, region, lookup role, file
  * </pre>
  * DIR is a cloud assembly (cdk.out) or a directory of templates named like test/snapshots.
@@ -130,6 +131,17 @@ public final class Main {
             }
             case "docs" -> {
                 Path readme = path(o, "file", "README.md");
+                if (o.containsKey("footprints")) {
+                    ConstructSections sections = new ConstructSections(path(o, "footprints", null),
+                            Profile.load(path(o, "profile", "tools/traffic/default.json")), prices(o));
+                    if (o.containsKey("update")) {
+                        write(readme, sections.update(read(readme)));
+                        return 0;
+                    }
+                    List<String> stale = sections.stale(read(readme));
+                    stale.forEach(s -> out.println("section '" + s + "' is stale: run scripts/update-docs"));
+                    return stale.isEmpty() ? 0 : 1;
+                }
                 GeneratedSections sections = new GeneratedSections(templates(o),
                         Profile.load(path(o, "profile", "tools/traffic/default.json")), prices(o));
                 if (o.containsKey("update")) {

@@ -1,0 +1,158 @@
+package dev.serverlesskit.constructs;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Size;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.ContributorInsightsSpecification;
+import software.amazon.awscdk.services.dynamodb.StreamViewType;
+import software.amazon.awscdk.services.dynamodb.TableClass;
+import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.dynamodb.TableProps;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.lambda.FunctionOptions;
+import software.amazon.awscdk.services.lambda.LayerVersion;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
+import software.amazon.awscdk.services.lambda.RecursiveLoop;
+import software.amazon.awscdk.services.lambda.Tracing;
+
+/**
+ * aws-cdk-lib props passed through where the library has no opinion ({@code DataTableProps.tableProps},
+ * {@code JavaFunctionProps.functionOptions}) reach the resource, and those that would weaken a secure default, or
+ * that the library sets itself, fail synthesis naming the prop.
+ */
+class PassThroughTest {
+    private static final Attribute KEY = Attribute.builder().name("id").type(AttributeType.STRING).build();
+
+    private static TableProps.Builder table() {
+        return TableProps.builder().partitionKey(KEY);
+    }
+
+    @Test
+    void tablePropsWithoutAnOpinionReachTheTableAndTheSecureDefaultsStay() {
+        Stack stack = TestStacks.stack();
+        new DataTable(stack, "Orders", DataTableProps.builder()
+                .tableProps(table().stream(StreamViewType.NEW_AND_OLD_IMAGES)
+                        .contributorInsightsSpecification(ContributorInsightsSpecification.builder().enabled(true)
+                                .build())
+                        .tableClass(TableClass.STANDARD_INFREQUENT_ACCESS).build())
+                .build());
+
+        Template.fromStack(stack).hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+                "KeySchema", List.of(Map.of("AttributeName", "id", "KeyType", "HASH")),
+                "StreamSpecification", Map.of("StreamViewType", "NEW_AND_OLD_IMAGES"),
+                "ContributorInsightsSpecification", Map.of("Enabled", true),
+                "TableClass", "STANDARD_INFREQUENT_ACCESS",
+                "BillingMode", "PAY_PER_REQUEST",
+                "SSESpecification", Map.of("SSEEnabled", true),
+                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true)));
+    }
+
+    @Test
+    void aCustomerManagedKeyIsStrongerAndPasses() {
+        Stack stack = TestStacks.stack();
+        new DataTable(stack, "Orders", DataTableProps.builder().partitionKey(KEY)
+                .tableProps(table().encryption(TableEncryption.CUSTOMER_MANAGED)
+                        .encryptionKey(new Key(stack, "Key")).build())
+                .build());
+
+        Template.fromStack(stack).hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+                "SSESpecification", Map.of("SSEEnabled", true, "SSEType", "KMS",
+                        "KMSMasterKeyId", Match.anyValue())));
+    }
+
+    @Test
+    void tablePropsThatWouldWeakenTheTableFailNamingTheProp() {
+        assertThatThrownBy(() -> table(table().encryption(TableEncryption.DEFAULT)))
+                .hasMessageContaining("Test/Orders: DataTableProps.tableProps.encryption must be AWS_MANAGED or"
+                        + " CUSTOMER_MANAGED (got DEFAULT)");
+        assertThatThrownBy(() -> table(table().pointInTimeRecovery(false)))
+                .hasMessageContaining("DataTableProps.tableProps.pointInTimeRecovery cannot be false");
+        assertThatThrownBy(() -> table(table().billingMode(BillingMode.PROVISIONED)))
+                .hasMessageContaining("DataTableProps.tableProps.billingMode must be PAY_PER_REQUEST");
+        assertThatThrownBy(() -> table(table().removalPolicy(RemovalPolicy.DESTROY)))
+                .hasMessageContaining("DataTableProps.tableProps.removalPolicy cannot be passed through: set"
+                        + " DataTableProps.removalPolicy");
+        assertThatThrownBy(() -> new DataTable(TestStacks.stack(), "Orders", DataTableProps.builder()
+                .partitionKey(Attribute.builder().name("orderId").type(AttributeType.STRING).build())
+                .tableProps(table().build()).build()))
+                .hasMessageContaining("DataTableProps.tableProps.partitionKey (id STRING) differs from"
+                        + " DataTableProps.partitionKey (orderId STRING)");
+    }
+
+    private static DataTable table(TableProps.Builder extra) {
+        return new DataTable(TestStacks.stack(), "Orders", DataTableProps.builder().tableProps(extra.build()).build());
+    }
+
+    @Test
+    void functionOptionsWithoutAnOpinionReachTheFunctionAndTheSecureDefaultsStay() {
+        Stack stack = TestStacks.stack();
+        new JavaFunction(stack, "Fn", TestStacks.function().snapStart(false)
+                .functionOptions(FunctionOptions.builder()
+                        .ephemeralStorageSize(Size.mebibytes(2048))
+                        .layers(List.of(LayerVersion.fromLayerVersionArn(stack, "Layer",
+                                "arn:aws:lambda:eu-west-1:123456789012:layer:certs:3")))
+                        .functionName("orders-get")
+                        .tracing(Tracing.ACTIVE)
+                        .build())
+                .build());
+
+        Template.fromStack(stack).hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "EphemeralStorage", Map.of("Size", 2048),
+                "Layers", List.of("arn:aws:lambda:eu-west-1:123456789012:layer:certs:3"),
+                "FunctionName", "orders-get",
+                "TracingConfig", Map.of("Mode", "Active"),
+                "LoggingConfig", Match.objectLike(Map.of("LogFormat", "JSON")),
+                "ReservedConcurrentExecutions", 5,
+                "SnapStart", Match.absent()));
+    }
+
+    @Test
+    void functionOptionsThatWouldWeakenTheFunctionOrThatTheLibrarySetsFailNamingTheProp() {
+        assertThatThrownBy(() -> function(FunctionOptions.builder().tracing(Tracing.DISABLED)))
+                .hasMessageContaining("Test/Fn: JavaFunctionProps.functionOptions.tracing must be ACTIVE (got"
+                        + " DISABLED)");
+        assertThatThrownBy(() -> function(FunctionOptions.builder().loggingFormat(LoggingFormat.TEXT)))
+                .hasMessageContaining("JavaFunctionProps.functionOptions.loggingFormat must be JSON (got TEXT)");
+        assertThatThrownBy(() -> function(FunctionOptions.builder().recursiveLoop(RecursiveLoop.ALLOW)))
+                .hasMessageContaining("JavaFunctionProps.functionOptions.recursiveLoop must be TERMINATE");
+        assertThatThrownBy(() -> function(FunctionOptions.builder().timeout(Duration.minutes(5))))
+                .hasMessageContaining("JavaFunctionProps.functionOptions.timeout cannot be passed through: set"
+                        + " JavaFunctionProps.timeout");
+        assertThatThrownBy(() -> function(FunctionOptions.builder().reservedConcurrentExecutions(0)))
+                .hasMessageContaining("JavaFunctionProps.functionOptions.reservedConcurrentExecutions cannot be"
+                        + " passed through: set JavaFunctionProps.reservedConcurrency");
+        // aws-cdk-lib's own error would name neither prop.
+        assertThatThrownBy(() -> function(FunctionOptions.builder().ephemeralStorageSize(Size.mebibytes(1024))))
+                .hasMessageContaining("JavaFunctionProps.functionOptions.ephemeralStorageSize (1024 MiB) must be at"
+                        + " most 512 MiB with SnapStart");
+    }
+
+    private static JavaFunction function(FunctionOptions.Builder options) {
+        return new JavaFunction(TestStacks.stack(), "Fn", TestStacks.function().functionOptions(options.build())
+                .build());
+    }
+
+    @Test
+    void aQueueWorkersConsumerKeepsItsFunctionOptions() {
+        Stack stack = TestStacks.stack();
+        new QueueWorker(stack, "Worker", QueueWorkerProps.builder()
+                .consumer(TestStacks.function().functionOptions(FunctionOptions.builder()
+                        .ephemeralStorageSize(Size.mebibytes(512)).build()).build())
+                .operations(new Operations(stack, "Ops", OperationsProps.builder().build()))
+                .build());
+
+        Template.fromStack(stack).hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "EphemeralStorage", Map.of("Size", 512)));
+    }
+}
