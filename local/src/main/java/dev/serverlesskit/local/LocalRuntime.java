@@ -521,6 +521,21 @@ public final class LocalRuntime implements AutoCloseable {
         return java.util.Collections.unmodifiableMap(sessionOf);
     }
 
+    /**
+     * Credentials of a session of the template's role {@code roleLogicalId}, as a principal outside the stage that
+     * assumed it holds them (the pipeline's smoke step, say): its calls through the gateways are checked against that
+     * role's policies like a function's, and logged under the role's logical id. Not in {@link #sessions()}, which
+     * holds the functions' sessions (the least-privilege report's subjects).
+     */
+    public Sessions.Session assumeRole(String roleLogicalId, String sessionName) {
+        IamModel.Role role = access.iam().role(roleLogicalId);
+        if (role == null) {
+            throw new IllegalArgumentException("no role " + roleLogicalId + " in the template (roles: "
+                    + new java.util.TreeSet<>(access.iam().roles().keySet()) + ")");
+        }
+        return sessions.issue(roleLogicalId, sessionName, role);
+    }
+
     public CredentialsEndpoint credentialsEndpoint() {
         return credentials;
     }

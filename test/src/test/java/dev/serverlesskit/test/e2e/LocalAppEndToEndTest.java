@@ -106,6 +106,20 @@ abstract class LocalAppEndToEndTest implements IamWatch.Watched {
         assertThat(run.payload()).contains("\"failures\":[]");
     }
 
+    /**
+     * The pipeline's smoke tests pass against the stage, run as the pipeline's step runs them: their own users from
+     * the stage's secrets, provisioned and signed in with the smoke role's credentials (each call checked against
+     * that role), then browse, buy with an Idempotency-Key (the retry answers the same 201), click and read the stats.
+     */
+    @Test
+    void thePipelinesSmokeTestsPass() {
+        PipelineSmokeTests.Run run = PipelineSmokeTests.run(runtime);
+        assertThat(run.exitStatus()).as(run.toString()).isZero();
+        assertThat(run.output()).contains("ok      GET /pets/{petId} of this run's pet",
+                "ok      POST /purchases retried with the same Idempotency-Key answers the same 201",
+                "ok      GET /campaigns/smoke-test/stats as admin counts the click", "smoke tests passed");
+    }
+
     /** A new user through the app's own sign-up flow (self sign-up, confirmation, sign-in). */
     private String newUser() {
         String email = "buyer-" + UUID.randomUUID() + "@example.com";

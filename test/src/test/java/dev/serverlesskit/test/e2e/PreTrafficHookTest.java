@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The pre-traffic hook stops a faulty release: in a dev template whose GetPet function runs the wrong handler (the
  * catalog's list code, which answers 200 but not with the pet), GetPet's hook reports Failed, naming it, while
- * another function's hook still passes, and the synthetic check of the public routes fails. (Every function passing on the real templates is
+ * another function's hook still passes, and the synthetic check of the public routes and the pipeline's smoke tests
+ * fail. (Every function passing on the real templates is
  * {@code LocalAppEndToEndTest.everyFunctionsNewVersionPassesItsPreTrafficHook}.)
  */
 @Order(4)
@@ -62,6 +63,14 @@ class PreTrafficHookTest {
         FunctionHost.Invocation check = runSyntheticCheck(runtime);
         assertThat(check.ok()).isFalse();
         assertThat(check.errorMessage()).contains("GET /pets/pet-synthetic-check");
+
+        // and the pipeline's smoke tests after the stage would stop the release, naming the step
+        PipelineSmokeTests.Run smoke = PipelineSmokeTests.run(runtime);
+        assertThat(smoke.exitStatus()).as(smoke.toString()).isEqualTo(1);
+        assertThat(smoke.output()).as(smoke.toString())
+                .contains("FAILED  browse: GET /pets/{petId} of this run's pet: got 200 {\"items\":[")
+                .contains("ok      POST /purchases retried with the same Idempotency-Key answers the same 201")
+                .contains("smoke tests failed: 1 flow(s) broken");
     }
 
     /** Invokes the stage's synthetic check against the local API, as its schedule does against the stage's. */
