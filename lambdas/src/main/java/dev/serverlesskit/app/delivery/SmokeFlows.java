@@ -146,7 +146,7 @@ public final class SmokeFlows {
             return;
         }
         String bySpecies = "GET /pets?species=" + SPECIES + " lists this run's pet";
-        r = call("browse", bySpecies, "GET", "pets?species=" + SPECIES + "&limit=100", null, null, Map.of());
+        r = call("browse", bySpecies, "GET", "pets?species=" + SPECIES + "&limit=50", null, null, Map.of());
         if (r == null) {
             return;
         }
