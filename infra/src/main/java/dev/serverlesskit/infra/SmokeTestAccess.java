@@ -44,9 +44,12 @@ public class SmokeTestAccess extends Construct {
         return !stage.name().equals("prod");
     }
 
-    /** The name of the role in the stage account that the smoke step assumes. */
+    /**
+     * The name of the role in the stage account that the smoke step assumes: it starts with the stage's stack name,
+     * like the roles CloudFormation names, so a deploy policy scoped to those covers it.
+     */
     static String accessRoleName(String stage) {
-        return "serverless-kit-" + stage + "-smoke-tests";
+        return stage + "-serverless-kit-smoke-tests";
     }
 
     /** The name of the smoke step's own role in the tools account (the only principal the access role trusts). */

@@ -80,8 +80,8 @@ class PipelineTest {
             String account = name.equals("dev") ? "111111111111" : "222222222222";
             String buildSpec = project.path("Properties").path("Source").path("BuildSpec").asText();
             assertThat(buildSpec).as(name)
-                    .contains("aws sts assume-role --role-arn arn:aws:iam::" + account + ":role/serverless-kit-"
-                            + name + "-smoke-tests ")
+                    .contains("aws sts assume-role --role-arn arn:aws:iam::" + account + ":role/" + name
+                            + "-serverless-kit-smoke-tests ")
                     .contains("java -cp serverless-kit-functions-delivery.jar dev.serverlesskit.app.delivery.SmokeRun");
             assertThat(project.path("Properties").path("Environment").path("EnvironmentVariables").toString())
                     .as(name).contains("{\"Name\":\"SMOKE_REGION\",\"Type\":\"PLAINTEXT\",\"Value\":\"eu-west-1\"}");
@@ -110,7 +110,7 @@ class PipelineTest {
             assertThat(assume).as(stage).singleElement().satisfies(st -> {
                 assertThat(CfnTemplate.strings(st.path("Action"))).containsExactly("sts:AssumeRole");
                 assertThat(CfnTemplate.strings(st.path("Resource"))).containsExactly(
-                        "arn:aws:iam::" + account + ":role/serverless-kit-" + stage + "-smoke-tests");
+                        "arn:aws:iam::" + account + ":role/" + stage + "-serverless-kit-smoke-tests");
             });
             for (JsonNode st : statements) {
                 assertThat(CfnTemplate.strings(st.path("Resource"))).as(stage + " " + st).doesNotContain("*");

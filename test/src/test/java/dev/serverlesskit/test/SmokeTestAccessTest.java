@@ -30,7 +30,7 @@ class SmokeTestAccessTest {
             CfnTemplate t = template(stage);
             String role = only(t.ofType("AWS::IAM::Role"), "SmokeTestsRole");
             JsonNode props = t.resource(role).path("Properties");
-            assertThat(props.path("RoleName").asText()).isEqualTo("serverless-kit-" + stage + "-smoke-tests");
+            assertThat(props.path("RoleName").asText()).isEqualTo(stage + "-serverless-kit-smoke-tests");
             assertThat(props.path("ManagedPolicyArns").isMissingNode()).isTrue();
             assertThat(props.path("PermissionsBoundary").isMissingNode()).isTrue();
             JsonNode trust = props.path("AssumeRolePolicyDocument").path("Statement");
