@@ -565,8 +565,22 @@ public final class LocalRuntime implements AutoCloseable {
         return provisioner.userPoolId(model.userPools().get(0).logicalId());
     }
 
+    /** The id of {@link #userClient()}. */
     public String clientId() {
-        return provisioner.clientId(model.userPoolClients().get(0).logicalId());
+        return provisioner.clientId(userClient().logicalId());
+    }
+
+    /**
+     * The app client users sign in with: the first (by logical id) that allows a user's own sign-in (SRP or
+     * password, or no explicit flows: Cognito's defaults), else the first. A client that allows only the admin flow
+     * (an IAM-signed server-side sign-in, such as the smoke tests') is not one.
+     */
+    public StageModel.UserPoolClient userClient() {
+        List<StageModel.UserPoolClient> clients = model.userPoolClients();
+        return clients.stream().filter(c -> c.explicitAuthFlows().isEmpty()
+                        || c.explicitAuthFlows().contains("ALLOW_USER_SRP_AUTH")
+                        || c.explicitAuthFlows().contains("ALLOW_USER_PASSWORD_AUTH"))
+                .findFirst().orElse(clients.get(0));
     }
 
     @Override

@@ -74,7 +74,7 @@ abstract class LocalAppEndToEndTest implements IamWatch.Watched {
      * token, which is what its authorizer checks.
      */
     private String signIn(String email, String password) {
-        StageModel.UserPoolClient client = runtime.model().userPoolClients().get(0);
+        StageModel.UserPoolClient client = runtime.userClient();
         if (client.explicitAuthFlows().contains("ALLOW_USER_PASSWORD_AUTH")) {
             return cognito.signIn(runtime.clientId(), email, password).idToken();
         }
@@ -113,6 +113,8 @@ abstract class LocalAppEndToEndTest implements IamWatch.Watched {
      */
     @Test
     void thePipelinesSmokeTestsPass() {
+        // the stage's users keep signing in through the web client, never the smoke tests' admin-flow client
+        assertThat(runtime.userClient().logicalId()).startsWith("UsersUserPoolWebClient");
         PipelineSmokeTests.Run run = PipelineSmokeTests.run(runtime);
         assertThat(run.exitStatus()).as(run.toString()).isZero();
         assertThat(run.output()).contains("ok      GET /pets/{petId} of this run's pet",
