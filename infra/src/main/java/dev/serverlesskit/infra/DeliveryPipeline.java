@@ -5,9 +5,11 @@ import io.github.cdklabs.cdknag.ServerlessChecks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.CfnElement;
+import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -18,6 +20,7 @@ import software.amazon.awscdk.pipelines.CodePipeline;
 import software.amazon.awscdk.pipelines.CodePipelineSource;
 import software.amazon.awscdk.pipelines.ConfirmPermissionsBroadening;
 import software.amazon.awscdk.pipelines.ConnectionSourceOptions;
+import software.amazon.awscdk.pipelines.FileSet;
 import software.amazon.awscdk.pipelines.ManualApprovalStep;
 import software.amazon.awscdk.pipelines.ManualApprovalStepProps;
 import software.amazon.awscdk.pipelines.PermissionsBroadeningCheckProps;
@@ -28,12 +31,14 @@ import software.amazon.awscdk.services.codepipeline.PipelineType;
 import software.amazon.awscdk.services.codebuild.LinuxBuildImage;
 import software.amazon.awscdk.services.iam.CfnRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Function;
 import software.constructs.Construct;
 
 /**
  * The delivery pipeline, in the tools account: source, build and test, synthesis, then each stage in order.
- * dev and staging deploy on every change; prod first runs a security check (it stops for a person when the change
+ * dev and staging deploy on every change, each followed by its smoke tests ({@link SmokeTestAccess}); prod first runs a security check (it stops for a person when the change
  * broadens IAM permissions or security groups) and waits for a manual approval. Cross-account keys let the
  * stage accounts read the pipeline's artifacts.
  */
@@ -71,9 +76,13 @@ public class DeliveryPipeline extends Stack {
                         .build())
                 .build();
 
+        // the function jars the build made (the ones the stages deploy): the smoke tests run from the delivery jar
+        FileSet functionJars = synth.addOutputDirectory("lambdas/target/function");
         for (ServerlessKitStage stage : stages) {
-            if (!stage.getConfig().name().equals("prod")) {
-                pipeline.addStage(stage);
+            if (SmokeTestAccess.runsAfter(stage.getConfig())) {
+                pipeline.addStage(stage, AddStageOpts.builder()
+                        .post(List.of(smokeTests(functionJars, stage)))
+                        .build());
                 continue;
             }
             pipeline.addStage(stage, AddStageOpts.builder()
@@ -90,7 +99,50 @@ public class DeliveryPipeline extends Stack {
                                     .build()))))
                     .build());
         }
-        reviewGeneratedResources(config);
+        reviewGeneratedResources(config, stages.stream().map(ServerlessKitStage::getConfig)
+                .filter(SmokeTestAccess::runsAfter).map(StageConfig::name).toList());
+    }
+
+    /**
+     * The smoke tests of a stage just deployed ({@code SmokeRun} from the delivery jar): the step's own role (a fixed
+     * name, which the stage's {@link SmokeTestAccess} role trusts) may only assume that role; the stage's outputs
+     * name the API, the user pool, the smoke client and the users' secrets.
+     */
+    private CodeBuildStep smokeTests(FileSet functionJars, ServerlessKitStage stage) {
+        StageConfig config = stage.getConfig();
+        String accessRole = "arn:aws:iam::" + config.account() + ":role/"
+                + SmokeTestAccess.accessRoleName(config.name());
+        Role stepRole = Role.Builder.create(this, "SmokeTestsRole-" + config.name())
+                .roleName(SmokeTestAccess.stepRoleName(config.name()))
+                .description("The smoke tests after " + config.name() + ": assumes " + accessRole)
+                .assumedBy(new ServicePrincipal("codebuild.amazonaws.com"))
+                .build();
+        ServerlessKitStack stack = stage.getStack();
+        Map<String, CfnOutput> outputs = new TreeMap<>(Map.of(
+                "SMOKE_API_URL", stack.getOutput("ApiUrl"),
+                "SMOKE_USER_POOL_ID", stack.getOutput("UserPoolId"),
+                "SMOKE_CLIENT_ID", stack.getOutput("SmokeClientId"),
+                "SMOKE_BUYER_SECRET", stack.getOutput("SmokeBuyerSecretArn"),
+                "SMOKE_ADMIN_SECRET", stack.getOutput("SmokeAdminSecretArn")));
+        return CodeBuildStep.Builder.create("SmokeTests")
+                .input(functionJars)
+                .role(stepRole)
+                .buildEnvironment(BuildEnvironment.builder().buildImage(LinuxBuildImage.STANDARD_7_0).build())
+                .envFromCfnOutputs(outputs)
+                .env(Map.of("SMOKE_REGION", config.region()))
+                .commands(List.of(
+                        // a failed assume-role fails this command, and so the step
+                        "CREDS=$(aws sts assume-role --role-arn " + accessRole + " --role-session-name smoke-tests"
+                                + " --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)",
+                        "export AWS_ACCESS_KEY_ID=$(echo $CREDS | cut -d' ' -f1)"
+                                + " AWS_SECRET_ACCESS_KEY=$(echo $CREDS | cut -d' ' -f2)"
+                                + " AWS_SESSION_TOKEN=$(echo $CREDS | cut -d' ' -f3)",
+                        "java -cp serverless-kit-functions-delivery.jar dev.serverlesskit.app.delivery.SmokeRun"))
+                .rolePolicyStatements(List.of(PolicyStatement.Builder.create()
+                        .actions(List.of("sts:AssumeRole"))
+                        .resources(List.of(accessRole))
+                        .build()))
+                .build();
     }
 
     /**
@@ -118,7 +170,7 @@ public class DeliveryPipeline extends Stack {
      * acknowledged exactly, on the resource it names, by its full finding id ({@link #reviewedFindings}). A finding
      * the table does not list, or an entry that matches no finding, fails synthesis ({@link ReviewedFindings}).
      */
-    private void reviewGeneratedResources(PipelineConfig config) {
+    private void reviewGeneratedResources(PipelineConfig config, List<String> smokeStages) {
         pipeline.buildPipeline();
         Function autoApprove = (Function) ReviewedFindings.descendant(this,
                 PIPELINE_ID + "/PipelinesSecurityCheck/CDKPipelinesAutoApprove");
@@ -128,7 +180,7 @@ public class DeliveryPipeline extends Stack {
                 .resources(List.of(formatArn(ArnComponents.builder().service("logs").resource("log-group")
                         .resourceName("/aws/lambda/*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build())))
                 .build());
-        ReviewedFindings.acknowledge(this, reviewedFindings(config),
+        ReviewedFindings.acknowledge(this, reviewedFindings(config, smokeStages),
                 List.of(new AwsSolutionsChecks(), new ServerlessChecks()));
     }
 
@@ -136,7 +188,7 @@ public class DeliveryPipeline extends Stack {
      * Every cdk-nag finding on what CDK Pipelines generates, by construct path (below this stack) and full finding
      * id, with the reason it is acceptable. Logical ids, account and region are those of this synthesis.
      */
-    private List<ReviewedFindings.Entry> reviewedFindings(PipelineConfig config) {
+    private List<ReviewedFindings.Entry> reviewedFindings(PipelineConfig config, List<String> smokeStages) {
         String p = PIPELINE_ID + "/";
         String inner = p + "Pipeline/";
         String bucket = "<" + logicalId(inner + "ArtifactsBucket/Resource") + ".Arn>";
@@ -195,6 +247,16 @@ public class DeliveryPipeline extends Stack {
         b.resource(reviewRole, bucket + "/*", artifactObjects);
         b.resource(reviewRole, codeBuildLogs + "<" + reviewCheck + ">:*", buildLogs);
         b.resource(reviewRole, reportGroups + "<" + reviewCheck + ">-*", buildLogs);
+
+        for (String stage : smokeStages) {
+            String smokeProject = logicalId(inner + stage + "/SmokeTests/SmokeTests/Resource");
+            String smokeRole = "SmokeTestsRole-" + stage + "/DefaultPolicy/Resource";
+            b.actions(smokeRole, artifactActions, "s3:GetObject*", "s3:GetBucket*", "s3:List*", "kms:ReEncrypt*",
+                    "kms:GenerateDataKey*");
+            b.resource(smokeRole, bucket + "/*", artifactObjects);
+            b.resource(smokeRole, codeBuildLogs + "<" + smokeProject + ">:*", buildLogs);
+            b.resource(smokeRole, reportGroups + "<" + smokeProject + ">-*", buildLogs);
+        }
 
         String approveRole = p + "PipelinesSecurityCheck/CDKPipelinesAutoApprove/ServiceRole/DefaultPolicy/Resource";
         b.resource(approveRole, "arn:aws:logs:" + accountRegion + ":log-group:/aws/lambda/*", "The auto-approve"

@@ -67,11 +67,11 @@ public final class ServerlessKitApp {
     /** Adds every configured stage to {@code app}, and cdk-nag's validation. */
     public static List<ServerlessKitStage> build(App app, FunctionJars functionJars) {
         List<StageConfig> stages = StageConfig.parseAll(app.getNode().tryGetContext(StageConfig.CONTEXT_KEY));
+        PipelineConfig pipeline = PipelineConfig.parse(app.getNode().tryGetContext(PipelineConfig.CONTEXT_KEY));
         List<ServerlessKitStage> result = stages.stream()
-                .map(config -> new ServerlessKitStage(app, config, functionJars))
+                .map(config -> new ServerlessKitStage(app, config, pipeline, functionJars))
                 .toList();
-        new DeliveryPipeline(app, "Pipeline",
-                PipelineConfig.parse(app.getNode().tryGetContext(PipelineConfig.CONTEXT_KEY)), result);
+        new DeliveryPipeline(app, "Pipeline", pipeline, result);
         Validations.of(app).addPlugins(new NagValidation(app));
         return result;
     }

@@ -47,13 +47,19 @@ public class ServerlessKitStack extends Stack {
     private final LambdaApplication deployments;
     private final JavaFunction preTrafficHook;
     private final JavaFunction syntheticCheck;
+    private final SmokeTestAccess smokeTests;
+    private final Map<String, CfnOutput> outputs = new TreeMap<>();
     /** How often the synthetic check runs. */
     static final int SYNTHETIC_CHECK_MINUTES = 5;
     /** Reserved concurrency of the pre-traffic hook: at least the number of functions it checks. */
     static final int HOOK_CONCURRENCY = 8;
 
+    /**
+     * @param pipeline where the delivery pipeline runs: a stage before prod trusts its smoke step
+     *                 ({@link SmokeTestAccess})
+     */
     public ServerlessKitStack(Construct scope, String id, StackProps props, StageConfig config,
-                              Map<FunctionJars.Group, Code> functionsCode) {
+                              PipelineConfig pipeline, Map<FunctionJars.Group, Code> functionsCode) {
         super(scope, id, props);
 
         this.operations = new Operations(this, "Operations", OperationsProps.builder()
@@ -139,6 +145,15 @@ public class ServerlessKitStack extends Stack {
         output("ClicksDeadLetterQueueUrl", adClicks.getWorker().getDeadLetterQueue().getQueueUrl(),
                 "Clicks that failed processing");
         output("AlarmTopicArn", operations.getTopic().getTopicArn(), "Topic every alarm notifies");
+
+        this.smokeTests = SmokeTestAccess.runsAfter(config)
+                ? new SmokeTestAccess(this, "SmokeTests", config, pipeline, users) : null;
+        if (smokeTests != null) {
+            output("SmokeClientId", smokeTests.getClient().getUserPoolClientId(),
+                    "App client of the smoke tests (admin sign-in only)");
+            output("SmokeBuyerSecretArn", smokeTests.getBuyerSecret().getSecretArn(), "Smoke tests' buyer");
+            output("SmokeAdminSecretArn", smokeTests.getAdminSecret().getSecretArn(), "Smoke tests' admin");
+        }
     }
 
     /**
@@ -203,7 +218,22 @@ public class ServerlessKitStack extends Stack {
     }
 
     private void output(String id, String value, String description) {
-        CfnOutput.Builder.create(this, id).value(value).description(description).build();
+        outputs.put(id, CfnOutput.Builder.create(this, id).value(value).description(description).build());
+    }
+
+    /** The stack output {@code id} (ApiUrl, UserPoolId, SmokeClientId, ...). */
+    public CfnOutput getOutput(String id) {
+        CfnOutput output = outputs.get(id);
+        if (output == null) {
+            throw new IllegalArgumentException("stack " + getNode().getPath() + " has no output '" + id + "' (outputs: "
+                    + outputs.keySet() + ")");
+        }
+        return output;
+    }
+
+    /** What the pipeline's smoke tests use in this stage; null in a stage they do not run after (prod). */
+    public SmokeTestAccess getSmokeTests() {
+        return smokeTests;
     }
 
     public Operations getOperations() {

@@ -14,7 +14,8 @@ public class ServerlessKitStage extends Stage {
     private final StageConfig config;
     private final ServerlessKitStack stack;
 
-    public ServerlessKitStage(Construct scope, StageConfig config, FunctionJars functionJars) {
+    /** @param pipeline where the delivery pipeline runs (a stage before prod trusts its smoke step) */
+    public ServerlessKitStage(Construct scope, StageConfig config, PipelineConfig pipeline, FunctionJars functionJars) {
         super(scope, config.name(), StageProps.builder()
                 .env(Environment.builder().account(config.account()).region(config.region()).build())
                 .build());
@@ -23,7 +24,7 @@ public class ServerlessKitStage extends Stage {
                 .stackName(config.name() + "-serverless-kit")
                 .description("Serverless Kit reference application: pet store and ad clicks (" + config.name() + ")")
                 .terminationProtection(config.terminationProtection())
-                .build(), config, code(functionJars));
+                .build(), config, pipeline, code(functionJars));
     }
 
     private static Map<FunctionJars.Group, Code> code(FunctionJars jars) {

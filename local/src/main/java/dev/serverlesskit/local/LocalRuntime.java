@@ -537,6 +537,21 @@ public final class LocalRuntime implements AutoCloseable {
         return java.util.Collections.unmodifiableMap(sessionOf);
     }
 
+    /**
+     * Credentials of a session of the template's role {@code roleLogicalId}, as a principal outside the stage that
+     * assumed it holds them (the pipeline's smoke step, say): its calls through the gateways are checked against that
+     * role's policies like a function's, and logged under the role's logical id. Not in {@link #sessions()}, which
+     * holds the functions' sessions (the least-privilege report's subjects).
+     */
+    public Sessions.Session assumeRole(String roleLogicalId, String sessionName) {
+        IamModel.Role role = access.iam().role(roleLogicalId);
+        if (role == null) {
+            throw new IllegalArgumentException("no role " + roleLogicalId + " in the template (roles: "
+                    + new java.util.TreeSet<>(access.iam().roles().keySet()) + ")");
+        }
+        return sessions.issue(roleLogicalId, sessionName, role);
+    }
+
     public CredentialsEndpoint credentialsEndpoint() {
         return credentials;
     }
@@ -566,8 +581,22 @@ public final class LocalRuntime implements AutoCloseable {
         return provisioner.userPoolId(model.userPools().get(0).logicalId());
     }
 
+    /** The id of {@link #userClient()}. */
     public String clientId() {
-        return provisioner.clientId(model.userPoolClients().get(0).logicalId());
+        return provisioner.clientId(userClient().logicalId());
+    }
+
+    /**
+     * The app client users sign in with: the first (by logical id) that allows a user's own sign-in (SRP or
+     * password, or no explicit flows: Cognito's defaults), else the first. A client that allows only the admin flow
+     * (an IAM-signed server-side sign-in, such as the smoke tests') is not one.
+     */
+    public StageModel.UserPoolClient userClient() {
+        List<StageModel.UserPoolClient> clients = model.userPoolClients();
+        return clients.stream().filter(c -> c.explicitAuthFlows().isEmpty()
+                        || c.explicitAuthFlows().contains("ALLOW_USER_SRP_AUTH")
+                        || c.explicitAuthFlows().contains("ALLOW_USER_PASSWORD_AUTH"))
+                .findFirst().orElse(clients.get(0));
     }
 
     @Override

@@ -40,15 +40,15 @@ public final class SynthBreakdown {
             lines.add(String.format("construct tree (3 stages + pipeline + plugins) %6d ms", tTree - tApp));
         } else {
             List<ServerlessKitStage> stages = new ArrayList<>();
+            PipelineConfig pipeline = PipelineConfig.parse(app.getNode().tryGetContext(PipelineConfig.CONTEXT_KEY));
             long t = tApp;
             for (StageConfig config : StageConfig.parseAll(app.getNode().tryGetContext(StageConfig.CONTEXT_KEY))) {
-                stages.add(new ServerlessKitStage(app, config, ProjectFiles.functionJars()));
+                stages.add(new ServerlessKitStage(app, config, pipeline, ProjectFiles.functionJars()));
                 long now = System.currentTimeMillis();
                 lines.add(String.format("construct tree: stage %-8s %6d ms", config.name(), now - t));
                 t = now;
             }
-            new DeliveryPipeline(app, "Pipeline",
-                    PipelineConfig.parse(app.getNode().tryGetContext(PipelineConfig.CONTEXT_KEY)), stages);
+            new DeliveryPipeline(app, "Pipeline", pipeline, stages);
             tTree = System.currentTimeMillis();
             lines.add(String.format("construct tree: pipeline (with its nag review) %6d ms", tTree - t));
         }

@@ -74,7 +74,7 @@ abstract class LocalAppEndToEndTest implements IamWatch.Watched {
      * token, which is what its authorizer checks.
      */
     private String signIn(String email, String password) {
-        StageModel.UserPoolClient client = runtime.model().userPoolClients().get(0);
+        StageModel.UserPoolClient client = runtime.userClient();
         if (client.explicitAuthFlows().contains("ALLOW_USER_PASSWORD_AUTH")) {
             return cognito.signIn(runtime.clientId(), email, password).idToken();
         }
@@ -104,6 +104,22 @@ abstract class LocalAppEndToEndTest implements IamWatch.Watched {
         var run = PreTrafficHookTest.runSyntheticCheck(runtime);
         assertThat(run.ok()).as(run.toString()).isTrue();
         assertThat(run.payload()).contains("\"failures\":[]");
+    }
+
+    /**
+     * The pipeline's smoke tests pass against the stage, run as the pipeline's step runs them: their own users from
+     * the stage's secrets, provisioned and signed in with the smoke role's credentials (each call checked against
+     * that role), then browse, buy with an Idempotency-Key (the retry answers the same 201), click and read the stats.
+     */
+    @Test
+    void thePipelinesSmokeTestsPass() {
+        // the stage's users keep signing in through the web client, never the smoke tests' admin-flow client
+        assertThat(runtime.userClient().logicalId()).startsWith("UsersUserPoolWebClient");
+        PipelineSmokeTests.Run run = PipelineSmokeTests.run(runtime);
+        assertThat(run.exitStatus()).as(run.toString()).isZero();
+        assertThat(run.output()).contains("ok      GET /pets/{petId} of this run's pet",
+                "ok      POST /purchases retried with the same Idempotency-Key answers the same 201",
+                "ok      GET /campaigns/smoke-test/stats as admin counts the click", "smoke tests passed");
     }
 
     /** A new user through the app's own sign-up flow (self sign-up, confirmation, sign-in). */

@@ -40,6 +40,7 @@ public final class Replacement {
             Map.entry("AWS::Cognito::UserPool", Set.of("AliasAttributes", "UsernameAttributes",
                     "UsernameConfiguration")),
             Map.entry("AWS::Cognito::UserPoolClient", Set.of("GenerateSecret", "UserPoolId")),
+            Map.entry("AWS::SecretsManager::Secret", Set.of("Name")),
             Map.entry("AWS::Cognito::UserPoolGroup", Set.of("GroupName", "UserPoolId")),
             Map.entry("AWS::DynamoDB::Table", Set.of("ImportSourceSpecification", "KeySchema", "TableName")),
             Map.entry("AWS::Events::Rule", Set.of("EventBusName", "Name")),
