@@ -202,17 +202,20 @@ public final class Soak {
     /** The seeded share of the functions' engine calls that fail, at rates the retries are meant to absorb. */
     private static List<Rule> rules() {
         return List.of(
-                // the click processor's DynamoDB calls: claims, counter updates, completions
-                Rule.of(Service.DYNAMODB, Kind.THROTTLE).function(PROCESSOR).share(0.02),
-                Rule.of(Service.DYNAMODB, Kind.ERROR_5XX).function(PROCESSOR).share(0.02),
-                Rule.of(Service.DYNAMODB, Kind.APPLY_THEN_5XX).function(PROCESSOR).share(0.01),
-                Rule.of(Service.DYNAMODB, Kind.TIMEOUT).function(PROCESSOR).share(0.002).limit(15),
-                Rule.of(Service.DYNAMODB, Kind.APPLY_THEN_TIMEOUT).function(PROCESSOR).share(0.002).limit(15),
+                // the click processor's DynamoDB calls: claims, counter updates, completions. Its counter updates
+                // are not retried by the SDK (a failed one is settled, then its clicks are retried with the message),
+                // and the queue dead-letters after 3 receives: shares an order of magnitude above what DynamoDB's
+                // own error rates are, yet below what three receives in a row absorb
+                Rule.of(Service.DYNAMODB, Kind.THROTTLE).function(PROCESSOR).share(0.005),
+                Rule.of(Service.DYNAMODB, Kind.ERROR_5XX).function(PROCESSOR).share(0.005),
+                Rule.of(Service.DYNAMODB, Kind.APPLY_THEN_5XX).function(PROCESSOR).share(0.003),
+                Rule.of(Service.DYNAMODB, Kind.TIMEOUT).function(PROCESSOR).share(0.001).limit(8),
+                Rule.of(Service.DYNAMODB, Kind.APPLY_THEN_TIMEOUT).function(PROCESSOR).share(0.001).limit(8),
                 // RecordClick's SendMessage: an applied-then-timeout send enqueues the click twice
-                Rule.of(Service.SQS, Kind.THROTTLE).function(RECORD).share(0.02),
-                Rule.of(Service.SQS, Kind.ERROR_5XX).function(RECORD).share(0.02),
-                Rule.of(Service.SQS, Kind.TIMEOUT).function(RECORD).share(0.003).limit(15),
-                Rule.of(Service.SQS, Kind.APPLY_THEN_TIMEOUT).function(RECORD).share(0.003).limit(15),
+                Rule.of(Service.SQS, Kind.THROTTLE).function(RECORD).share(0.01),
+                Rule.of(Service.SQS, Kind.ERROR_5XX).function(RECORD).share(0.01),
+                Rule.of(Service.SQS, Kind.TIMEOUT).function(RECORD).share(0.003).limit(10),
+                Rule.of(Service.SQS, Kind.APPLY_THEN_TIMEOUT).function(RECORD).share(0.003).limit(10),
                 // the processor's poller: receives and deletes (a lost delete delivers a message again)
                 Rule.of(Service.SQS, Kind.ERROR_5XX).function(PROCESSOR).share(0.01),
                 Rule.of(Service.SQS, Kind.APPLY_THEN_TIMEOUT).function(PROCESSOR).operation("DeleteMessageBatch")
