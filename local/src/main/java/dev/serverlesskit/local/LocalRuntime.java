@@ -141,6 +141,23 @@ public final class LocalRuntime implements AutoCloseable {
             started.add(g);
         }
 
+        faults.control(new Faults.Control() {
+            @Override
+            public int crash(String function) {
+                return functionLike(function).crash();
+            }
+
+            @Override
+            public void kill(Service service) {
+                engines.kill(service.signingName());
+            }
+
+            @Override
+            public void restart(Service service) {
+                engines.restart(service.signingName());
+            }
+        });
+
         deploymentEndpoint = new DeploymentEndpoint(sessions, model.region(), access, this::functionByName,
                 this::logLine);
         started.add(deploymentEndpoint);
@@ -456,6 +473,22 @@ public final class LocalRuntime implements AutoCloseable {
             return new HookRun(functionLogicalId, group, deploymentEndpoint.hookStatus(execution), invocation);
         }
         throw new IllegalArgumentException("no alias of " + functionLogicalId + " in the template");
+    }
+
+    /** The function with this logical id, else the only one whose logical id or name contains it. */
+    private FunctionHost functionLike(String function) {
+        FunctionHost exact = functions.get(function);
+        if (exact != null) {
+            return exact;
+        }
+        List<FunctionHost> like = functions.values().stream().filter(h -> h.function().logicalId().contains(function)
+                || h.functionName().contains(function)).toList();
+        if (like.size() != 1) {
+            throw new IllegalArgumentException("field 'function' must name one function (a logical id or name, or"
+                    + " a part of one); '" + function + "' matches " + (like.isEmpty() ? "none" : like.stream()
+                    .map(h -> h.function().logicalId()).toList()) + " of " + functions.keySet());
+        }
+        return like.get(0);
     }
 
     private FunctionHost functionByName(String nameOrArn) {
