@@ -318,6 +318,11 @@ public final class LocalRuntime implements AutoCloseable {
         var state = Json.MAPPER.createObjectNode().put("stage", options.stage()).put("region", model.region())
                 .put("api", apiUrl()).put("sqs", engines.sqsEndpoint()).put("dynamodb", engines.dynamoEndpoint())
                 .put("cognito", engines.cognitoEndpoint());
+        if (!model.userPoolClients().isEmpty()) {
+            state.put("userPoolId", userPoolId()).put("clientId", clientId());
+        }
+        var queues = state.putObject("queues");
+        model.queues().forEach(q -> queues.put(q.logicalId(), provisioner.queueUrl(q.logicalId())));
         if (faultsUrl != null) {
             state.put("faults", faultsUrl);
         }
@@ -617,7 +622,8 @@ public final class LocalRuntime implements AutoCloseable {
         Options options = new Options(a.getOrDefault("--stage", "dev"), cdkOut,
                 Integer.parseInt(a.getOrDefault("--port", "3000")),
                 data == null || data.isBlank() ? null : project.resolve(data).toAbsolutePath().normalize(), project,
-                cdkOut.resolve("local-logs"), a.containsKey("--function-logs"),
+                a.containsKey("--log-dir") ? project.resolve(a.get("--log-dir")).toAbsolutePath().normalize()
+                        : cdkOut.resolve("local-logs"), a.containsKey("--function-logs"),
                 a.containsKey("--retry-delay") ? Integer.valueOf(a.get("--retry-delay")) : null, false);
         LocalRuntime runtime;
         try {
@@ -647,7 +653,8 @@ public final class LocalRuntime implements AutoCloseable {
     private static void usage(String problem) {
         System.err.println(problem);
         System.err.println("usage: LocalRuntime [--stage dev] [--cdk-out cdk.out] [--port 3000] [--data .local-data]"
-                + " [--retry-delay SECONDS] [--function-logs] [--project-dir .] [--faults PORT] [--fault-seed N]");
+                + " [--retry-delay SECONDS] [--function-logs] [--project-dir .] [--faults PORT] [--fault-seed N]"
+                + " [--log-dir DIR]");
         System.exit(2);
     }
 }
