@@ -143,7 +143,7 @@ public final class Engines implements AutoCloseable {
     private TheSQSRestServerBuilder persistentQueues(TheSQSRestServerBuilder builder, Path dir) {
         actorSystem = org.apache.pekko.actor.ActorSystem.create("elasticmq");
         var config = new org.elasticmq.persistence.sql.SqlQueuePersistenceConfig(true, "org.h2.Driver",
-                "jdbc:h2:" + dir.resolve("queues").toAbsolutePath(), "", "", false);
+                "jdbc:h2:" + dir.resolve("queues").toAbsolutePath() + ";WRITE_DELAY=0", "", "", false);
         var persistence = actorSystem.actorOf(org.apache.pekko.actor.Props.create(
                 org.elasticmq.persistence.sql.SqlQueuePersistenceActor.class, config,
                 scala.collection.immutable.List$.MODULE$.empty()));
