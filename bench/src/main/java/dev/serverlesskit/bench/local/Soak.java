@@ -163,6 +163,7 @@ public final class Soak {
         System.out.println("faults injected:");
         faults.rules().forEach(a -> System.out.println("  #" + a.id() + " " + a.rule() + ": matched " + a.matched()
                 + ", injected " + a.injected()));
+        System.out.println("events (" + events.size() + "):");
         events.forEach(e -> System.out.println("  " + e));
         faults.clear();
         Thread.sleep(1_000); // a late write would show now
@@ -211,11 +212,16 @@ public final class Soak {
                 Rule.of(Service.DYNAMODB, Kind.APPLY_THEN_5XX).function(PROCESSOR).share(0.003),
                 Rule.of(Service.DYNAMODB, Kind.TIMEOUT).function(PROCESSOR).share(0.001).limit(8),
                 Rule.of(Service.DYNAMODB, Kind.APPLY_THEN_TIMEOUT).function(PROCESSOR).share(0.001).limit(8),
+                // its environment dying mid-invocation, before or after a write is applied
+                Rule.of(Service.DYNAMODB, Kind.CRASH).function(PROCESSOR).share(0.0005).limit(4),
+                Rule.of(Service.DYNAMODB, Kind.APPLY_THEN_CRASH).function(PROCESSOR).share(0.0005).limit(4),
                 // RecordClick's SendMessage: an applied-then-timeout send enqueues the click twice
                 Rule.of(Service.SQS, Kind.THROTTLE).function(RECORD).share(0.01),
                 Rule.of(Service.SQS, Kind.ERROR_5XX).function(RECORD).share(0.01),
                 Rule.of(Service.SQS, Kind.TIMEOUT).function(RECORD).share(0.003).limit(10),
                 Rule.of(Service.SQS, Kind.APPLY_THEN_TIMEOUT).function(RECORD).share(0.003).limit(10),
+                // enqueued, then RecordClick dies: the client gets a 502 and sends the same click ids again
+                Rule.of(Service.SQS, Kind.APPLY_THEN_CRASH).function(RECORD).share(0.002).limit(10),
                 // the processor's poller: receives and deletes (a lost delete delivers a message again)
                 Rule.of(Service.SQS, Kind.ERROR_5XX).function(PROCESSOR).share(0.01),
                 Rule.of(Service.SQS, Kind.APPLY_THEN_TIMEOUT).function(PROCESSOR).operation("DeleteMessageBatch")
@@ -232,7 +238,7 @@ public final class Soak {
                 break;
             }
             long t = System.currentTimeMillis();
-            switch (n++ % 2) {
+            switch (n++ % 4) {
                 case 0 -> {
                     long ms = 1_000 + random.nextInt(3_000);
                     faults.pause(Service.DYNAMODB);
@@ -240,12 +246,26 @@ public final class Soak {
                     faults.resume(Service.DYNAMODB);
                     events.add("paused DynamoDB for " + ms + " ms");
                 }
-                default -> {
+                case 1 -> {
                     long ms = 1_000 + random.nextInt(3_000);
                     faults.pause(Service.SQS);
                     sleepWhile(new AtomicBoolean(true), ms);
                     faults.resume(Service.SQS);
                     events.add("paused SQS for " + ms + " ms");
+                }
+                case 2 -> {
+                    long ms = 500 + random.nextInt(2_000);
+                    faults.kill(Service.DYNAMODB);
+                    sleepWhile(new AtomicBoolean(true), ms);
+                    long r0 = System.currentTimeMillis();
+                    faults.restart(Service.DYNAMODB);
+                    events.add("killed DynamoDB (SIGKILL), restarted after " + ms + " ms (up again in "
+                            + (System.currentTimeMillis() - r0) + " ms)");
+                }
+                default -> {
+                    String fn = random.nextBoolean() ? PROCESSOR : RECORD;
+                    int ended = faults.crash(fn);
+                    events.add("crashed the environment of " + fn + ": " + ended + " invocation(s) in flight");
                 }
             }
             if (System.currentTimeMillis() - t > 60_000) {
