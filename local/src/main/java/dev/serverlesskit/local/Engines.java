@@ -27,11 +27,16 @@ public final class Engines implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
 
     /**
-     * Preloaded into dynalite: it rethrows the error of a request whose client hung up mid-request ("aborted",
+     * Preloaded into the Node engines (dynalite, cognito-local). It ends the engine when the runtime is gone: its
+     * stdin is a pipe from the runtime, which closes when the runtime's process ends however it ends (also
+     * {@code kill -9}), so no engine outlives it holding its port and data directory. And dynalite rethrows the error of a request whose client hung up mid-request ("aborted",
      * ECONNRESET) as an uncaught exception, which ends the whole engine (seen under load, when a function's
      * HTTP client gives up on a connection). Such a request is dropped and logged; any other error still ends it.
      */
-    private static final String DYNALITE_GUARD = """
+    private static final String ENGINE_GUARD = """
+            process.stdin.on('end', () => process.exit(0));
+            process.stdin.on('error', () => process.exit(0));
+            process.stdin.resume();
             process.on('uncaughtException', (err) => {
               if (err && (err.code === 'ECONNRESET' || err.message === 'aborted')) {
                 console.error('dropped a request its client aborted: ' + err.message);
@@ -45,6 +50,12 @@ public final class Engines implements AutoCloseable {
     private static final long ELASTICMQ_STOP_SECONDS = 5;
 
     private final List<Process> processes = new ArrayList<>();
+    /** How each Node engine was started, by name: what {@link #restart} runs again. */
+    private final Map<String, Launch> launches = new java.util.LinkedHashMap<>();
+    private Path dataDir;
+
+    private record Launch(List<String> command, Path cwd, Map<String, String> env, int port) {
+    }
     private SQSRestServer elasticMq;
     private org.apache.pekko.actor.ActorSystem actorSystem;
     private Path tempCognitoDir;
@@ -77,8 +88,9 @@ public final class Engines implements AutoCloseable {
             String node = nm.resolve(".bin/node").toString();
 
             engines.dynamoPort = freePort();
-            Path guard = logDir.resolve("dynalite-guard.cjs");
-            Files.writeString(guard, DYNALITE_GUARD);
+            engines.dataDir = dataDir;
+            Path guard = logDir.resolve("engine-guard.cjs");
+            Files.writeString(guard, ENGINE_GUARD);
             List<String> dynalite = new ArrayList<>(List.of(node, "--require", guard.toString(),
                     nm.resolve("dynalite/cli.js").toString(),
                     "--host", HOST, "--port", Integer.toString(engines.dynamoPort),
@@ -87,7 +99,7 @@ public final class Engines implements AutoCloseable {
                 Path db = Files.createDirectories(dataDir.resolve("dynamodb"));
                 dynalite.addAll(List.of("--path", db.toString()));
             }
-            engines.launch("dynalite", dynalite, projectDir, Map.of());
+            engines.launch("dynalite", dynalite, projectDir, Map.of(), engines.dynamoPort);
 
             engines.cognitoPort = dataDir == null ? freePort() : savedPort(dataDir.resolve("cognito-port"));
             Path cognitoDir;
@@ -96,8 +108,10 @@ public final class Engines implements AutoCloseable {
             } else {
                 cognitoDir = engines.tempCognitoDir = Files.createTempDirectory("cognito-local");
             }
-            engines.launch("cognito-local", List.of(node, nm.resolve("cognito-local/lib/bin/start.js").toString()),
-                    cognitoDir, Map.of("HOST", HOST, "PORT", Integer.toString(engines.cognitoPort)));
+            engines.launch("cognito-local", List.of(node, "--require", guard.toString(),
+                    nm.resolve("cognito-local/lib/bin/start.js").toString()),
+                    cognitoDir, Map.of("HOST", HOST, "PORT", Integer.toString(engines.cognitoPort)),
+                    engines.cognitoPort);
 
             engines.sqsPort = freePort();
             TheSQSRestServerBuilder sqs = SQSRestServerBuilder.withPort(engines.sqsPort);
@@ -129,7 +143,7 @@ public final class Engines implements AutoCloseable {
     private TheSQSRestServerBuilder persistentQueues(TheSQSRestServerBuilder builder, Path dir) {
         actorSystem = org.apache.pekko.actor.ActorSystem.create("elasticmq");
         var config = new org.elasticmq.persistence.sql.SqlQueuePersistenceConfig(true, "org.h2.Driver",
-                "jdbc:h2:" + dir.resolve("queues").toAbsolutePath(), "", "", false);
+                "jdbc:h2:" + dir.resolve("queues").toAbsolutePath() + ";WRITE_DELAY=0", "", "", false);
         var persistence = actorSystem.actorOf(org.apache.pekko.actor.Props.create(
                 org.elasticmq.persistence.sql.SqlQueuePersistenceActor.class, config,
                 scala.collection.immutable.List$.MODULE$.empty()));
@@ -177,11 +191,69 @@ public final class Engines implements AutoCloseable {
         return "http://" + HOST + ":" + cognitoPort;
     }
 
-    private void launch(String name, List<String> command, Path cwd, Map<String, String> env) throws IOException {
+    private void launch(String name, List<String> command, Path cwd, Map<String, String> env, int port)
+            throws IOException {
+        if (!launches.containsKey(name)) {
+            Files.deleteIfExists(logDir.resolve(name + ".log")); // a restart appends to this run's log
+        }
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
-                .redirectOutput(logDir.resolve(name + ".log").toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile()));
         pb.environment().putAll(env);
-        processes.add(pb.start());
+        Process p = pb.start();
+        processes.add(p);
+        launches.put(name, new Launch(command, cwd, env, port));
+        running.put(name, p);
+    }
+
+    private final Map<String, Process> running = new java.util.LinkedHashMap<>();
+
+    /** The engine behind a service's endpoint: {@code dynalite} or {@code cognito-local}. */
+    private static String engineOf(String service) {
+        return switch (service) {
+            case "dynamodb" -> "dynalite";
+            case "cognito", "cognito-idp" -> "cognito-local";
+            default -> throw new IllegalArgumentException("only the Node engines can be killed (dynamodb, cognito):"
+                    + " ElasticMQ (sqs) runs inside the runtime's process, so killing it is killing the runtime");
+        };
+    }
+
+    /**
+     * Kills the engine of {@code service} ({@code dynamodb} or {@code cognito}) with SIGKILL and waits until it is
+     * gone. Its port stays closed until {@link #restart}.
+     */
+    public synchronized void kill(String service) {
+        String name = engineOf(service);
+        if (name.equals("dynalite") && dataDir == null) {
+            throw new IllegalArgumentException("killing dynamodb needs a runtime with a data directory (--data):"
+                    + " dynalite keeps its tables in memory otherwise, and would come back empty");
+        }
+        Process p = running.remove(name);
+        if (p == null) {
+            throw new IllegalArgumentException(name + " is not running");
+        }
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        processes.remove(p);
+    }
+
+    /** Starts the killed engine of {@code service} again on the same port and data, and waits until it listens. */
+    public synchronized void restart(String service) {
+        String name = engineOf(service);
+        if (running.containsKey(name)) {
+            throw new IllegalArgumentException(name + " is running: kill it first");
+        }
+        Launch l = launches.get(name);
+        try {
+            launch(name, l.command(), l.cwd(), l.env(), l.port());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitPort(name, l.port());
     }
 
     private void awaitPort(String name, int port) {

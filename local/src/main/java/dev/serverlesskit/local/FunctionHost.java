@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,6 +79,8 @@ public final class FunctionHost implements AutoCloseable {
     private final ExecutorService executor;
     private volatile Instance instance;
     private final Object initLock = new Object();
+    /** The invocations running now, by request id: what a crash ends. */
+    private final Map<String, CompletableFuture<String>> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile List<String> snapStartHazards = List.of();
     private volatile java.util.function.Consumer<String> hazardLog = line -> { };
 
@@ -128,20 +131,37 @@ public final class FunctionHost implements AutoCloseable {
                     0, requestId);
         }
         boolean cold = instance == null;
-        Future<String> future = null;
+        CompletableFuture<String> outcome = new CompletableFuture<>();
+        Future<?> task = null;
         try {
             long deadline = System.currentTimeMillis() + function.timeoutSeconds() * 1000L;
-            future = executor.submit(() -> run(eventJson, requestId, deadline));
-            String payload = future.get(function.timeoutSeconds(), TimeUnit.SECONDS);
+            task = executor.submit(() -> {
+                inFlight.put(requestId, outcome);
+                try {
+                    outcome.complete(run(eventJson, requestId, deadline));
+                } catch (Throwable t) { // ThreadDeath too: the sandbox crashed under this invocation
+                    outcome.completeExceptionally(t);
+                } finally {
+                    inFlight.remove(requestId);
+                }
+            });
+            String payload = outcome.get(function.timeoutSeconds(), TimeUnit.SECONDS);
             return new Invocation(Status.OK, payload, null, null, cold, elapsed(started), requestId);
         } catch (TimeoutException e) {
-            future.cancel(true);
+            task.cancel(true);
             instance = null; // Lambda discards a timed-out environment: the next invocation starts cold
             String message = String.format("Task timed out after %d.00 seconds", function.timeoutSeconds());
             write(requestId + " " + message + "\n");
             return new Invocation(Status.TIMEOUT, null, "Sandbox.Timedout", message, cold, elapsed(started),
                     requestId);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof SandboxCrashed) {
+                // what Lambda reports when the runtime process dies during an invocation
+                String message = "RequestId: " + requestId + " Error: Runtime exited with error: signal: killed";
+                write(message + "\nRuntime.ExitError\n");
+                return new Invocation(Status.FUNCTION_ERROR, null, "Runtime.ExitError", message, cold,
+                        elapsed(started), requestId);
+            }
             Throwable cause = e.getCause() instanceof InvocationTargetException ite ? ite.getCause() : e.getCause();
             StringWriter trace = new StringWriter();
             cause.printStackTrace(new PrintWriter(trace));
@@ -155,6 +175,57 @@ public final class FunctionHost implements AutoCloseable {
                     elapsed(started), requestId);
         } finally {
             concurrency.release();
+        }
+    }
+
+    /** Ends the invocations a crashed sandbox was serving. */
+    private static final class SandboxCrashed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SandboxCrashed() {
+            super("Runtime exited with error: signal: killed", null, false, false);
+        }
+    }
+
+    /**
+     * The environment's process dies (fault injection: {@code CRASH}): every invocation it is serving ends with
+     * Lambda's {@code Runtime.ExitError} (an API request gets a 502, a queue batch is not deleted and returns after
+     * its visibility timeout), and the next invocation gets a fresh environment (init again). Every thread of the
+     * environment (those whose context class loader is its class loader: the invocations' and the handler's own,
+     * such as its executors and its SDK clients') is stopped, as the process's threads would be, so a crashed
+     * invocation makes no further call. On JDK 20+, which has no {@code Thread.stop}, they are interrupted instead.
+     *
+     * @return how many invocations were in flight
+     */
+    public int crash() {
+        Instance in;
+        synchronized (initLock) {
+            in = instance;
+            instance = null;
+        }
+        int ended = 0;
+        for (CompletableFuture<String> f : inFlight.values()) {
+            if (f.completeExceptionally(new SandboxCrashed())) {
+                ended++;
+            }
+        }
+        if (in != null) {
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t != Thread.currentThread() && t.getContextClassLoader() == in.loader()) {
+                    stop(t);
+                }
+            }
+        }
+        write("Sandbox crashed (fault injection): " + ended + " invocation(s) ended with Runtime.ExitError\n");
+        return ended;
+    }
+
+    @SuppressWarnings("removal")
+    private static void stop(Thread t) {
+        try {
+            Thread.class.getMethod("stop").invoke(t);
+        } catch (ReflectiveOperationException | UnsupportedOperationException e) {
+            t.interrupt(); // JDK 20+: Thread.stop is unsupported
         }
     }
 
@@ -191,6 +262,8 @@ public final class FunctionHost implements AutoCloseable {
             return out.toString(StandardCharsets.UTF_8);
         } finally {
             FunctionOutput.route(null);
+            // an idle pooled thread must not look like a thread of the environment (crash() stops those)
+            Thread.currentThread().setContextClassLoader(FunctionHost.class.getClassLoader());
         }
     }
 

@@ -142,6 +142,23 @@ public final class LocalRuntime implements AutoCloseable {
             started.add(g);
         }
 
+        faults.control(new Faults.Control() {
+            @Override
+            public int crash(String function) {
+                return functionLike(function).crash();
+            }
+
+            @Override
+            public void kill(Service service) {
+                engines.kill(service.signingName());
+            }
+
+            @Override
+            public void restart(Service service) {
+                engines.restart(service.signingName());
+            }
+        });
+
         deploymentEndpoint = new DeploymentEndpoint(sessions, model.region(), access, this::functionByName,
                 this::logLine);
         started.add(deploymentEndpoint);
@@ -303,6 +320,11 @@ public final class LocalRuntime implements AutoCloseable {
         var state = Json.MAPPER.createObjectNode().put("stage", options.stage()).put("region", model.region())
                 .put("api", apiUrl()).put("sqs", engines.sqsEndpoint()).put("dynamodb", engines.dynamoEndpoint())
                 .put("cognito", engines.cognitoEndpoint());
+        if (!model.userPoolClients().isEmpty()) {
+            state.put("userPoolId", userPoolId()).put("clientId", clientId());
+        }
+        var queues = state.putObject("queues");
+        model.queues().forEach(q -> queues.put(q.logicalId(), provisioner.queueUrl(q.logicalId())));
         if (faultsUrl != null) {
             state.put("faults", faultsUrl);
         }
@@ -469,6 +491,22 @@ public final class LocalRuntime implements AutoCloseable {
         throw new IllegalArgumentException("no alias of " + functionLogicalId + " in the template");
     }
 
+    /** The function with this logical id, else the only one whose logical id or name contains it. */
+    private FunctionHost functionLike(String function) {
+        FunctionHost exact = functions.get(function);
+        if (exact != null) {
+            return exact;
+        }
+        List<FunctionHost> like = functions.values().stream().filter(h -> h.function().logicalId().contains(function)
+                || h.functionName().contains(function)).toList();
+        if (like.size() != 1) {
+            throw new IllegalArgumentException("field 'function' must name one function (a logical id or name, or"
+                    + " a part of one); '" + function + "' matches " + (like.isEmpty() ? "none" : like.stream()
+                    .map(h -> h.function().logicalId()).toList()) + " of " + functions.keySet());
+        }
+        return like.get(0);
+    }
+
     private FunctionHost functionByName(String nameOrArn) {
         for (FunctionHost h : functions.values()) {
             if (h.functionName().equals(nameOrArn) || h.functionArn().equals(nameOrArn)) {
@@ -629,7 +667,8 @@ public final class LocalRuntime implements AutoCloseable {
         Options options = new Options(a.getOrDefault("--stage", "dev"), cdkOut,
                 Integer.parseInt(a.getOrDefault("--port", "3000")),
                 data == null || data.isBlank() ? null : project.resolve(data).toAbsolutePath().normalize(), project,
-                cdkOut.resolve("local-logs"), a.containsKey("--function-logs"),
+                a.containsKey("--log-dir") ? project.resolve(a.get("--log-dir")).toAbsolutePath().normalize()
+                        : cdkOut.resolve("local-logs"), a.containsKey("--function-logs"),
                 a.containsKey("--retry-delay") ? Integer.valueOf(a.get("--retry-delay")) : null, false);
         LocalRuntime runtime;
         try {
@@ -659,7 +698,8 @@ public final class LocalRuntime implements AutoCloseable {
     private static void usage(String problem) {
         System.err.println(problem);
         System.err.println("usage: LocalRuntime [--stage dev] [--cdk-out cdk.out] [--port 3000] [--data .local-data]"
-                + " [--retry-delay SECONDS] [--function-logs] [--project-dir .] [--faults PORT] [--fault-seed N]");
+                + " [--retry-delay SECONDS] [--function-logs] [--project-dir .] [--faults PORT] [--fault-seed N]"
+                + " [--log-dir DIR]");
         System.exit(2);
     }
 }

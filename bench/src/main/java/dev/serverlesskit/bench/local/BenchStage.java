@@ -25,8 +25,26 @@ public final class BenchStage {
         return ProjectFiles.root().resolve("bench/target/local-cdk-out");
     }
 
+    /** The dev stage as cdk.json declares it (its own throttling and concurrency), for {@code bench/soak}. */
+    public static Path soakCdkOut() {
+        return ProjectFiles.root().resolve("bench/target/soak-cdk-out");
+    }
+
+    /**
+     * Synthesizes the bench dev stage into {@link #cdkOut()}, or with the argument {@code soak} the dev stage
+     * unchanged into {@link #soakCdkOut()}.
+     */
     @SuppressWarnings("unchecked")
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("soak")) {
+            Path out = soakCdkOut();
+            Files.createDirectories(out);
+            App app = ServerlessKitApp.newApp(Map.of(), out.toString());
+            ServerlessKitApp.build(app, ProjectFiles.functionJars());
+            app.synth();
+            System.out.println("synthesized the dev stage to " + out);
+            System.exit(0);
+        }
         Map<String, Object> stages = new LinkedHashMap<>(
                 (Map<String, Object>) ProjectFiles.cdkContext().get(StageConfig.CONTEXT_KEY));
         Map<String, Object> dev = new LinkedHashMap<>((Map<String, Object>) stages.get(STAGE));

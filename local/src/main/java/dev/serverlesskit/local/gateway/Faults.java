@@ -41,7 +41,12 @@ public final class Faults implements GatewayHook {
         /** Forwarded and applied, then the caller gets the service's 500 internal error instead of the answer. */
         APPLY_THEN_5XX,
         /** Forwarded and applied, then the connection is held {@code millis} (default 6 s) and closed. */
-        APPLY_THEN_TIMEOUT;
+        APPLY_THEN_TIMEOUT,
+        /** Not forwarded: the calling function's environment crashes while the call is in flight (every invocation
+         * it serves ends with Lambda's Runtime.ExitError, the next one gets a fresh environment). */
+        CRASH,
+        /** Forwarded and applied, then the calling function's environment crashes before it reads the answer. */
+        APPLY_THEN_CRASH;
 
         static Kind parse(String s) {
             return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
@@ -207,15 +212,20 @@ public final class Faults implements GatewayHook {
         }
     }
 
-    /** Removes every rule and resumes every paused engine. */
+    /** Removes every rule, resumes every paused engine and restarts every killed one. */
     public void clear() {
+        List<Service> down;
         synchronized (lock) {
             rules.clear();
             paused.clear();
             nextId = 1;
             publish();
             lock.notifyAll();
-            log.accept("FAULT cleared: no rules, no engine paused");
+            down = new ArrayList<>(killed);
+            log.accept("FAULT cleared: no rules, no engine paused" + (down.isEmpty() ? "" : "; restarting " + down));
+        }
+        for (Service s : down) {
+            restart(s);
         }
     }
 
@@ -283,7 +293,11 @@ public final class Faults implements GatewayHook {
                     sleep(r.delay());
                     answer = DROP;
                 }
-                case APPLY_THEN_5XX, APPLY_THEN_TIMEOUT -> pending.set(picked);
+                case CRASH -> {
+                    crash(call);
+                    answer = DROP;
+                }
+                case APPLY_THEN_5XX, APPLY_THEN_TIMEOUT, APPLY_THEN_CRASH -> pending.set(picked);
                 default -> throw new IllegalStateException(r.kind().toString());
             }
         }
@@ -307,7 +321,104 @@ public final class Faults implements GatewayHook {
             sleep(picked.rule.delay());
             return DROP;
         }
+        if (picked.rule.kind() == Kind.APPLY_THEN_CRASH) {
+            crash(call);
+            return DROP;
+        }
         return error(call, false);
+    }
+
+    /**
+     * What the runtime does for the faults that act outside the gateways: a function's environment crashing, an
+     * engine's process killed and started again.
+     */
+    public interface Control {
+        /** Crashes the environment of the function with this logical id; returns the invocations it ended. */
+        int crash(String functionLogicalId);
+
+        /** Kills the engine's process (SIGKILL): calls fail as connection errors until {@link #restart}. */
+        void kill(Service service);
+
+        /** Starts the killed engine again on the same port and data, and waits until it listens. */
+        void restart(Service service);
+    }
+
+    private volatile Control control;
+
+    /** Set by the runtime: without it, CRASH rules only drop the call, and kill and restart are refused. */
+    public void control(Control c) {
+        this.control = c;
+    }
+
+    private void crash(Call call) {
+        Control c = control;
+        if (c == null || call.caller() == null) {
+            return; // no environment to crash (an unsigned call): the call is dropped all the same
+        }
+        int ended = c.crash(call.caller().function());
+        log.accept("FAULT crashed the environment of " + call.caller().name() + " during " + call.service().label()
+                + " " + call.operation() + ": " + ended + " invocation(s) ended with Runtime.ExitError");
+    }
+
+    private final java.util.Set<Service> killed = java.util.EnumSet.noneOf(Service.class);
+
+    /**
+     * Kills the engine's process, as {@code kill -9} would: its calls fail as connection errors (the SDKs retry
+     * them) until {@link #restart}; what it had answered is kept only when the runtime has a data directory.
+     */
+    public void kill(Service service) {
+        Control c = requireControl();
+        synchronized (lock) {
+            if (!killed.add(service)) {
+                throw new IllegalArgumentException(service.label() + " is already killed: restart it first");
+            }
+        }
+        try {
+            c.kill(service);
+        } catch (RuntimeException e) {
+            synchronized (lock) {
+                killed.remove(service);
+            }
+            throw e;
+        }
+        log.accept("FAULT killed " + service.label() + " (SIGKILL)");
+    }
+
+    /** Starts a killed engine again on the same port and data directory; returns once it listens. */
+    public void restart(Service service) {
+        Control c = requireControl();
+        synchronized (lock) {
+            if (!killed.contains(service)) {
+                throw new IllegalArgumentException(service.label() + " is not killed");
+            }
+        }
+        c.restart(service);
+        synchronized (lock) {
+            killed.remove(service);
+        }
+        log.accept("FAULT restarted " + service.label());
+    }
+
+    public boolean killed(Service service) {
+        synchronized (lock) {
+            return killed.contains(service);
+        }
+    }
+
+    /** Crashes a function's environment now, whatever it is doing; returns the invocations it ended. */
+    public int crash(String functionLogicalId) {
+        int ended = requireControl().crash(functionLogicalId);
+        log.accept("FAULT crashed the environment of " + functionLogicalId + ": " + ended
+                + " invocation(s) ended with Runtime.ExitError");
+        return ended;
+    }
+
+    private Control requireControl() {
+        Control c = control;
+        if (c == null) {
+            throw new IllegalStateException("no runtime controls these faults");
+        }
+        return c;
     }
 
     private void awaitResumed(Service service) {

@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  * DELETE /faults                                   removes every rule and resumes every engine
  * POST   /faults/seed?value=42                     the seed of the rules added next
  * POST   /engines/dynamodb/pause | /resume         holds an engine's calls until resumed
+ * POST   /engines/dynamodb/kill | /restart         kills an engine's process (SIGKILL), starts it again
+ * POST   /functions/AdClicksProcessor/crash        crashes a function's environment now: {"ended":2}
  * </pre>
  * A bad request is {@code 400 {"error":{"code":"BAD_FAULT","message":...}}} naming the field.
  */
@@ -32,6 +34,7 @@ public final class FaultsEndpoint implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 16);
         server.createContext("/faults", this::faultsRoute);
         server.createContext("/engines/", this::engines);
+        server.createContext("/functions/", this::functions);
         server.start();
     }
 
@@ -78,18 +81,34 @@ public final class FaultsEndpoint implements AutoCloseable {
         try {
             String[] parts = x.getRequestURI().getPath().split("/");
             if (parts.length != 4 || !x.getRequestMethod().equals("POST")
-                    || !(parts[3].equals("pause") || parts[3].equals("resume"))) {
-                send(x, 404, error("NOT_FOUND", "POST /engines/{dynamodb|sqs|cognito}/{pause|resume}"));
+                    || !java.util.List.of("pause", "resume", "kill", "restart").contains(parts[3])) {
+                send(x, 404, error("NOT_FOUND", "POST /engines/{dynamodb|sqs|cognito}/{pause|resume|kill|restart}"));
                 return;
             }
             Service s = Faults.service(parts[2]);
-            if (parts[3].equals("pause")) {
-                faults.pause(s);
-            } else {
-                faults.resume(s);
+            switch (parts[3]) {
+                case "pause" -> faults.pause(s);
+                case "resume" -> faults.resume(s);
+                case "kill" -> faults.kill(s);
+                default -> faults.restart(s);
             }
             send(x, 200, state());
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            send(x, 400, error("BAD_FAULT", e.getMessage()));
+        } finally {
+            x.close();
+        }
+    }
+
+    private void functions(HttpExchange x) throws IOException {
+        try {
+            String[] parts = x.getRequestURI().getPath().split("/");
+            if (parts.length != 4 || !x.getRequestMethod().equals("POST") || !parts[3].equals("crash")) {
+                send(x, 404, error("NOT_FOUND", "POST /functions/{logical id or name}/crash"));
+                return;
+            }
+            send(x, 200, "{\"ended\":" + faults.crash(parts[2]) + "}");
+        } catch (IllegalArgumentException | IllegalStateException e) {
             send(x, 400, error("BAD_FAULT", e.getMessage()));
         } finally {
             x.close();
@@ -102,7 +121,10 @@ public final class FaultsEndpoint implements AutoCloseable {
         String rules = faults.rules().stream().map(a -> "{\"id\":" + a.id() + ",\"rule\":"
                 + Service.quote(a.rule().toString()) + ",\"matched\":" + a.matched() + ",\"injected\":"
                 + a.injected() + "}").collect(Collectors.joining(","));
-        return "{\"seed\":" + faults.seed() + ",\"paused\":[" + paused + "],\"rules\":[" + rules + "]}";
+        String killed = java.util.Arrays.stream(Service.values()).filter(faults::killed)
+                .map(s -> Service.quote(s.signingName())).collect(Collectors.joining(","));
+        return "{\"seed\":" + faults.seed() + ",\"paused\":[" + paused + "],\"killed\":[" + killed
+                + "],\"rules\":[" + rules + "]}";
     }
 
     private static String params(HttpExchange x) throws IOException {

@@ -244,4 +244,82 @@ class FaultsTest {
             assertThat(faults.paused(Service.SQS)).isFalse();
         }
     }
+
+    /** Records what the faults ask of the runtime. */
+    private static final class FakeControl implements Faults.Control {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public synchronized int crash(String function) {
+            calls.add("crash " + function);
+            return 1;
+        }
+
+        @Override
+        public synchronized void kill(Service service) {
+            calls.add("kill " + service.label());
+        }
+
+        @Override
+        public synchronized void restart(Service service) {
+            calls.add("restart " + service.label());
+        }
+    }
+
+    @Test
+    void aCrashEndsTheCallersEnvironmentBeforeOrAfterTheCallIsApplied() {
+        FakeControl control = new FakeControl();
+        faults.control(control);
+        faults.add(Rule.of(Service.DYNAMODB, Kind.CRASH).limit(1));
+        faults.add(Rule.of(Service.DYNAMODB, Kind.APPLY_THEN_CRASH).limit(1));
+        try (DynamoDbClient c = client()) {
+            assertThatThrownBy(() -> c.putItem(b -> b.tableName("Pets").item(item())))
+                    .isInstanceOf(SdkClientException.class);
+            assertThat(reached()).isEmpty();
+            assertThat(control.calls).containsExactly("crash " + EngineGatewayTest.addPet.function());
+            assertThatThrownBy(() -> c.putItem(b -> b.tableName("Pets").item(item())))
+                    .isInstanceOf(SdkClientException.class);
+        }
+        assertThat(reached()).containsExactly("DynamoDB_20120810.PutItem"); // the second was applied, then crashed
+        assertThat(control.calls).hasSize(2);
+        assertThat(log).anyMatch(l -> l.startsWith("FAULT crashed the environment of "));
+    }
+
+    @Test
+    void killAndRestartGoThroughTheRuntimeOnceEachAndClearRestarts() {
+        FakeControl control = new FakeControl();
+        assertThatThrownBy(() -> faults.kill(Service.DYNAMODB)).hasMessageContaining("no runtime");
+        faults.control(control);
+        faults.kill(Service.DYNAMODB);
+        assertThat(faults.killed(Service.DYNAMODB)).isTrue();
+        assertThatThrownBy(() -> faults.kill(Service.DYNAMODB)).hasMessageContaining("already killed");
+        assertThatThrownBy(() -> faults.restart(Service.SQS)).hasMessageContaining("not killed");
+        faults.clear(); // a test that fails between kill and restart leaves the engine running for the next
+        assertThat(faults.killed(Service.DYNAMODB)).isFalse();
+        assertThat(control.calls).containsExactly("kill DynamoDB", "restart DynamoDB");
+    }
+
+    @Test
+    void theAdminEndpointKillsRestartsAndCrashes() throws Exception {
+        FakeControl control = new FakeControl();
+        faults.control(control);
+        try (FaultsEndpoint endpoint = new FaultsEndpoint(faults, 0)) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> killed = post(http, endpoint.url() + "/engines/dynamodb/kill");
+            assertThat(killed.statusCode()).isEqualTo(200);
+            assertThat(killed.body()).contains("\"killed\":[\"dynamodb\"]");
+            assertThat(post(http, endpoint.url() + "/engines/dynamodb/kill").body()).contains("BAD_FAULT",
+                    "already killed");
+            assertThat(post(http, endpoint.url() + "/engines/dynamodb/restart").body()).contains("\"killed\":[]");
+            HttpResponse<String> crashed = post(http, endpoint.url() + "/functions/AdClicksProcessor/crash");
+            assertThat(crashed.body()).contains("{\"ended\":1}");
+            assertThat(post(http, endpoint.url() + "/functions/x/explode").statusCode()).isEqualTo(404);
+        }
+        assertThat(control.calls).containsExactly("kill DynamoDB", "restart DynamoDB", "crash AdClicksProcessor");
+    }
+
+    private static HttpResponse<String> post(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 }

@@ -35,7 +35,13 @@ final class LocalStage {
     }
 
     /** Failed messages become visible again after {@code retryDelaySeconds} (the local runtime's shortcut). */
-    static synchronized LocalRuntime runtime(String key, String stage, Path cdkOut, int retryDelaySeconds) {
+    static LocalRuntime runtime(String key, String stage, Path cdkOut, int retryDelaySeconds) {
+        return runtime(key, stage, cdkOut, retryDelaySeconds, null);
+    }
+
+    /** The same, keeping the engines' data in {@code dataDir} (null: in memory), as {@code --data} does. */
+    static synchronized LocalRuntime runtime(String key, String stage, Path cdkOut, int retryDelaySeconds,
+                                             Path dataDir) {
         if (running != null && key.equals(runningKey)) {
             return running;
         }
@@ -45,7 +51,7 @@ final class LocalStage {
         }
         Path root = ProjectFiles.root();
         Engines.nodeModules(root); // fails with "run `npm ci`" when the engines are not installed
-        LocalRuntime.Options options = new LocalRuntime.Options(stage, cdkOut, 0, null, root,
+        LocalRuntime.Options options = new LocalRuntime.Options(stage, cdkOut, 0, dataDir, root,
                 root.resolve("test/target/e2e-logs/" + key), false, retryDelaySeconds, false);
         running = LocalRuntime.start(options);
         runningKey = key;

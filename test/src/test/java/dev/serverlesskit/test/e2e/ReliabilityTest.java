@@ -59,9 +59,12 @@ class ReliabilityTest implements IamWatch.Watched {
     private String adminToken;
 
     @BeforeAll
-    void start() {
+    void start() throws java.io.IOException {
         Path cdkOut = Synthesis.shared().outdir();
-        runtime = LocalStage.runtime("dev-faults", "dev", cdkOut, retryDelaySeconds(cdkOut));
+        // on a data directory, as --data keeps it: a killed engine comes back with what it had answered
+        Path data = java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(
+                dev.serverlesskit.infra.ProjectFiles.root().resolve("test/target")), "faults-data");
+        runtime = LocalStage.runtime("dev-faults", "dev", cdkOut, retryDelaySeconds(cdkOut), data);
         faults = runtime.faults();
         api = new Client(runtime.apiUrl());
         cognito = new CognitoLocal(runtime.engines().cognitoEndpoint());
@@ -103,7 +106,12 @@ class ReliabilityTest implements IamWatch.Watched {
                 Arguments.of("applied then timeout", rule(Kind.APPLY_THEN_TIMEOUT).share(0.2).limit(3)),
                 // the ambiguous counter update itself: applied, its answer lost, every retry of it failing
                 Arguments.of("counter update applied, then failing", rule(Kind.APPLY_THEN_5XX).operation("UpdateItem")
-                        .limit(1)));
+                        .limit(1)),
+                // the processor's environment dies mid-invocation: its claims stay until taken over, nothing of
+                // the crashed invocation runs after, the batch returns after the retry delay
+                Arguments.of("crash during a counter update", rule(Kind.CRASH).operation("UpdateItem").limit(2)),
+                Arguments.of("crash after a counter update was applied", rule(Kind.APPLY_THEN_CRASH)
+                        .operation("UpdateItem").limit(2)));
     }
 
     private static Rule rule(Kind kind) {
@@ -139,6 +147,47 @@ class ReliabilityTest implements IamWatch.Watched {
         faults.resume(Service.DYNAMODB);
         awaitDrained();
         assertCountedOnce(campaign, sent);
+    }
+
+    @Test
+    void aDynamoDbKilledAndRestartedLosesNoClickAndDoublesNone() throws InterruptedException {
+        String campaign = "kill-" + UUID.randomUUID().toString().substring(0, 8);
+        int logged = runtime.invocationLog().size();
+        faults.kill(Service.DYNAMODB); // the processor's calls fail as connection errors while it is down
+        Map<String, Long> sent = sendClicks(campaign); // the API only enqueues: it still accepts
+        long until = System.currentTimeMillis() + 15_000;
+        java.util.function.Predicate<String> failedBatch = l -> l.startsWith("SQS ") && l.contains("AdClicksProcessor")
+                && (l.contains(" ERR ") || l.contains(" failed"));
+        while (runtime.invocationLog().stream().skip(logged).noneMatch(failedBatch)
+                && System.currentTimeMillis() < until) {
+            Thread.sleep(200);
+        }
+        assertThat(runtime.invocationLog().stream().skip(logged).toList()).as("the processor failed while DynamoDB was down").anyMatch(failedBatch);
+        faults.restart(Service.DYNAMODB); // same port, same data
+        awaitDrained();
+        assertCountedOnce(campaign, sent);
+    }
+
+    @Test
+    void aFunctionCrashedMidRequestAnswers502AndTheNextRequestGetsAFreshEnvironment() {
+        String campaign = "crash-" + UUID.randomUUID().toString().substring(0, 8);
+        String body = Client.json(Map.of("campaignId", campaign, "adId", "ad0"));
+        var host = runtime.functions().entrySet().stream().filter(e -> e.getKey().startsWith("AdClicksRecordClick"))
+                .findFirst().orElseThrow().getValue();
+        assertThat(api.post("/clicks", null, body).status()).isEqualTo(202);
+        assertThat(host.warm()).isTrue();
+        faults.add(Rule.of(Service.SQS, Kind.CRASH).function("AdClicksRecordClick").limit(1));
+        Client.Response crashed = api.post("/clicks", null, body);
+        assertThat(crashed.status()).as("API Gateway's answer to Runtime.ExitError: " + crashed).isEqualTo(502);
+        assertThat(host.warm()).as("the crashed environment is discarded").isFalse();
+        Client.Response next = api.post("/clicks", null, body);
+        assertThat(next.status()).as(next.toString()).isEqualTo(202);
+        List<String> recordLog = runtime.invocationLog().stream().filter(l -> l.contains("RecordClick")).toList();
+        assertThat(recordLog.get(recordLog.size() - 1)).as("a fresh environment: init again").contains("cold");
+        awaitDrained();
+        Client.Response stats = api.get("/campaigns/" + campaign + "/stats", adminToken);
+        assertThat(stats.json().path("totalClicks").asLong()).as("the crashed request enqueued nothing: " + stats)
+                .isEqualTo(2);
     }
 
     @Test
