@@ -85,7 +85,8 @@ class ConstructSectionsTest {
         String api = sections(FOOTPRINTS).generate("footprint", "ServerlessApi");
 
         assertThat(api).contains("| `Lambda::Permission` | 1 |", "| `CloudWatch::Alarm` | 3 |",
-                "not counted: the JavaFunction it", "**Costs $0.30 a month at zero traffic**")
+                "not counted: the JavaFunction it", "| `WAFv2::WebACL` | 1 |",
+                "**Costs $6.30 a month at zero traffic**")
                 .doesNotContain("Lambda::Function", "Lambda::Version", "Lambda compute");
     }
 

@@ -37,6 +37,22 @@ public final class AppModel {
     }
 
     /**
+     * The per-client rate limit of an API's stage: the first rate-based rule (by priority) of its WAF web ACL that
+     * blocks one source IP over {@code requests} in {@code windowSeconds}, unscoped.
+     */
+    public record ClientLimit(long requests, int windowSeconds) {
+        public String describe() {
+            return requests + " per " + (windowSeconds % 60 == 0 ? windowSeconds / 60 + " min" : windowSeconds + " s")
+                    + " per IP (WAF)";
+        }
+
+        /** Whether this limit lets one client send more than {@code other} does, per second. */
+        public boolean looserThan(ClientLimit other) {
+            return (double) requests / windowSeconds > (double) other.requests / other.windowSeconds;
+        }
+    }
+
+    /**
      * Who may call a route. {@code kind} is what the template enforces at the gateway ({@code public} without an
      * authorizer), refined by the declared access metadata; {@code declared} is the metadata as written.
      */
@@ -83,11 +99,12 @@ public final class AppModel {
 
     /** An API method that is not a CORS preflight. {@code functionId} is null when it integrates no function. */
     public record Route(String key, String apiId, String methodId, String method, String path, String functionId,
-            String integration, Access access, Throttle throttle, List<String> corsOrigins) {
+            String integration, Access access, Throttle throttle, List<String> corsOrigins, ClientLimit clientLimit) {
     }
 
+    /** {@code clientLimit} is null when no web ACL limits each client's rate. */
     public record Api(String id, String name, String stageId, String stageName, Throttle defaultThrottle,
-            boolean tracing, String accessLogGroupId) {
+            boolean tracing, String accessLogGroupId, ClientLimit clientLimit) {
     }
 
     public record Table(String id, String name, String billingMode, boolean pointInTimeRecovery, List<String> keys,
@@ -222,7 +239,35 @@ public final class AppModel {
         String accessLogs = stage == null ? null : template.firstReference(
                 stage.path("AccessLogSetting").path("DestinationArn"), ref -> true).orElse(null);
         apis.put(id, new Api(id, template.name(id), stageId, stage == null ? null : stage.path("StageName").asText(),
-                throttle, stage != null && stage.path("TracingEnabled").asBoolean(false), accessLogs));
+                throttle, stage != null && stage.path("TracingEnabled").asBoolean(false), accessLogs,
+                clientLimit(id, stageId)));
+    }
+
+    /** The per-client limit of the web ACL associated with the API's stage, or null. */
+    private ClientLimit clientLimit(String apiId, String stageId) {
+        for (String association : template.ofType("AWS::WAFv2::WebACLAssociation")) {
+            JsonNode p = template.properties(association);
+            Set<String> target = template.references(p.path("ResourceArn"));
+            if (stageId == null || !target.contains(stageId) && !target.contains(apiId)) {
+                continue;
+            }
+            Optional<String> acl = template.firstReference(p.path("WebACLArn"),
+                    ref -> template.type(ref).equals("AWS::WAFv2::WebACL"));
+            if (acl.isEmpty()) {
+                continue;
+            }
+            List<JsonNode> rules = new ArrayList<>();
+            template.properties(acl.get()).path("Rules").forEach(rules::add);
+            rules.sort(java.util.Comparator.comparingInt(r -> r.path("Priority").asInt()));
+            for (JsonNode rule : rules) {
+                JsonNode rate = rule.path("Statement").path("RateBasedStatement");
+                if (rate.path("Limit").isNumber() && rule.path("Action").has("Block")
+                        && rate.path("AggregateKeyType").asText().equals("IP") && !rate.has("ScopeDownStatement")) {
+                    return new ClientLimit(rate.path("Limit").asLong(), rate.path("EvaluationWindowSec").asInt(300));
+                }
+            }
+        }
+        return null;
     }
 
     private static Throttle throttle(JsonNode setting, String source) {
@@ -247,7 +292,7 @@ public final class AppModel {
                 ? template.name(apiId) + " " : "";
         routes.add(new Route(prefix + method + " " + path, apiId, id, method, path, functionId,
                 integration.path("Type").asText(""), access(id, p, method + " " + path, functionId), throttle,
-                corsOrigins(p.path("ResourceId"))));
+                corsOrigins(p.path("ResourceId")), apis.containsKey(apiId) ? apis.get(apiId).clientLimit() : null));
     }
 
     private Throttle routeThrottle(String apiId, String method, String path) {

@@ -13,7 +13,8 @@ import java.util.Set;
  * How each route's access changes: who may call it (authorizer, groups, the reason a public route is public),
  * throttling and CORS origins, before and after. A change that lets more callers in is a broadening: a route made
  * public or open to more groups, a new public route, scopes or an API key no longer required, a new CORS origin,
- * throttling removed from a public route.
+ * throttling or the per-client rate limit (the stage's WAF rate rule) removed from a public route or that limit
+ * raised.
  */
 public final class AccessChanges {
     /** One route whose access changed; {@code before} or {@code after} is null for a route added or removed. */
@@ -50,6 +51,9 @@ public final class AccessChanges {
         StringBuilder sb = new StringBuilder(route.access().describe());
         sb.append("; throttle ").append(route.throttle().describe());
         sb.append("; CORS ").append(route.corsOrigins().isEmpty() ? "none" : String.join(", ", route.corsOrigins()));
+        if (route.clientLimit() != null) {
+            sb.append("; per client ").append(route.clientLimit().describe());
+        }
         if (!route.access().inconsistencies().isEmpty()) {
             sb.append("; ⚠ ").append(String.join("; ", route.access().inconsistencies()));
         }
@@ -90,6 +94,13 @@ public final class AccessChanges {
         }
         if (after.kind().equals("public") && b.throttle().rate() != null && a.throttle().rate() == null) {
             found.add("public route no longer throttled");
+        }
+        if (after.kind().equals("public") && b.clientLimit() != null) {
+            if (a.clientLimit() == null) {
+                found.add("public route no longer limited per client (was " + b.clientLimit().describe() + ")");
+            } else if (a.clientLimit().looserThan(b.clientLimit())) {
+                found.add("per-client limit raised: " + b.clientLimit().describe() + " → " + a.clientLimit().describe());
+            }
         }
         // the function's own check (its route-access variable) edited alone: the method is unchanged, who gets in
         // is not. A route the function does not list, or a variable it cannot read, is refused: not a broadening.

@@ -88,4 +88,69 @@ class AccessChangesTest {
         assertThat(changes).singleElement().satisfies(c -> assertThat(c.broadenings())
                 .contains("groups:admins → public"));
     }
+
+    private static List<String> publicRoutes() {
+        return new AppModel(new Template(dev(), "dev/ServerlessKit", null)).routes().stream()
+                .filter(r -> r.access().kind().equals("public")).map(AppModel.Route::key).toList();
+    }
+
+    private static ObjectNode rateRule(ObjectNode t) {
+        for (JsonNode resource : t.path("Resources")) {
+            if (resource.path("Type").asText().equals("AWS::WAFv2::WebACL")) {
+                return (ObjectNode) resource.path("Properties").path("Rules").path(0);
+            }
+        }
+        throw new AssertionError("the dev template has no web ACL");
+    }
+
+    @Test
+    void aStageWithoutItsWebAclChangesEveryRouteAndBroadensThePublicOnes() {
+        List<AccessChanges.RouteChange> changes = diff(t -> {
+            List<String> associations = new java.util.ArrayList<>();
+            t.path("Resources").fields().forEachRemaining(e -> {
+                if (e.getValue().path("Type").asText().equals("AWS::WAFv2::WebACLAssociation")) {
+                    associations.add(e.getKey());
+                }
+            });
+            ((ObjectNode) t.path("Resources")).remove(associations);
+        });
+
+        assertThat(publicRoutes()).isNotEmpty();
+        assertThat(changes).hasSize(new AppModel(new Template(dev(), "dev/ServerlessKit", null)).routes().size());
+        assertThat(changes).filteredOn(AccessChanges.RouteChange::broadened).extracting(AccessChanges.RouteChange::route)
+                .containsExactlyInAnyOrderElementsOf(publicRoutes());
+        assertThat(changes).filteredOn(AccessChanges.RouteChange::broadened).allSatisfy(c ->
+                assertThat(c.broadenings()).containsExactly(
+                        "public route no longer limited per client (was 1000 per 5 min per IP (WAF))"));
+    }
+
+    @Test
+    void aRateRuleThatOnlyCountsLimitsNoOne() {
+        List<AccessChanges.RouteChange> changes = diff(t -> {
+            ObjectNode action = (ObjectNode) rateRule(t).path("Action");
+            action.removeAll();
+            action.putObject("Count");
+        });
+
+        assertThat(changes).filteredOn(AccessChanges.RouteChange::broadened).extracting(AccessChanges.RouteChange::route)
+                .containsExactlyInAnyOrderElementsOf(publicRoutes());
+    }
+
+    @Test
+    void raisingTheLimitPerClientBroadensLoweringItDoesNot() {
+        List<AccessChanges.RouteChange> raised = diff(t -> ((ObjectNode) rateRule(t).path("Statement")
+                .path("RateBasedStatement")).put("Limit", 5000));
+        List<AccessChanges.RouteChange> lowered = diff(t -> ((ObjectNode) rateRule(t).path("Statement")
+                .path("RateBasedStatement")).put("Limit", 500));
+        // the same number of requests over a window twice as long is a lower rate
+        List<AccessChanges.RouteChange> slower = diff(t -> ((ObjectNode) rateRule(t).path("Statement")
+                .path("RateBasedStatement")).put("EvaluationWindowSec", 600));
+
+        assertThat(raised).filteredOn(AccessChanges.RouteChange::broadened).hasSize(publicRoutes().size())
+                .allSatisfy(c -> assertThat(c.broadenings()).containsExactly(
+                        "per-client limit raised: 1000 per 5 min per IP (WAF) → 5000 per 5 min per IP (WAF)"));
+        assertThat(lowered).isNotEmpty().noneMatch(AccessChanges.RouteChange::broadened);
+        assertThat(slower).isNotEmpty().noneMatch(AccessChanges.RouteChange::broadened);
+        assertThat(AccessChanges.describe(lowered.get(0).after())).endsWith("; per client 500 per 5 min per IP (WAF)");
+    }
 }
