@@ -268,15 +268,22 @@ class PassThroughTest {
 
     @Test
     void aFifoQueueGetsAFifoDeadLetterQueueAndNoBatchingWindow() {
-        Stack stack = TestStacks.stack();
-        // a .fifo name makes the queue FIFO in aws-cdk-lib without fifo(true): the dead-letter queue follows it
-        worker(stack, QueueWorkerProps.builder().queueProps(QueueProps.builder().queueName("orders.fifo")
-                .contentBasedDeduplication(true).build()));
-
-        Template template = Template.fromStack(stack);
+        // aws-cdk-lib makes a queue FIFO without fifo(true) when its name ends in .fifo, or when a prop only FIFO
+        // queues have is set: the dead-letter queue follows it either way
+        Stack named = TestStacks.stack();
+        worker(named, QueueWorkerProps.builder().queueProps(QueueProps.builder().queueName("orders.fifo").build()));
+        Template template = Template.fromStack(named);
         template.resourcePropertiesCountIs("AWS::SQS::Queue", Map.of("FifoQueue", true), 2);
         template.hasResourceProperties("AWS::SQS::Queue", Map.of("QueueName", "orders.fifo",
-                "ContentBasedDeduplication", true, "RedrivePolicy", Match.anyValue()));
+                "RedrivePolicy", Match.anyValue()));
+
+        Stack deduplicated = TestStacks.stack();
+        worker(deduplicated, QueueWorkerProps.builder().queueProps(QueueProps.builder()
+                .contentBasedDeduplication(true).build()));
+        template = Template.fromStack(deduplicated);
+        template.resourcePropertiesCountIs("AWS::SQS::Queue", Map.of("FifoQueue", true), 2);
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of("ContentBasedDeduplication", true,
+                "RedrivePolicy", Match.anyValue()));
 
         assertThatThrownBy(() -> worker(QueueWorkerProps.builder().maxBatchingWindow(Duration.seconds(10))
                 .queueProps(QueueProps.builder().fifo(true).build())))
