@@ -21,7 +21,9 @@ import software.constructs.Construct;
 /**
  * An SQS queue with a dead-letter queue and a {@link JavaFunction} consuming it in batches.
  *
- * <p>Both queues are encrypted (SSE-SQS) and refuse requests without TLS. A message that fails
+ * <p>Both queues are encrypted (SSE-SQS, or KMS with a key passed in {@link QueueWorkerProps#getQueueProps()} or
+ * {@link QueueWorkerProps#getDeadLetterQueueProps()}, which pass aws-cdk-lib's {@code QueueProps} through) and refuse
+ * requests without TLS. A message that fails
  * {@code maxReceiveCount} times moves to the dead-letter queue: nothing is dropped silently. The event source
  * reports batch item failures, so one poison message does not make its whole batch retry.
  *
