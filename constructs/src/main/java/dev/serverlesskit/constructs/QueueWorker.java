@@ -10,6 +10,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Tokenization;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
@@ -164,6 +165,11 @@ public class QueueWorker extends Construct {
                 .reportBatchItemFailures(true)
                 .build());
         consumer.getAlias().addEventSource(eventSource);
+        if (dlqPassed.get("encryptionMasterKey") instanceof IKey dlqKey) {
+            // SQS moves a message to the dead-letter queue on the receive that exceeds maxReceiveCount, with the
+            // receiver's credentials: without these the message is not moved and the failure goes unseen
+            dlqKey.grant(consumer.getRole(), "kms:GenerateDataKey", "kms:Decrypt");
+        }
         NagAcknowledgments.acknowledge(deadLetterQueue, "Serverless-SQSRedrivePolicy",
                 "This is the dead-letter queue: the end of the line for failed messages, watched by its alarm.");
         NagAcknowledgments.acknowledge(consumer, "Serverless-LambdaEventSourceMappingDestination",

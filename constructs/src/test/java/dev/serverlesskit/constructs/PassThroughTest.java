@@ -216,6 +216,21 @@ class PassThroughTest {
     }
 
     @Test
+    void aKmsKeyOnTheDeadLetterQueueLetsTheConsumersReceivesMoveFailedMessagesThere() {
+        Stack stack = TestStacks.stack();
+        worker(stack, QueueWorkerProps.builder()
+                .deadLetterQueueProps(QueueProps.builder().encryptionMasterKey(new Key(stack, "Key")).build()));
+
+        Template template = Template.fromStack(stack);
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of(
+                "KmsMasterKeyId", Match.anyValue(),
+                "RedrivePolicy", Match.absent()));
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of(
+                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Action", List.of("kms:GenerateDataKey", "kms:Decrypt"), "Effect", "Allow"))))))));
+    }
+
+    @Test
     void queuePropsThatWouldWeakenTheQueuesOrThatTheLibrarySetsFailNamingThePathAndTheProp() {
         assertThatThrownBy(() -> worker(QueueWorkerProps.builder().queueProps(QueueProps.builder()
                 .encryption(QueueEncryption.UNENCRYPTED).build())))
