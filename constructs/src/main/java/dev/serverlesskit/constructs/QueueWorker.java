@@ -63,6 +63,9 @@ public class QueueWorker extends Construct {
         checkSecureDefaults(QUEUE_PROPS, queuePassed);
         checkSecureDefaults(DLQ_PROPS, dlqPassed);
         boolean fifo = isFifo(queuePassed);
+        Check.that(this, fifo || !isFifo(dlqPassed), DLQ_PROPS + " makes the dead-letter queue FIFO (a .fifo"
+                + " queueName or a FIFO-only prop) but the queue is standard: SQS requires a dead-letter queue of the"
+                + " queue's type (set " + QUEUE_PROPS + ".fifo for a FIFO worker)");
 
         Number batchSize = Check.wholeBetween(this, "QueueWorkerProps.batchSize", Check.or(props.getBatchSize(), 10),
                 1, 10000);

@@ -307,5 +307,9 @@ class PassThroughTest {
         assertThatThrownBy(() -> worker(QueueWorkerProps.builder().batchSize(20)
                 .queueProps(QueueProps.builder().fifo(true).build())))
                 .hasMessageContaining("Test/Worker: QueueWorkerProps.batchSize must be at most 10 with a FIFO queue");
+        assertThatThrownBy(() -> worker(QueueWorkerProps.builder()
+                .deadLetterQueueProps(QueueProps.builder().queueName("orders-failed.fifo").build())))
+                .hasMessageContaining("Test/Worker: QueueWorkerProps.deadLetterQueueProps makes the dead-letter queue"
+                        + " FIFO (a .fifo queueName or a FIFO-only prop) but the queue is standard");
     }
 }
