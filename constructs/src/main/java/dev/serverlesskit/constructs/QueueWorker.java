@@ -4,22 +4,27 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Tokenization;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.sqs.QueueProps;
 import software.constructs.Construct;
 
 /**
  * An SQS queue with a dead-letter queue and a {@link JavaFunction} consuming it in batches.
  *
- * <p>Both queues are encrypted (SSE-SQS) and refuse requests without TLS. A message that fails
+ * <p>Both queues are encrypted (SSE-SQS, or KMS with a key passed in {@link QueueWorkerProps#getQueueProps()} or
+ * {@link QueueWorkerProps#getDeadLetterQueueProps()}, which pass aws-cdk-lib's {@code QueueProps} through) and refuse
+ * requests without TLS. A message that fails
  * {@code maxReceiveCount} times moves to the dead-letter queue: nothing is dropped silently. The event source
  * reports batch item failures, so one poison message does not make its whole batch retry.
  *
@@ -51,10 +56,28 @@ public class QueueWorker extends Construct {
             consumerProps = consumerProps.toBuilder().operations(operations).build();
         }
 
+        Map<String, Object> queuePassed = PassThrough.setProps(props.getQueueProps(), QueueProps.class);
+        Map<String, Object> dlqPassed = PassThrough.setProps(props.getDeadLetterQueueProps(), QueueProps.class);
+        PassThrough.refuseOwned(this, QUEUE_PROPS, queuePassed, OWNED_QUEUE_PROPS);
+        PassThrough.refuseOwned(this, DLQ_PROPS, dlqPassed, OWNED_DLQ_PROPS);
+        checkSecureDefaults(QUEUE_PROPS, queuePassed);
+        checkSecureDefaults(DLQ_PROPS, dlqPassed);
+        boolean fifo = isFifo(queuePassed);
+        Check.that(this, fifo || !isFifo(dlqPassed), DLQ_PROPS + " makes the dead-letter queue FIFO (a .fifo"
+                + " queueName or a FIFO-only prop) but the queue is standard: SQS requires a dead-letter queue of the"
+                + " queue's type (set " + QUEUE_PROPS + ".fifo for a FIFO worker)");
+
         Number batchSize = Check.wholeBetween(this, "QueueWorkerProps.batchSize", Check.or(props.getBatchSize(), 10),
                 1, 10000);
         Duration window = Check.wholeSeconds(this, "QueueWorkerProps.maxBatchingWindow", props.getMaxBatchingWindow(),
                 0, MAX_BATCHING_WINDOW_SECONDS);
+        if (fifo) {
+            Check.that(this, window == null || window.isUnresolved() || window.toSeconds().doubleValue() == 0,
+                    "QueueWorkerProps.maxBatchingWindow cannot be used with a FIFO queue (" + QUEUE_PROPS + ".fifo):"
+                            + " Lambda supports no batching window for FIFO queues");
+            Check.that(this, Check.isToken(batchSize) || batchSize.doubleValue() <= 10, "QueueWorkerProps.batchSize"
+                    + " must be at most 10 with a FIFO queue (" + QUEUE_PROPS + ".fifo), got " + Check.show(batchSize));
+        }
         Check.that(this, Check.isToken(batchSize) || batchSize.doubleValue() <= 10
                         || (window != null && (window.isUnresolved() || window.toSeconds().doubleValue() > 0)),
                 "QueueWorkerProps.batchSize above 10 (got " + Check.show(batchSize) + ") needs a"
@@ -111,16 +134,30 @@ public class QueueWorker extends Construct {
             maxConcurrency = Math.min(reserved.intValue(), 1000);
         }
 
-        this.deadLetterQueue = Queue.Builder.create(this, "DeadLetterQueue")
-                .encryption(QueueEncryption.SQS_MANAGED)
+        Duration retention = Check.or(props.getRetentionPeriod(), Duration.days(4));
+        Duration dlqRetention = Check.or((Duration) dlqPassed.get("retentionPeriod"), Duration.days(14));
+        Check.that(this, retention.isUnresolved() || dlqRetention.isUnresolved()
+                        || dlqRetention.toMilliseconds().doubleValue() >= retention.toMilliseconds().doubleValue(),
+                DLQ_PROPS + ".retentionPeriod (" + seconds(dlqRetention) + " s) must be at least"
+                        + " QueueWorkerProps.retentionPeriod (" + seconds(retention) + " s): SQS counts"
+                        + " a message's retention from its first enqueue, so failed messages would expire in the"
+                        + " dead-letter queue before anyone looks at them");
+
+        Queue.Builder dlqBuilder = Queue.Builder.create(this, "DeadLetterQueue");
+        PassThrough.copy(this, DLQ_PROPS, dlqPassed, dlqBuilder, Set.of("enforceSSL"));
+        this.deadLetterQueue = dlqBuilder
+                .encryption(encryption(dlqPassed))
                 .enforceSsl(true)
-                .retentionPeriod(Duration.days(14))
+                .retentionPeriod(dlqRetention)
+                .fifo(fifo ? Boolean.TRUE : null)
                 .build();
-        this.queue = Queue.Builder.create(this, "Queue")
-                .encryption(QueueEncryption.SQS_MANAGED)
+        Queue.Builder queueBuilder = Queue.Builder.create(this, "Queue");
+        PassThrough.copy(this, QUEUE_PROPS, queuePassed, queueBuilder, Set.of("enforceSSL"));
+        this.queue = queueBuilder
+                .encryption(encryption(queuePassed))
                 .enforceSsl(true)
                 .visibilityTimeout(visibilityTimeout)
-                .retentionPeriod(Check.or(props.getRetentionPeriod(), Duration.days(4)))
+                .retentionPeriod(retention)
                 .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetterQueue).maxReceiveCount(maxReceiveCount).build())
                 .build();
 
@@ -131,6 +168,11 @@ public class QueueWorker extends Construct {
                 .reportBatchItemFailures(true)
                 .build());
         consumer.getAlias().addEventSource(eventSource);
+        if (dlqPassed.get("encryptionMasterKey") instanceof IKey dlqKey) {
+            // SQS moves a message to the dead-letter queue on the receive that exceeds maxReceiveCount, with the
+            // receiver's credentials: without these the message is not moved and the failure goes unseen
+            dlqKey.grant(consumer.getRole(), "kms:GenerateDataKey", "kms:Decrypt");
+        }
         NagAcknowledgments.acknowledge(deadLetterQueue, "Serverless-SQSRedrivePolicy",
                 "This is the dead-letter queue: the end of the line for failed messages, watched by its alarm.");
         NagAcknowledgments.acknowledge(consumer, "Serverless-LambdaEventSourceMappingDestination",
@@ -153,6 +195,48 @@ public class QueueWorker extends Construct {
         List<Alarm> all = new ArrayList<>(alarmFactory.alarms());
         all.addAll(consumer.getAlarms());
         this.alarms = Collections.unmodifiableList(all);
+    }
+
+    private static final String QUEUE_PROPS = "QueueWorkerProps.queueProps";
+    private static final String DLQ_PROPS = "QueueWorkerProps.deadLetterQueueProps";
+
+    /** Props of {@code queueProps} the library sets itself, and what to use instead. */
+    private static final Map<String, String> OWNED_QUEUE_PROPS = Map.of(
+            "visibilityTimeout", "set QueueWorkerProps.visibilityTimeout (checked against the consumer's timeout)",
+            "retentionPeriod", "set QueueWorkerProps.retentionPeriod",
+            "deadLetterQueue", "the worker has a dead-letter queue of its own: set QueueWorkerProps.maxReceiveCount"
+                    + " and QueueWorkerProps.deadLetterQueueProps");
+
+    /** Props of {@code deadLetterQueueProps} the library sets itself, and what to use instead. */
+    private static final Map<String, String> OWNED_DLQ_PROPS = Map.of(
+            "fifo", "the dead-letter queue is FIFO when the queue is (" + QUEUE_PROPS + ".fifo)",
+            "deadLetterQueue", "the dead-letter queue is the end of the line, watched by its alarm");
+
+    /** Encryption and TLS stay on whatever the caller passes. */
+    private void checkSecureDefaults(String prefix, Map<String, Object> passed) {
+        Object encryption = passed.get("encryption");
+        Check.that(this, encryption != QueueEncryption.UNENCRYPTED, prefix + ".encryption cannot be UNENCRYPTED:"
+                + " every queue of the library is encrypted at rest (SQS_MANAGED, KMS_MANAGED or KMS)");
+        Check.that(this, !Boolean.FALSE.equals(passed.get("enforceSSL")), prefix + ".enforceSSL cannot be false:"
+                + " every queue of the library refuses requests without TLS");
+    }
+
+    /** The caller's encryption, KMS with a key of the caller's, else SSE-SQS. */
+    private static QueueEncryption encryption(Map<String, Object> passed) {
+        return Check.or((QueueEncryption) passed.get("encryption"),
+                passed.containsKey("encryptionMasterKey") ? QueueEncryption.KMS : QueueEncryption.SQS_MANAGED);
+    }
+
+    /** Whether the queue will be FIFO, by aws-cdk-lib's rules: {@code fifo}, else a name or prop only FIFO has. */
+    private static boolean isFifo(Map<String, Object> passed) {
+        Object fifo = passed.get("fifo");
+        if (fifo != null) {
+            return Boolean.TRUE.equals(fifo);
+        }
+        Object name = passed.get("queueName");
+        return (name instanceof String n && !Check.isToken(n) && n.endsWith(".fifo"))
+                || Boolean.TRUE.equals(passed.get("contentBasedDeduplication"))
+                || passed.containsKey("deduplicationScope") || passed.containsKey("fifoThroughputLimit");
     }
 
     /**
@@ -178,6 +262,10 @@ public class QueueWorker extends Construct {
                 + " - 1) x " + fmt(visibility.toMilliseconds().doubleValue() / 1000) + " s = " + fmt(lastReceive)
                 + " s), or a claim abandoned on the first receive still holds on the last one and the message goes"
                 + " to the dead-letter queue");
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.isUnresolved() ? "token" : fmt(duration.toMilliseconds().doubleValue() / 1000);
     }
 
     private static String fmt(double seconds) {

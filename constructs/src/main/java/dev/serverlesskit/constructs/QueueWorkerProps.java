@@ -1,6 +1,7 @@
 package dev.serverlesskit.constructs;
 
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.sqs.QueueProps;
 
 /** Properties of {@link QueueWorker}. */
 public final class QueueWorkerProps {
@@ -14,6 +15,8 @@ public final class QueueWorkerProps {
     private final IOperations operations;
     private final Duration messageAgeAlarmThreshold;
     private final Duration inProgressTimeout;
+    private final QueueProps queueProps;
+    private final QueueProps deadLetterQueueProps;
 
     private QueueWorkerProps(Builder b) {
         this.consumer = b.consumer;
@@ -26,6 +29,8 @@ public final class QueueWorkerProps {
         this.operations = b.operations;
         this.messageAgeAlarmThreshold = b.messageAgeAlarmThreshold;
         this.inProgressTimeout = b.inProgressTimeout;
+        this.queueProps = b.queueProps;
+        this.deadLetterQueueProps = b.deadLetterQueueProps;
     }
 
     public static Builder builder() {
@@ -128,6 +133,37 @@ public final class QueueWorkerProps {
         return inProgressTimeout;
     }
 
+    /**
+     * aws-cdk-lib's {@code QueueProps} for the work queue, copied onto it where the library has no opinion
+     * ({@code queueName}, {@code fifo} and the FIFO settings, {@code deliveryDelay}, {@code maxMessageSizeBytes},
+     * {@code redriveAllowPolicy}, {@code removalPolicy}, a KMS key of your own...). Synthesis fails naming the prop
+     * when it would weaken a default: {@code encryption} UNENCRYPTED, {@code enforceSSL} false. Props the library
+     * sets from its own (checked) props are refused with the prop to use: {@code visibilityTimeout},
+     * {@code retentionPeriod}, {@code deadLetterQueue} (see {@link #getMaxReceiveCount()} and
+     * {@link #getDeadLetterQueueProps()}). A FIFO queue gets a FIFO dead-letter queue, takes at most 10 messages a
+     * batch and no batching window.
+     *
+     * @default none: an SSE-SQS encrypted standard queue named by CloudFormation
+     */
+    public QueueProps getQueueProps() {
+        return queueProps;
+    }
+
+    /**
+     * aws-cdk-lib's {@code QueueProps} for the dead-letter queue, checked and copied like {@link #getQueueProps()}.
+     * Its {@code retentionPeriod} may be set, but not below the work queue's: SQS counts a message's retention from
+     * its first enqueue, so a shorter one would delete failed messages as they arrive. {@code fifo} follows the work
+     * queue, and {@code deadLetterQueue} is refused: the dead-letter queue is the end of the line, watched by its
+     * alarm. With an {@code encryptionMasterKey} of your own, the consumer is granted {@code kms:GenerateDataKey} and
+     * {@code kms:Decrypt} on it: SQS moves a failed message with the credentials of the receive that exceeded
+     * {@code maxReceiveCount}.
+     *
+     * @default none: an SSE-SQS encrypted queue keeping messages 14 days
+     */
+    public QueueProps getDeadLetterQueueProps() {
+        return deadLetterQueueProps;
+    }
+
     /** Builder of {@link QueueWorkerProps}. */
     public static final class Builder {
         private JavaFunctionProps consumer;
@@ -140,6 +176,8 @@ public final class QueueWorkerProps {
         private IOperations operations;
         private Duration messageAgeAlarmThreshold;
         private Duration inProgressTimeout;
+        private QueueProps queueProps;
+        private QueueProps deadLetterQueueProps;
 
         public Builder consumer(JavaFunctionProps consumer) {
             this.consumer = consumer;
@@ -188,6 +226,16 @@ public final class QueueWorkerProps {
 
         public Builder inProgressTimeout(Duration inProgressTimeout) {
             this.inProgressTimeout = inProgressTimeout;
+            return this;
+        }
+
+        public Builder queueProps(QueueProps queueProps) {
+            this.queueProps = queueProps;
+            return this;
+        }
+
+        public Builder deadLetterQueueProps(QueueProps deadLetterQueueProps) {
+            this.deadLetterQueueProps = deadLetterQueueProps;
             return this;
         }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.CfnParameter;
+import software.amazon.awscdk.CfnParameterProps;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Size;
@@ -25,10 +27,15 @@ import software.amazon.awscdk.services.lambda.LayerVersion;
 import software.amazon.awscdk.services.lambda.LoggingFormat;
 import software.amazon.awscdk.services.lambda.RecursiveLoop;
 import software.amazon.awscdk.services.lambda.Tracing;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.sqs.QueueProps;
 
 /**
  * aws-cdk-lib props passed through where the library has no opinion ({@code DataTableProps.tableProps},
- * {@code JavaFunctionProps.functionOptions}) reach the resource, and those that would weaken a secure default, or
+ * {@code JavaFunctionProps.functionOptions}, {@code QueueWorkerProps.queueProps} and {@code deadLetterQueueProps})
+ * reach the resource, and those that would weaken a secure default, or
  * that the library sets itself, fail synthesis naming the prop.
  */
 class PassThroughTest {
@@ -154,5 +161,155 @@ class PassThroughTest {
 
         Template.fromStack(stack).hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "EphemeralStorage", Map.of("Size", 512)));
+    }
+
+    private static QueueWorker worker(Stack stack, QueueWorkerProps.Builder props) {
+        return new QueueWorker(stack, "Worker", props.consumer(TestStacks.function().build()).build());
+    }
+
+    private static QueueWorker worker(QueueWorkerProps.Builder props) {
+        return worker(TestStacks.stack(), props);
+    }
+
+    @Test
+    void queuePropsWithoutAnOpinionReachBothQueuesAndTheSecureDefaultsStay() {
+        Stack stack = TestStacks.stack();
+        worker(stack, QueueWorkerProps.builder()
+                .queueProps(QueueProps.builder().queueName("orders-work").deliveryDelay(Duration.seconds(5))
+                        .maxMessageSizeBytes(2048).build())
+                .deadLetterQueueProps(QueueProps.builder().queueName("orders-failed")
+                        .retentionPeriod(Duration.days(7)).build()));
+
+        Template template = Template.fromStack(stack);
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of(
+                "QueueName", "orders-work",
+                "DelaySeconds", 5,
+                "MaximumMessageSize", 2048,
+                "SqsManagedSseEnabled", true,
+                "VisibilityTimeout", 60,
+                "MessageRetentionPeriod", 345600,
+                "RedrivePolicy", Match.objectLike(Map.of("maxReceiveCount", 3))));
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of(
+                "QueueName", "orders-failed",
+                "SqsManagedSseEnabled", true,
+                "MessageRetentionPeriod", 604800,
+                "RedrivePolicy", Match.absent()));
+        // enforceSSL stays on both: each queue has a policy denying requests without TLS
+        template.resourcePropertiesCountIs("AWS::SQS::QueuePolicy", Map.of("PolicyDocument", Match.objectLike(Map.of(
+                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))), 2);
+    }
+
+    @Test
+    void aKmsKeyOfTheCallersIsStrongerAndPassesAndTheConsumerMayDecrypt() {
+        Stack stack = TestStacks.stack();
+        worker(stack, QueueWorkerProps.builder()
+                .queueProps(QueueProps.builder().encryptionMasterKey(new Key(stack, "Key")).build()));
+
+        Template template = Template.fromStack(stack);
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of(
+                "KmsMasterKeyId", Match.anyValue(),
+                "RedrivePolicy", Match.anyValue()));
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of(
+                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Action", "kms:Decrypt", "Effect", "Allow"))))))));
+    }
+
+    @Test
+    void aKmsKeyOnTheDeadLetterQueueLetsTheConsumersReceivesMoveFailedMessagesThere() {
+        Stack stack = TestStacks.stack();
+        worker(stack, QueueWorkerProps.builder()
+                .deadLetterQueueProps(QueueProps.builder().encryptionMasterKey(new Key(stack, "Key")).build()));
+
+        Template template = Template.fromStack(stack);
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of(
+                "KmsMasterKeyId", Match.anyValue(),
+                "RedrivePolicy", Match.absent()));
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of(
+                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Action", List.of("kms:GenerateDataKey", "kms:Decrypt"), "Effect", "Allow"))))))));
+    }
+
+    @Test
+    void queuePropsThatWouldWeakenTheQueuesOrThatTheLibrarySetsFailNamingThePathAndTheProp() {
+        assertThatThrownBy(() -> worker(QueueWorkerProps.builder().queueProps(QueueProps.builder()
+                .encryption(QueueEncryption.UNENCRYPTED).build())))
+                .hasMessageContaining("Test/Worker: QueueWorkerProps.queueProps.encryption cannot be UNENCRYPTED");
+        assertThatThrownBy(() -> worker(QueueWorkerProps.builder().queueProps(QueueProps.builder()
+                .enforceSsl(false).build())))
+                .hasMessageContaining("Test/Worker: QueueWorkerProps.queueProps.enforceSSL cannot be false");
+        assertThatThrownBy(() -> worker(QueueWorkerProps.builder().deadLetterQueueProps(QueueProps.builder()
+                .encryption(QueueEncryption.UNENCRYPTED).build())))
+                .hasMessageContaining("Test/Worker: QueueWorkerProps.deadLetterQueueProps.encryption cannot be"
+                        + " UNENCRYPTED");
+        assertThatThrownBy(() -> worker(QueueWorkerProps.builder().deadLetterQueueProps(QueueProps.builder()
+                .enforceSsl(false).build())))
+                .hasMessageContaining("Test/Worker: QueueWorkerProps.deadLetterQueueProps.enforceSSL cannot be"
+                        + " false");
+        assertThatThrownBy(() -> worker(QueueWorkerProps.builder().queueProps(QueueProps.builder()
+                .visibilityTimeout(Duration.seconds(1)).build())))
+                .hasMessageContaining("Test/Worker: QueueWorkerProps.queueProps.visibilityTimeout cannot be passed"
+                        + " through: set QueueWorkerProps.visibilityTimeout");
+        assertThatThrownBy(() -> worker(QueueWorkerProps.builder().queueProps(QueueProps.builder()
+                .retentionPeriod(Duration.days(1)).build())))
+                .hasMessageContaining("QueueWorkerProps.queueProps.retentionPeriod cannot be passed through: set"
+                        + " QueueWorkerProps.retentionPeriod");
+        assertThatThrownBy(() -> {
+            Stack stack = TestStacks.stack();
+            worker(stack, QueueWorkerProps.builder().queueProps(QueueProps.builder()
+                    .deadLetterQueue(DeadLetterQueue.builder().queue(new Queue(stack, "Other")).maxReceiveCount(1)
+                            .build()).build()));
+        }).hasMessageContaining("QueueWorkerProps.queueProps.deadLetterQueue cannot be passed through");
+        assertThatThrownBy(() -> worker(QueueWorkerProps.builder().deadLetterQueueProps(QueueProps.builder()
+                .fifo(true).build())))
+                .hasMessageContaining("QueueWorkerProps.deadLetterQueueProps.fifo cannot be passed through: the"
+                        + " dead-letter queue is FIFO when the queue is");
+    }
+
+    @Test
+    void aDeadLetterQueueMayNotKeepMessagesShorterThanTheQueue() {
+        assertThatThrownBy(() -> worker(QueueWorkerProps.builder().deadLetterQueueProps(QueueProps.builder()
+                .retentionPeriod(Duration.days(2)).build())))
+                .hasMessageContaining("Test/Worker: QueueWorkerProps.deadLetterQueueProps.retentionPeriod (172800 s)"
+                        + " must be at least QueueWorkerProps.retentionPeriod (345600 s)");
+        // equal is enough, and a token is not checked
+        worker(QueueWorkerProps.builder().retentionPeriod(Duration.days(2))
+                .deadLetterQueueProps(QueueProps.builder().retentionPeriod(Duration.days(2)).build()));
+        Stack stack = TestStacks.stack();
+        worker(stack, QueueWorkerProps.builder().deadLetterQueueProps(QueueProps.builder()
+                .retentionPeriod(Duration.seconds(new CfnParameter(stack, "Retention", CfnParameterProps.builder()
+                        .type("Number").build()).getValueAsNumber())).build()));
+    }
+
+    @Test
+    void aFifoQueueGetsAFifoDeadLetterQueueAndNoBatchingWindow() {
+        // aws-cdk-lib makes a queue FIFO without fifo(true) when its name ends in .fifo, or when a prop only FIFO
+        // queues have is set: the dead-letter queue follows it either way
+        Stack named = TestStacks.stack();
+        worker(named, QueueWorkerProps.builder().queueProps(QueueProps.builder().queueName("orders.fifo").build()));
+        Template template = Template.fromStack(named);
+        template.resourcePropertiesCountIs("AWS::SQS::Queue", Map.of("FifoQueue", true), 2);
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of("QueueName", "orders.fifo",
+                "RedrivePolicy", Match.anyValue()));
+
+        Stack deduplicated = TestStacks.stack();
+        worker(deduplicated, QueueWorkerProps.builder().queueProps(QueueProps.builder()
+                .contentBasedDeduplication(true).build()));
+        template = Template.fromStack(deduplicated);
+        template.resourcePropertiesCountIs("AWS::SQS::Queue", Map.of("FifoQueue", true), 2);
+        template.hasResourceProperties("AWS::SQS::Queue", Map.of("ContentBasedDeduplication", true,
+                "RedrivePolicy", Match.anyValue()));
+
+        assertThatThrownBy(() -> worker(QueueWorkerProps.builder().maxBatchingWindow(Duration.seconds(10))
+                .queueProps(QueueProps.builder().fifo(true).build())))
+                .hasMessageContaining("Test/Worker: QueueWorkerProps.maxBatchingWindow cannot be used with a FIFO"
+                        + " queue (QueueWorkerProps.queueProps.fifo)");
+        assertThatThrownBy(() -> worker(QueueWorkerProps.builder().batchSize(20)
+                .queueProps(QueueProps.builder().fifo(true).build())))
+                .hasMessageContaining("Test/Worker: QueueWorkerProps.batchSize must be at most 10 with a FIFO queue");
+        assertThatThrownBy(() -> worker(QueueWorkerProps.builder()
+                .deadLetterQueueProps(QueueProps.builder().queueName("orders-failed.fifo").build())))
+                .hasMessageContaining("Test/Worker: QueueWorkerProps.deadLetterQueueProps makes the dead-letter queue"
+                        + " FIFO (a .fifo queueName or a FIFO-only prop) but the queue is standard");
     }
 }
