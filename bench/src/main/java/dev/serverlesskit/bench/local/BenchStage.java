@@ -25,7 +25,10 @@ public final class BenchStage {
         return ProjectFiles.root().resolve("bench/target/local-cdk-out");
     }
 
-    /** The dev stage as cdk.json declares it (its own throttling and concurrency), for {@code bench/soak}. */
+    /**
+     * The dev stage as cdk.json declares it (its own throttling and concurrency) but for the per-client rate limit,
+     * for {@code bench/soak}.
+     */
     public static Path soakCdkOut() {
         return ProjectFiles.root().resolve("bench/target/soak-cdk-out");
     }
@@ -39,7 +42,13 @@ public final class BenchStage {
         if (args.length > 0 && args[0].equals("soak")) {
             Path out = soakCdkOut();
             Files.createDirectories(out);
-            App app = ServerlessKitApp.newApp(Map.of(), out.toString());
+            // the soak's few loopback clients stand in for many users: only the per-client limit is lifted
+            Map<String, Object> stages = new LinkedHashMap<>(
+                    (Map<String, Object>) ProjectFiles.cdkContext().get(StageConfig.CONTEXT_KEY));
+            Map<String, Object> dev = new LinkedHashMap<>((Map<String, Object>) stages.get(STAGE));
+            dev.put("clientRateLimit", 2_000_000_000);
+            stages.put(STAGE, dev);
+            App app = ServerlessKitApp.newApp(Map.of(StageConfig.CONTEXT_KEY, stages), out.toString());
             ServerlessKitApp.build(app, ProjectFiles.functionJars());
             app.synth();
             System.out.println("synthesized the dev stage to " + out);
