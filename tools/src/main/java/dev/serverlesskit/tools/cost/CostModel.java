@@ -235,6 +235,11 @@ public final class CostModel {
                     "every API request of the stage, as the profile gives them");
         }
 
+        // Secrets Manager: each secret by the month (its API calls, a few per smoke run, are not modelled)
+        for (String id : t.ofType("AWS::SecretsManager::Secret")) {
+            b.line(t.name(id), "Secrets Manager", "secret", 1, "secretsmanager.secret", true, null);
+        }
+
         double traced = apiTraces + functionTraces;
         if (traced > 0 || model.functions().values().stream().anyMatch(AppModel.Function::tracing)) {
             b.line("X-Ray", "X-Ray", "traces recorded (" + Money.quantity(profile.xrayReservoirPerSecond())
@@ -244,7 +249,8 @@ public final class CostModel {
 
         Set<String> priced = Set.of("AWS::Lambda::Function", "AWS::ApiGateway::RestApi", "AWS::DynamoDB::Table",
                 "AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard",
-                "AWS::Logs::LogGroup", "AWS::KMS::Key", "AWS::Cognito::UserPool", "AWS::WAFv2::WebACL");
+                "AWS::Logs::LogGroup", "AWS::KMS::Key", "AWS::Cognito::UserPool", "AWS::WAFv2::WebACL",
+                "AWS::SecretsManager::Secret");
         for (String id : t.resources().keySet()) {
             String type = t.type(id);
             if (NO_CHARGE.contains(type)) {

@@ -36,13 +36,9 @@ public final class Prices {
                     .replace("10,000", "10K") + " " + unit;
         }
 
+        /** "key-months" is priced "per key-month", "instance-hours" "per instance-hour". */
         private static String singular(String unit) {
-            return unit.replace("alarm metric-months", "alarm metric-month").replace("dashboard-months",
-                    "dashboard-month").replace("metric-months", "metric-month").replace("key-months", "key-month").replace("web ACL-months", "web ACL-month")
-                    .replace("rule-months", "rule-month")
-                    .replace("monthly active users", "monthly active user").replace("instance-hours", "instance-hour")
-                    .replace("load balancer-hours", "load balancer-hour").replace("LCU-hours", "LCU-hour")
-                    .replace("GB ingested", "GB ingested");
+            return unit.replaceAll("-(month|hour)s$", "-$1").replace("monthly active users", "monthly active user");
         }
     }
 

@@ -66,7 +66,8 @@ class CostModelTest {
                 {"Name": "RateLimitPerClient", "Priority": 0}]}},
               "ShieldAssociation": {"Type": "AWS::WAFv2::WebACLAssociation", "Properties": {
                 "WebACLArn": {"Fn::GetAtt": ["Shield", "Arn"]}}},
-              "Flow": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {}}
+              "Flow": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {}},
+              "TestUser": {"Type": "AWS::SecretsManager::Secret", "Properties": {"GenerateSecretString": {}}}
             }}""";
 
     static final String PROFILE = """
@@ -129,6 +130,7 @@ class CostModelTest {
         expected.put("Shield web ACL", 5.00);
         expected.put("Shield rules", 1 * 1.00);
         expected.put("Shield requests inspected", 1_000_000 * 0.60 / 1e6);
+        expected.put("TestUser secret", 0.40);
 
         Estimate e = estimate(Profile.of(Json.parse(PROFILE)));
 
@@ -162,11 +164,12 @@ class CostModelTest {
     }
 
     @Test
-    void theFloorAtZeroTrafficIsAlarmsDashboardsKeysIdlePollingAndWebAcls() {
+    void theFloorAtZeroTrafficIsAlarmsDashboardsKeysIdlePollingWebAclsAndSecrets() {
         Estimate floor = estimate(Profile.of(Json.parse(PROFILE)).zero());
 
-        // alarms, dashboard, key, idle polling, the web ACL and its rule, and the scheduled function's runs
+        // alarms, dashboard, key, idle polling, the web ACL and its rule, the secret and the scheduled function's runs
         assertThat(floor.total()).isCloseTo((2 + 3) * 0.10 + 0.30 + 3.00 + 1.00 + 657_000 * 0.40 / 1e6 + 5.00 + 1.00
+                + 0.40
                 + 730 * 0.20 / 1e6 + 730 * 1.0 * 0.125 * 0.0000166667, within(1e-9));
     }
 
@@ -202,7 +205,7 @@ class CostModelTest {
         assertThat(report).contains("two small servers costs " + Money.format(alternative) + "/month, as much as"
                 + " Lambda + API Gateway (" + Money.format(replaced) + " at this traffic) at **"
                 + Money.quantity(Math.round(alternative / replaced * 10) / 10d) + "× this traffic**");
-        assertThat(report).contains("**Fixed floor at zero traffic: $11.06**");
+        assertThat(report).contains("**Fixed floor at zero traffic: $11.46**");
         assertThat(report).contains("| Reader (Lambda) | compute (1024 MB, arm64) | 100,000 | $0.0000133334 per GB-s |"
                 + " $1.33 |");
         assertThat(report).contains("Flow (AWS::StepFunctions::StateMachine): not priced");
