@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * resources of what the example needs besides the construct (the function an API routes to). They are neither
  * counted nor priced: the cost is that of the whole template minus that of those resources alone.
  */
-public final class ConstructSections {
+public final class ConstructSections extends MarkedSections {
     private static final Pattern SECTION = Pattern.compile(
             "(<!-- generated: (footprint|example|summary) ([A-Za-z0-9]+) -->\\n)(.*?)(<!-- end generated -->)",
             Pattern.DOTALL);
@@ -56,11 +56,13 @@ public final class ConstructSections {
      *                   are relative to its parent (the constructs module), as links in its README are
      */
     public ConstructSections(Path footprints, Profile profile, Prices prices) {
+        super(SECTION);
         this.footprints = footprints;
         this.profile = profile.zero();
         this.prices = prices;
     }
 
+    @Override
     public String generate(String kind, String construct) {
         if (kind.equals("example")) {
             return example(construct);
@@ -241,29 +243,6 @@ public final class ConstructSections {
     private static String stripDetail(String driver) {
         int paren = driver.indexOf(" (");
         return paren < 0 ? driver : driver.substring(0, paren);
-    }
-
-    public String update(String readme) {
-        Matcher m = SECTION.matcher(readme);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + generate(m.group(2), m.group(3))
-                    + m.group(5)));
-        }
-        m.appendTail(sb);
-        return sb.toString();
-    }
-
-    /** The sections ("footprint JavaFunction") whose content differs from what they generate now. */
-    public List<String> stale(String readme) {
-        List<String> stale = new ArrayList<>();
-        Matcher m = SECTION.matcher(readme);
-        while (m.find()) {
-            if (!m.group(4).equals(generate(m.group(2), m.group(3)))) {
-                stale.add(m.group(2) + " " + m.group(3));
-            }
-        }
-        return stale;
     }
 
     public static List<String> sections(String readme) {

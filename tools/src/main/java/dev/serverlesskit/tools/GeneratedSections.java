@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * committed snapshots and the default
  * traffic profile. {@code GeneratedDocsTest} fails when one is stale; {@code scripts/update-docs} rewrites them.
  */
-public final class GeneratedSections {
+public final class GeneratedSections extends MarkedSections {
     private static final Pattern SECTION = Pattern.compile(
             "(<!-- generated: (scripts/(?:diagram|cost|capacity) --stage ([a-z0-9-]+)) -->\\n)(.*?)"
                     + "(<!-- end generated -->)",
@@ -30,12 +30,14 @@ public final class GeneratedSections {
     private final Prices prices;
 
     public GeneratedSections(Stacks stacks, Profile profile, Prices prices) {
+        super(SECTION);
         this.stacks = stacks;
         this.profile = profile;
         this.prices = prices;
     }
 
     /** The content a section's command generates. */
+    @Override
     public String generate(String command, String stage) {
         StackTemplate s = stacks.ofStage(stage).stream().findFirst().orElseThrow(() -> new IllegalArgumentException(
                 "section '"  + command + "': no stack of stage " + stage));
@@ -51,27 +53,9 @@ public final class GeneratedSections {
         return CostReport.render(stage, model, profile, prices, s.regionOrInferred(), true).markdown();
     }
 
-    public String update(String readme) {
-        Matcher m = SECTION.matcher(readme);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + generate(m.group(2), m.group(3))
-                    + m.group(5)));
-        }
-        m.appendTail(sb);
-        return sb.toString();
-    }
-
-    /** The commands of the sections whose content differs from what they generate now. */
-    public List<String> stale(String readme) {
-        List<String> stale = new ArrayList<>();
-        Matcher m = SECTION.matcher(readme);
-        while (m.find()) {
-            if (!m.group(4).equals(generate(m.group(2), m.group(3)))) {
-                stale.add(m.group(2));
-            }
-        }
-        return stale;
+    @Override
+    protected String label(Matcher m) {
+        return m.group(2);
     }
 
     /** The commands of all generated sections. */

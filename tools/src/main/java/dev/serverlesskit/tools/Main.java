@@ -131,25 +131,16 @@ public final class Main {
             }
             case "docs" -> {
                 Path readme = path(o, "file", "README.md");
-                if (o.containsKey("footprints")) {
-                    ConstructSections sections = new ConstructSections(path(o, "footprints", null),
-                            Profile.load(path(o, "profile", "tools/traffic/default.json")), prices(o));
-                    if (o.containsKey("update")) {
-                        write(readme, sections.update(read(readme)));
-                        return 0;
-                    }
-                    List<String> stale = sections.stale(read(readme));
-                    stale.forEach(s -> out.println("section '" + s + "' is stale: run scripts/update-docs"));
-                    return stale.isEmpty() ? 0 : 1;
-                }
-                GeneratedSections sections = new GeneratedSections(templates(o),
-                        Profile.load(path(o, "profile", "tools/traffic/default.json")), prices(o));
+                Profile profile = Profile.load(path(o, "profile", "tools/traffic/default.json"));
+                MarkedSections sections = o.containsKey("footprints")
+                        ? new ConstructSections(path(o, "footprints", null), profile, prices(o))
+                        : new GeneratedSections(templates(o), profile, prices(o));
                 if (o.containsKey("update")) {
                     write(readme, sections.update(read(readme)));
                     return 0;
                 }
                 List<String> stale = sections.stale(read(readme));
-                stale.forEach(s -> out.println("section '"  + s + "' is stale: run scripts/update-docs"));
+                stale.forEach(s -> out.println("section '" + s + "' is stale: run scripts/update-docs"));
                 return stale.isEmpty() ? 0 : 1;
             }
             case "stacks" -> {
