@@ -17,6 +17,8 @@ import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.amazon.awscdk.services.sqs.QueueProps;
+import software.amazon.awscdk.services.sqs.RedriveAllowPolicy;
+import software.amazon.awscdk.services.sqs.RedrivePermission;
 import software.constructs.Construct;
 
 /**
@@ -62,6 +64,7 @@ public class QueueWorker extends Construct {
         PassThrough.refuseOwned(this, DLQ_PROPS, dlqPassed, OWNED_DLQ_PROPS);
         checkSecureDefaults(QUEUE_PROPS, queuePassed);
         checkSecureDefaults(DLQ_PROPS, dlqPassed);
+        checkRedriveAllowPolicy(dlqPassed.get("redriveAllowPolicy"));
         boolean fifo = isFifo(queuePassed);
         Check.that(this, fifo || !isFifo(dlqPassed), DLQ_PROPS + " makes the dead-letter queue FIFO (a .fifo"
                 + " queueName or a FIFO-only prop) but the queue is standard: SQS requires a dead-letter queue of the"
@@ -219,6 +222,23 @@ public class QueueWorker extends Construct {
                 + " every queue of the library is encrypted at rest (SQS_MANAGED, KMS_MANAGED or KMS)");
         Check.that(this, !Boolean.FALSE.equals(passed.get("enforceSSL")), prefix + ".enforceSSL cannot be false:"
                 + " every queue of the library refuses requests without TLS");
+    }
+
+    /**
+     * The dead-letter queue must accept the worker's queue as a source, or CloudFormation fails to create the queue
+     * (SQS refuses a redrive policy the target's redrive allow policy does not allow). Only allowing all sources
+     * passes: the worker's queue cannot be listed among {@code sourceQueues}, since its redrive policy already
+     * references the dead-letter queue and CloudFormation would see a cycle.
+     */
+    private void checkRedriveAllowPolicy(Object policy) {
+        if (policy instanceof RedriveAllowPolicy allow) {
+            boolean allowAll = allow.getRedrivePermission() == RedrivePermission.ALLOW_ALL
+                    || (allow.getRedrivePermission() == null && allow.getSourceQueues() == null);
+            Check.that(this, allowAll, DLQ_PROPS + ".redriveAllowPolicy must allow all source queues"
+                    + " (RedrivePermission.ALLOW_ALL, the default): DENY_ALL or BY_QUEUE refuses the worker's own"
+                    + " queue, which cannot be listed in sourceQueues without a dependency cycle, and its deployment"
+                    + " would fail");
+        }
     }
 
     /** The caller's encryption, KMS with a key of the caller's, else SSE-SQS. */

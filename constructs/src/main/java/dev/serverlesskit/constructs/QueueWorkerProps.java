@@ -154,7 +154,8 @@ public final class QueueWorkerProps {
      * Its {@code retentionPeriod} may be set, but not below the work queue's: SQS counts a message's retention from
      * its first enqueue, so a shorter one would delete failed messages as they arrive. {@code fifo} follows the work
      * queue, and {@code deadLetterQueue} is refused: the dead-letter queue is the end of the line, watched by its
-     * alarm. With an {@code encryptionMasterKey} of your own, the consumer is granted {@code kms:GenerateDataKey} and
+     * alarm. A {@code redriveAllowPolicy} other than allowing all sources is refused: it would refuse the worker's own
+     * queue, which cannot be listed without a dependency cycle. With an {@code encryptionMasterKey} of your own, the consumer is granted {@code kms:GenerateDataKey} and
      * {@code kms:Decrypt} on it: SQS moves a failed message with the credentials of the receive that exceeded
      * {@code maxReceiveCount}.
      *

@@ -31,6 +31,8 @@ import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.amazon.awscdk.services.sqs.QueueProps;
+import software.amazon.awscdk.services.sqs.RedriveAllowPolicy;
+import software.amazon.awscdk.services.sqs.RedrivePermission;
 
 /**
  * aws-cdk-lib props passed through where the library has no opinion ({@code DataTableProps.tableProps},
@@ -264,6 +266,28 @@ class PassThroughTest {
                 .fifo(true).build())))
                 .hasMessageContaining("QueueWorkerProps.deadLetterQueueProps.fifo cannot be passed through: the"
                         + " dead-letter queue is FIFO when the queue is");
+    }
+
+    @Test
+    void aDeadLetterQueueMustAcceptTheWorkersQueueAsItsSource() {
+        assertThatThrownBy(() -> worker(QueueWorkerProps.builder().deadLetterQueueProps(QueueProps.builder()
+                .redriveAllowPolicy(RedriveAllowPolicy.builder().redrivePermission(RedrivePermission.DENY_ALL)
+                        .build()).build())))
+                .hasMessageContaining("Test/Worker: QueueWorkerProps.deadLetterQueueProps.redriveAllowPolicy must"
+                        + " allow all source queues");
+        assertThatThrownBy(() -> {
+            Stack stack = TestStacks.stack();
+            worker(stack, QueueWorkerProps.builder().deadLetterQueueProps(QueueProps.builder()
+                    .redriveAllowPolicy(RedriveAllowPolicy.builder().sourceQueues(List.of(new Queue(stack, "Other")))
+                            .build()).build()));
+        }).hasMessageContaining("QueueWorkerProps.deadLetterQueueProps.redriveAllowPolicy must allow all");
+        // allowing all sources is the default, and may be said
+        Stack stack = TestStacks.stack();
+        worker(stack, QueueWorkerProps.builder().deadLetterQueueProps(QueueProps.builder()
+                .redriveAllowPolicy(RedriveAllowPolicy.builder().redrivePermission(RedrivePermission.ALLOW_ALL)
+                        .build()).build()));
+        Template.fromStack(stack).hasResourceProperties("AWS::SQS::Queue", Map.of("RedriveAllowPolicy",
+                Map.of("redrivePermission", "allowAll")));
     }
 
     @Test
