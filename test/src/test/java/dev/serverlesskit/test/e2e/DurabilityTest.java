@@ -29,29 +29,44 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 @Order(2)
 class DurabilityTest {
+    /**
+     * A clean stop (SIGTERM: the shutdown hook stops the engines) and a restart on the same data directory. In
+     * processes of their own, as scripts/run-local runs them: ElasticMQ keeps one persistence database per JVM, so a
+     * runtime on this directory in the tests' JVM would refuse to start after another test's.
+     */
     @Test
-    void aQueuedMessageAndAnIssuedTokenSurviveARestart() throws IOException {
+    void aQueuedMessageAndAnIssuedTokenSurviveARestart() throws Exception {
         LocalStage.stopRunning(); // one stage at a time on two cores
-        Path data = Files.createTempDirectory(ProjectFiles.root().resolve("test/target"), "local-data");
+        Path data = Files.createTempDirectory(Files.createDirectories(ProjectFiles.root().resolve("test/target")),
+                "local-data");
+        Path logs = data.resolveSibling(data.getFileName() + "-logs");
         String body = "{\"kept\":\"" + UUID.randomUUID() + "\"}";
         String token;
-        String dlq;
-        try (LocalRuntime first = start(data)) {
-            token = new CognitoLocal(first.engines().cognitoEndpoint()).signIn(first.clientId(),
+        Process first = startProcess(data, logs, "first");
+        try {
+            JsonNode state = awaitState(first, logs);
+            token = new CognitoLocal(state.path("cognito").asText()).signIn(state.path("clientId").asText(),
                     LocalRuntime.TEST_USER, LocalRuntime.TEST_PASSWORD).idToken();
-            assertThat(new Client(first.apiUrl()).get("/purchases", token).status()).isEqualTo(200);
-            dlq = first.queueUrl("AdClicksProcessorDeadLetterQueue"); // no consumer: the message waits there
-            first.provisioner().sqs().sendMessage(b -> b.queueUrl(first.queueUrl("AdClicksProcessorDeadLetterQueue"))
-                    .messageBody(body));
+            assertThat(new Client(state.path("api").asText()).get("/purchases", token).status()).isEqualTo(200);
+            try (SqsClient sqs = sqs(state)) { // no consumer on the dead-letter queue: the message waits there
+                sqs.sendMessage(b -> b.queueUrl(queue(state, "AdClicksProcessorDeadLetterQueue")).messageBody(body));
+            }
+        } finally {
+            stop(first);
         }
-        try (LocalRuntime second = start(data)) {
-            Client.Response mine = new Client(second.apiUrl()).get("/purchases", token);
+        Process second = startProcess(data, logs, "second");
+        try {
+            JsonNode state = awaitState(second, logs);
+            Client.Response mine = new Client(state.path("api").asText()).get("/purchases", token);
             assertThat(mine.status()).as("a token issued before the restart: " + mine).isEqualTo(200);
             List<String> kept = new ArrayList<>();
-            second.provisioner().sqs().receiveMessage(b -> b.queueUrl(second.queueUrl(
-                    "AdClicksProcessorDeadLetterQueue")).maxNumberOfMessages(10).waitTimeSeconds(1))
-                    .messages().forEach(m -> kept.add(m.body()));
-            assertThat(kept).as("messages in " + dlq + " after the restart").contains(body);
+            try (SqsClient sqs = sqs(state)) {
+                sqs.receiveMessage(b -> b.queueUrl(queue(state, "AdClicksProcessorDeadLetterQueue"))
+                        .maxNumberOfMessages(10).waitTimeSeconds(1)).messages().forEach(m -> kept.add(m.body()));
+            }
+            assertThat(kept).as("messages in the dead-letter queue after the restart").contains(body);
+        } finally {
+            stop(second);
         }
     }
 
@@ -112,10 +127,15 @@ class DurabilityTest {
             }
             assertThat(kept).as("every message accepted before the kill").containsExactlyInAnyOrderElementsOf(bodies);
         } finally {
-            second.destroy(); // a clean stop this time: the shutdown hook stops the engines
-            if (!second.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                second.destroyForcibly();
-            }
+            stop(second);
+        }
+    }
+
+    /** A clean stop: SIGTERM, whose shutdown hook stops the engines. */
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
         }
     }
 
@@ -161,11 +181,5 @@ class DurabilityTest {
             }
         }
         throw new AssertionError("no queue " + prefix + " in " + state);
-    }
-
-    private static LocalRuntime start(Path data) {
-        Path root = ProjectFiles.root();
-        return LocalRuntime.start(new LocalRuntime.Options("dev", Synthesis.shared().outdir(), 0, data, root,
-                root.resolve("test/target/e2e-logs/dev-data"), false, 1, true));
     }
 }
