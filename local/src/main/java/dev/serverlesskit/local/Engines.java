@@ -141,6 +141,7 @@ public final class Engines implements AutoCloseable {
      * messages are restored on start.
      */
     private TheSQSRestServerBuilder persistentQueues(TheSQSRestServerBuilder builder, Path dir) {
+        QueuesDatabase.JVM.claim(dir);
         actorSystem = org.apache.pekko.actor.ActorSystem.create("elasticmq");
         var config = new org.elasticmq.persistence.sql.SqlQueuePersistenceConfig(true, "org.h2.Driver",
                 "jdbc:h2:" + dir.resolve("queues").toAbsolutePath() + ";WRITE_DELAY=0", "", "", false);
