@@ -64,7 +64,7 @@ public class QueueWorker extends Construct {
         PassThrough.refuseOwned(this, DLQ_PROPS, dlqPassed, OWNED_DLQ_PROPS);
         checkSecureDefaults(QUEUE_PROPS, queuePassed);
         checkSecureDefaults(DLQ_PROPS, dlqPassed);
-        checkRedriveAllowPolicy(dlqPassed.get("redriveAllowPolicy"));
+        checkRedriveAllowPolicy(dlqPassed.get("redriveAllowPolicy"), queuePassed.get("queueName"));
         boolean fifo = isFifo(queuePassed);
         Check.that(this, fifo || !isFifo(dlqPassed), DLQ_PROPS + " makes the dead-letter queue FIFO (a .fifo"
                 + " queueName or a FIFO-only prop) but the queue is standard: SQS requires a dead-letter queue of the"
@@ -226,19 +226,25 @@ public class QueueWorker extends Construct {
 
     /**
      * The dead-letter queue must accept the worker's queue as a source, or CloudFormation fails to create the queue
-     * (SQS refuses a redrive policy the target's redrive allow policy does not allow). Only allowing all sources
-     * passes: the worker's queue cannot be listed among {@code sourceQueues}, since its redrive policy already
-     * references the dead-letter queue and CloudFormation would see a cycle.
+     * (SQS refuses a redrive policy the target's redrive allow policy does not allow). DENY_ALL never does. BY_QUEUE
+     * can only if the worker's queue is listed among {@code sourceQueues}, which takes a queue name known before
+     * deployment ({@code queueProps.queueName}, listed by its ARN): the queue itself cannot be listed, since its
+     * redrive policy already references the dead-letter queue and CloudFormation would see a cycle. Whether the list
+     * holds that ARN is not checked (it is a token until deployment).
      */
-    private void checkRedriveAllowPolicy(Object policy) {
-        if (policy instanceof RedriveAllowPolicy allow) {
-            boolean allowAll = allow.getRedrivePermission() == RedrivePermission.ALLOW_ALL
-                    || (allow.getRedrivePermission() == null && allow.getSourceQueues() == null);
-            Check.that(this, allowAll, DLQ_PROPS + ".redriveAllowPolicy must allow all source queues"
-                    + " (RedrivePermission.ALLOW_ALL, the default): DENY_ALL or BY_QUEUE refuses the worker's own"
-                    + " queue, which cannot be listed in sourceQueues without a dependency cycle, and its deployment"
-                    + " would fail");
+    private void checkRedriveAllowPolicy(Object policy, Object queueName) {
+        if (!(policy instanceof RedriveAllowPolicy allow)) {
+            return;
         }
+        RedrivePermission permission = Check.or(allow.getRedrivePermission(),
+                allow.getSourceQueues() == null ? RedrivePermission.ALLOW_ALL : RedrivePermission.BY_QUEUE);
+        Check.that(this, permission != RedrivePermission.DENY_ALL, DLQ_PROPS + ".redriveAllowPolicy cannot be"
+                + " DENY_ALL: the dead-letter queue would refuse the worker's own queue, and its deployment would fail");
+        Check.that(this, permission != RedrivePermission.BY_QUEUE
+                        || (queueName instanceof String name && !Check.isToken(name)),
+                DLQ_PROPS + ".redriveAllowPolicy BY_QUEUE must list the worker's own queue, which it can only by a"
+                        + " name known before deployment: set " + QUEUE_PROPS + ".queueName and list the queue by its"
+                        + " ARN, or allow all sources (RedrivePermission.ALLOW_ALL, the default)");
     }
 
     /** The caller's encryption, KMS with a key of the caller's, else SSE-SQS. */

@@ -154,10 +154,11 @@ public final class QueueWorkerProps {
      * Its {@code retentionPeriod} may be set, but not below the work queue's: SQS counts a message's retention from
      * its first enqueue, so a shorter one would delete failed messages as they arrive. {@code fifo} follows the work
      * queue, and {@code deadLetterQueue} is refused: the dead-letter queue is the end of the line, watched by its
-     * alarm. A {@code redriveAllowPolicy} other than allowing all sources is refused: it would refuse the worker's own
-     * queue, which cannot be listed without a dependency cycle. With an {@code encryptionMasterKey} of your own, the consumer is granted {@code kms:GenerateDataKey} and
-     * {@code kms:Decrypt} on it: SQS moves a failed message with the credentials of the receive that exceeded
-     * {@code maxReceiveCount}.
+     * alarm. Its {@code redriveAllowPolicy} must let the worker's queue in: DENY_ALL is refused, and BY_QUEUE needs
+     * the queue named ({@code queueProps.queueName}) so that it can be listed by its ARN (listing the queue itself
+     * would be a dependency cycle). With an {@code encryptionMasterKey} of your own, the consumer is granted
+     * {@code kms:GenerateDataKey} and {@code kms:Decrypt} on it: SQS moves a failed message with the credentials of
+     * the receive that exceeded {@code maxReceiveCount}.
      *
      * @default none: an SSE-SQS encrypted queue keeping messages 14 days
      */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.CfnParameter;
 import software.amazon.awscdk.CfnParameterProps;
 import software.amazon.awscdk.Duration;
@@ -269,25 +270,38 @@ class PassThroughTest {
     }
 
     @Test
-    void aDeadLetterQueueMustAcceptTheWorkersQueueAsItsSource() {
+    void aDeadLetterQueueMustLetTheWorkersQueueIn() {
         assertThatThrownBy(() -> worker(QueueWorkerProps.builder().deadLetterQueueProps(QueueProps.builder()
                 .redriveAllowPolicy(RedriveAllowPolicy.builder().redrivePermission(RedrivePermission.DENY_ALL)
                         .build()).build())))
-                .hasMessageContaining("Test/Worker: QueueWorkerProps.deadLetterQueueProps.redriveAllowPolicy must"
-                        + " allow all source queues");
+                .hasMessageContaining("Test/Worker: QueueWorkerProps.deadLetterQueueProps.redriveAllowPolicy cannot"
+                        + " be DENY_ALL");
+        // source queues without a permission mean BY_QUEUE, as in aws-cdk-lib; an unnamed queue cannot be listed
         assertThatThrownBy(() -> {
             Stack stack = TestStacks.stack();
             worker(stack, QueueWorkerProps.builder().deadLetterQueueProps(QueueProps.builder()
                     .redriveAllowPolicy(RedriveAllowPolicy.builder().sourceQueues(List.of(new Queue(stack, "Other")))
                             .build()).build()));
-        }).hasMessageContaining("QueueWorkerProps.deadLetterQueueProps.redriveAllowPolicy must allow all");
-        // allowing all sources is the default, and may be said
-        Stack stack = TestStacks.stack();
-        worker(stack, QueueWorkerProps.builder().deadLetterQueueProps(QueueProps.builder()
-                .redriveAllowPolicy(RedriveAllowPolicy.builder().redrivePermission(RedrivePermission.ALLOW_ALL)
-                        .build()).build()));
-        Template.fromStack(stack).hasResourceProperties("AWS::SQS::Queue", Map.of("RedriveAllowPolicy",
-                Map.of("redrivePermission", "allowAll")));
+        }).hasMessageContaining("QueueWorkerProps.deadLetterQueueProps.redriveAllowPolicy BY_QUEUE must list the"
+                + " worker's own queue, which it can only by a name known before deployment: set"
+                + " QueueWorkerProps.queueProps.queueName");
+        // a named queue may be listed by its ARN
+        Stack named = TestStacks.stack();
+        worker(named, QueueWorkerProps.builder().queueProps(QueueProps.builder().queueName("orders").build())
+                .deadLetterQueueProps(QueueProps.builder().redriveAllowPolicy(RedriveAllowPolicy.builder()
+                        .redrivePermission(RedrivePermission.BY_QUEUE).sourceQueues(List.of(Queue.fromQueueArn(named,
+                                "Orders", Stack.of(named).formatArn(ArnComponents.builder().service("sqs")
+                                        .resource("orders").build())))).build()).build()));
+        Template.fromStack(named).hasResourceProperties("AWS::SQS::Queue", Map.of("RedriveAllowPolicy",
+                Match.objectLike(Map.of("redrivePermission", "byQueue"))));
+        // allowing all sources is the default, and may be said; an empty policy is that default
+        for (RedriveAllowPolicy allowAll : List.of(RedriveAllowPolicy.builder().build(), RedriveAllowPolicy.builder()
+                .redrivePermission(RedrivePermission.ALLOW_ALL).build())) {
+            Stack stack = TestStacks.stack();
+            worker(stack, QueueWorkerProps.builder().deadLetterQueueProps(QueueProps.builder()
+                    .redriveAllowPolicy(allowAll).build()));
+            Template.fromStack(stack).resourceCountIs("AWS::SQS::Queue", 2);
+        }
     }
 
     @Test
