@@ -81,6 +81,9 @@ public final class Engines implements AutoCloseable {
     }
 
     public static Engines start(Path projectDir, Path dataDir, Path logDir, String region) {
+        if (dataDir != null) {
+            QueuesDatabase.JVM.claim(dataDir.resolve("sqs")); // before any engine starts
+        }
         Path nm = nodeModules(projectDir);
         Engines engines = new Engines(logDir);
         try {
@@ -141,7 +144,6 @@ public final class Engines implements AutoCloseable {
      * messages are restored on start.
      */
     private TheSQSRestServerBuilder persistentQueues(TheSQSRestServerBuilder builder, Path dir) {
-        QueuesDatabase.JVM.claim(dir);
         actorSystem = org.apache.pekko.actor.ActorSystem.create("elasticmq");
         var config = new org.elasticmq.persistence.sql.SqlQueuePersistenceConfig(true, "org.h2.Driver",
                 "jdbc:h2:" + dir.resolve("queues").toAbsolutePath() + ";WRITE_DELAY=0", "", "", false);

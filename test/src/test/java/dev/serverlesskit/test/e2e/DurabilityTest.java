@@ -131,11 +131,16 @@ class DurabilityTest {
         }
     }
 
-    /** A clean stop: SIGTERM, whose shutdown hook stops the engines. */
+    /**
+     * A clean stop: SIGTERM, whose shutdown hook stops the engines; if the runtime has not ended within 30 s, it and
+     * its engines are killed, so that the next start does not find them holding the data directory or the port.
+     */
     private static void stop(Process p) throws InterruptedException {
+        List<ProcessHandle> engines = p.descendants().toList();
         p.destroy();
         if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly();
+            engines.forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 
