@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -243,15 +242,6 @@ public final class ConstructSections extends MarkedSections {
     private static String stripDetail(String driver) {
         int paren = driver.indexOf(" (");
         return paren < 0 ? driver : driver.substring(0, paren);
-    }
-
-    public static List<String> sections(String readme) {
-        List<String> list = new ArrayList<>();
-        Matcher m = SECTION.matcher(readme);
-        while (m.find()) {
-            list.add(m.group(2) + " " + m.group(3));
-        }
-        return list;
     }
 
     /** Every construct with a footprint template. */

@@ -46,7 +46,7 @@ public final class GeneratedSections extends MarkedSections {
             return "```mermaid\n" + Diagram.mermaid(Diagram.graph(model)) + "```\n";
         }
         if (command.startsWith("scripts/capacity")) {
-            java.util.List<String> lines = new ArrayList<>();
+            List<String> lines = new ArrayList<>();
             Capacity.of(model, profile.forStage(stage)).forEach(c -> lines.add(c.describe()));
             return new dev.serverlesskit.tools.doc.Doc().bullets(lines).markdown();
         }
@@ -56,15 +56,5 @@ public final class GeneratedSections extends MarkedSections {
     @Override
     protected String label(Matcher m) {
         return m.group(2);
-    }
-
-    /** The commands of all generated sections. */
-    public static List<String> sections(String readme) {
-        List<String> list = new ArrayList<>();
-        Matcher m = SECTION.matcher(readme);
-        while (m.find()) {
-            list.add(m.group(2));
-        }
-        return list;
     }
 }

@@ -20,7 +20,7 @@ public abstract class MarkedSections {
     /** The content of the section named by {@code what} and {@code argument}. */
     public abstract String generate(String what, String argument);
 
-    /** How a stale section is reported. */
+    /** How a section is named in {@link #sections} and {@link #stale}. */
     protected String label(Matcher m) {
         return m.group(2) + " " + m.group(3);
     }
@@ -35,6 +35,16 @@ public abstract class MarkedSections {
         }
         m.appendTail(sb);
         return sb.toString();
+    }
+
+    /** Every section of {@code markdown}, by label. */
+    public final List<String> sections(String markdown) {
+        List<String> list = new ArrayList<>();
+        Matcher m = section.matcher(markdown);
+        while (m.find()) {
+            list.add(label(m));
+        }
+        return list;
     }
 
     /** The sections whose content differs from what they generate now. */

@@ -41,12 +41,12 @@ class ConstructSectionsTest {
         }
         assertThat(sections.constructs()).contains("Operations", "JavaFunction", "DataTable", "QueueWorker",
                 "UserDirectory", "ServerlessApi");
-        assertThat(ConstructSections.sections(readme)).containsAll(expected);
+        assertThat(sections.sections(readme)).containsAll(expected);
         assertThat(sections.stale(readme)).as("stale sections of constructs/README.md: run scripts/update-docs")
                 .isEmpty();
         // No hand-written Java left in the README: every java block is a generated example.
         assertThat(readme.split("```java", -1).length - 1)
-                .isEqualTo((int) ConstructSections.sections(readme).stream().filter(s -> s.startsWith("example"))
+                .isEqualTo((int) sections.sections(readme).stream().filter(s -> s.startsWith("example"))
                         .count());
     }
 

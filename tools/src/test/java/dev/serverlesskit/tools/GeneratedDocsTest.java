@@ -21,7 +21,7 @@ class GeneratedDocsTest {
         GeneratedSections sections = new GeneratedSections(Stacks.load(Fixtures.snapshots()),
                 Profile.load(Fixtures.root().resolve("tools/traffic/default.json")), Prices.load());
 
-        assertThat(GeneratedSections.sections(readme)).contains("scripts/diagram --stage dev",
+        assertThat(sections.sections(readme)).contains("scripts/diagram --stage dev",
                 "scripts/cost --stage prod", "scripts/cost --stage dev");
         assertThat(sections.stale(readme)).as("stale sections of README.md: run scripts/update-docs").isEmpty();
     }
