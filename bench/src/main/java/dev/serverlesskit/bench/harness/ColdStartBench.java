@@ -14,9 +14,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +60,7 @@ public final class ColdStartBench {
                 0, null, projectDir, projectDir.resolve("bench/target/coldstart-logs"), false, 1, true));
         try {
             Map<String, FunctionHost> hosts = hosts(runtime);
-            List<Subject> subjects = subjects(runtime, hosts, floorJar, runs);
+            List<Subject> subjects = only(subjects(runtime, hosts, floorJar, runs), opts.get("--only"));
             Map<String, List<Run>> cold = new LinkedHashMap<>();
             Map<String, List<Run>> primed = new LinkedHashMap<>();
             for (int i = 0; i < runs; i++) {
@@ -75,6 +77,25 @@ public final class ColdStartBench {
             runtime.close();
         }
         System.exit(0);
+    }
+
+    /**
+     * The subjects whose name matches {@code pattern} (a regular expression, for a closer look at a few), with the
+     * floors they are compared with and the hello world; all of them when there is no pattern.
+     */
+    static List<Subject> only(List<Subject> subjects, String pattern) {
+        if (pattern == null) {
+            return subjects;
+        }
+        java.util.regex.Pattern chosen = java.util.regex.Pattern.compile(pattern);
+        Set<String> keep = new HashSet<>(Set.of("hello-world"));
+        subjects.stream().filter(s -> chosen.matcher(s.name()).find()).forEach(s -> {
+            keep.add(s.name());
+            if (s.floor() != null) {
+                keep.add(s.floor());
+            }
+        });
+        return subjects.stream().filter(s -> keep.contains(s.name())).toList();
     }
 
     private static void report(List<Subject> subjects, Map<String, List<Run>> cold, Map<String, List<Run>> primed) {
@@ -151,6 +172,10 @@ public final class ColdStartBench {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(lambdaFlags(s.memoryMb()));
+        String extra = System.getenv("COLD_START_JVM_OPTIONS"); // e.g. -Xlog:class+load:file=/tmp/load-%p.log
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
         cmd.add("-cp");
         cmd.add(runnerJar.toString());
         cmd.add("dev.serverlesskit.bench.coldstart.Runner");
