@@ -64,7 +64,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *       the token ({@code t_<token> = "aborted"} if absent): then it was applied (the clicks are counted) or it
  *       never will be (their claims are released and the retry counts them). A counter update is never taken as
  *       failed because its call failed;</li>
- *   <li>the markers of the counted clicks are completed together (BatchWriteItem, 25 a request), then the token is
+ *   <li>the markers of the counted clicks are completed together (BatchWriteItem, 25 a request; a lone marker by
+ *       an UpdateItem, {@link IdempotencyStore#completeAll}), then the token is
  *       removed from each counter whose markers are all completed.</li>
  * </ol>
  * On the normal path that is one marker put per click, plus per counter one update and one token removal, plus one

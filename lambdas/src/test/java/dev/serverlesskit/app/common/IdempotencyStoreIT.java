@@ -158,10 +158,17 @@ class IdempotencyStoreIT {
     }
 
     @Test
-    void completeAllOfOneClaimCompletesIt() {
+    void completeAllOfOneClaimCompletesItWithTheUpdateItemACallerHasLoadedAlready() {
+        FaultyDynamoDb dynamo = new FaultyDynamoDb();
+        AtomicInteger batchWrites = dynamo.count(FaultyDynamoDb.batchWrite());
+        AtomicInteger updates = dynamo.count(FaultyDynamoDb.update(u -> true));
+        IdempotencyStore counting = IdempotencyStore.builder(dynamo.client(), LocalAws.env("IDEMPOTENCY_TABLE"))
+                .clock(clock).ttl(Duration.ofHours(1)).inProgressTimeout(Duration.ofSeconds(30)).build();
         String key = "k-" + UUID.randomUUID();
-        assertThat(store.begin(key, "h").kind()).isEqualTo(IdempotencyStore.Kind.STARTED);
-        assertThat(store.completeAll(java.util.Map.of(key, "h"))).isEmpty();
+        assertThat(counting.begin(key, "h").kind()).isEqualTo(IdempotencyStore.Kind.STARTED);
+        assertThat(counting.completeAll(java.util.Map.of(key, "h"))).isEmpty();
+        // a first BatchWriteItem costs a cold start its model classes (bench/cold-start)
+        assertThat(List.of(batchWrites.get(), updates.get())).containsExactly(0, 1);
         assertThat(record(key).get("status").s()).isEqualTo("COMPLETED");
         assertThat(store.begin(key, "h").kind()).isEqualTo(IdempotencyStore.Kind.COMPLETED);
         assertThat(store.begin(key, "other").kind()).isEqualTo(IdempotencyStore.Kind.HASH_MISMATCH);
