@@ -159,14 +159,13 @@ class LeastPrivilegeTest {
     static class WithoutTheGrant extends LocalAppEndToEndTest {
         static Path assembly;
 
-        @Override
-        LocalRuntime start() {
-            return LocalStage.runtime("dev-without-a-grant", "dev", assembly);
+        WithoutTheGrant() {
+            super("dev", "http://localhost:5173");
         }
 
         @Override
-        String siteOrigin() {
-            return "http://localhost:5173";
+        LocalRuntime start() {
+            return LocalStage.runtime("dev-without-a-grant", "dev", assembly);
         }
     }
 
