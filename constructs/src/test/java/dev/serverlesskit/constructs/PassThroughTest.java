@@ -209,13 +209,8 @@ class PassThroughTest {
         worker(stack, QueueWorkerProps.builder()
                 .queueProps(QueueProps.builder().encryptionMasterKey(new Key(stack, "Key")).build()));
 
-        Template template = Template.fromStack(stack);
-        template.hasResourceProperties("AWS::SQS::Queue", Map.of(
-                "KmsMasterKeyId", Match.anyValue(),
-                "RedrivePolicy", Match.anyValue()));
-        template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of(
-                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
-                        "Action", "kms:Decrypt", "Effect", "Allow"))))))));
+        // the work queue (the one with a redrive policy) takes the key; receiving from it needs kms:Decrypt
+        assertKeyedQueueAndConsumerMay(stack, Match.anyValue(), "kms:Decrypt");
     }
 
     @Test
@@ -224,13 +219,22 @@ class PassThroughTest {
         worker(stack, QueueWorkerProps.builder()
                 .deadLetterQueueProps(QueueProps.builder().encryptionMasterKey(new Key(stack, "Key")).build()));
 
+        // the dead-letter queue (no redrive policy) takes the key; moving a message there needs both actions
+        assertKeyedQueueAndConsumerMay(stack, Match.absent(), List.of("kms:GenerateDataKey", "kms:Decrypt"));
+    }
+
+    /**
+     * The queue whose {@code RedrivePolicy} matches {@code redrivePolicy} is encrypted with a KMS key, and an IAM
+     * policy of the stack (the consumer's) allows {@code kmsActions}.
+     */
+    private static void assertKeyedQueueAndConsumerMay(Stack stack, Object redrivePolicy, Object kmsActions) {
         Template template = Template.fromStack(stack);
         template.hasResourceProperties("AWS::SQS::Queue", Map.of(
                 "KmsMasterKeyId", Match.anyValue(),
-                "RedrivePolicy", Match.absent()));
+                "RedrivePolicy", redrivePolicy));
         template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of(
                 "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
-                        "Action", List.of("kms:GenerateDataKey", "kms:Decrypt"), "Effect", "Allow"))))))));
+                        "Action", kmsActions, "Effect", "Allow"))))))));
     }
 
     @Test

@@ -33,6 +33,13 @@ class ServerlessApiTest {
         ServerlessApi api() {
             return api(ServerlessApiProps.builder());
         }
+
+        /** An API serving the browser origin {@code https://app.example.com}, with one route: GET /things. */
+        ServerlessApi appOriginApi(RouteAccess access) {
+            ServerlessApi api = api(ServerlessApiProps.builder().corsAllowOrigins(List.of("https://app.example.com")));
+            api.addRoute("GET", "/things", fn.getAlias(), access);
+            return api;
+        }
     }
 
     @Test
@@ -217,8 +224,7 @@ class ServerlessApiTest {
     @Test
     void gatewayErrorsAreJsonAndCorsOnlyWhenOriginsAreGiven() {
         Fixture f = new Fixture();
-        ServerlessApi api = f.api(ServerlessApiProps.builder().corsAllowOrigins(List.of("https://app.example.com")));
-        api.addRoute("GET", "/things", f.fn.getAlias(), RouteAccess.authenticated());
+        f.appOriginApi(RouteAccess.authenticated());
         Template template = Template.fromStack(f.stack);
         template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", Map.of(
                 "ResponseType", "DEFAULT_4XX",
@@ -232,8 +238,7 @@ class ServerlessApiTest {
     @Test
     void overloadIs429WithRetryAfterNot500() {
         Fixture f = new Fixture();
-        ServerlessApi api = f.api(ServerlessApiProps.builder().corsAllowOrigins(List.of("https://app.example.com")));
-        api.addRoute("GET", "/things", f.fn.getAlias(), RouteAccess.authenticated());
+        f.appOriginApi(RouteAccess.authenticated());
         Template template = Template.fromStack(f.stack);
         // a function over its reserved concurrency: API Gateway's INTEGRATION_FAILURE, a 500 unless mapped
         template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", Map.of(
@@ -254,8 +259,7 @@ class ServerlessApiTest {
     @Test
     void oneClientOverItsRateGets429JsonWithRetryAfterFromTheStagesOwnWebAcl() {
         Fixture f = new Fixture();
-        ServerlessApi api = f.api(ServerlessApiProps.builder().corsAllowOrigins(List.of("https://app.example.com")));
-        api.addRoute("GET", "/things", f.fn.getAlias(), RouteAccess.publicAccess("a public catalog"));
+        ServerlessApi api = f.appOriginApi(RouteAccess.publicAccess("a public catalog"));
         Template template = Template.fromStack(f.stack);
 
         template.resourceCountIs("AWS::WAFv2::WebACL", 1);

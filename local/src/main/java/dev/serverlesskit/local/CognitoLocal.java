@@ -83,12 +83,7 @@ public final class CognitoLocal {
     public Tokens signIn(String clientId, String username, String password) {
         ObjectNode body = Json.object().put("ClientId", clientId).put("AuthFlow", "USER_PASSWORD_AUTH");
         body.putObject("AuthParameters").put("USERNAME", username).put("PASSWORD", password);
-        JsonNode result = call("InitiateAuth", body).path("AuthenticationResult");
-        if (result.isMissingNode()) {
-            throw new CognitoException("ChallengeRequired", "sign-in returned a challenge instead of tokens");
-        }
-        return new Tokens(result.path("IdToken").asText(), result.path("AccessToken").asText(),
-                result.path("RefreshToken").asText(null));
+        return tokens("InitiateAuth", body);
     }
 
     /**
@@ -100,7 +95,12 @@ public final class CognitoLocal {
         ObjectNode body = Json.object().put("UserPoolId", userPoolId).put("ClientId", clientId)
                 .put("AuthFlow", "ADMIN_USER_PASSWORD_AUTH");
         body.putObject("AuthParameters").put("USERNAME", username).put("PASSWORD", password);
-        JsonNode result = call("AdminInitiateAuth", body).path("AuthenticationResult");
+        return tokens("AdminInitiateAuth", body);
+    }
+
+    /** The tokens a sign-in call answers; a challenge instead of tokens fails. */
+    private Tokens tokens(String operation, ObjectNode body) {
+        JsonNode result = call(operation, body).path("AuthenticationResult");
         if (result.isMissingNode()) {
             throw new CognitoException("ChallengeRequired", "sign-in returned a challenge instead of tokens");
         }

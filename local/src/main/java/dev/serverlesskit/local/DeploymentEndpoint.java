@@ -3,25 +3,18 @@ package dev.serverlesskit.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.serverlesskit.local.gateway.HttpMessage;
+import dev.serverlesskit.local.gateway.LoopbackServer;
 import dev.serverlesskit.local.iam.Access;
 import dev.serverlesskit.local.iam.Decision;
 import dev.serverlesskit.local.iam.Sessions;
 import dev.serverlesskit.local.iam.SigV4;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -43,15 +36,9 @@ public final class DeploymentEndpoint implements AutoCloseable {
     private final Access access;
     private final Function<String, FunctionHost> functionByName;
     private final Consumer<String> log;
-    private final ServerSocket server;
-    private final ExecutorService connections = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "deployment-endpoint");
-        t.setDaemon(true);
-        return t;
-    });
+    private final LoopbackServer server;
     private final Map<String, Deployment> deployments = new ConcurrentHashMap<>();
     private final Map<String, String> hookStatuses = new ConcurrentHashMap<>();
-    private volatile boolean running = true;
 
     /**
      * @param functionByName the function a name or unqualified ARN names, or null
@@ -63,15 +50,12 @@ public final class DeploymentEndpoint implements AutoCloseable {
         this.access = access;
         this.functionByName = functionByName;
         this.log = log;
-        this.server = new ServerSocket(0, 64, InetAddress.getByName("127.0.0.1"));
-        Thread acceptor = new Thread(this::accept, "deployment-endpoint-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.server = new LoopbackServer("deployment-endpoint", "deployment endpoint", () -> this::handle, log);
     }
 
     /** What functions get as {@code AWS_ENDPOINT_URL_LAMBDA} and {@code AWS_ENDPOINT_URL_CODEDEPLOY}. */
     public String endpoint() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return server.endpoint();
     }
 
     /** Registers a deployment, as CodeDeploy does when CloudFormation hands it an alias update. */
@@ -85,42 +69,6 @@ public final class DeploymentEndpoint implements AutoCloseable {
     /** What the hook reported for a lifecycle event execution ({@code Succeeded}, {@code Failed}), or null. */
     public String hookStatus(String lifecycleEventHookExecutionId) {
         return hookStatuses.get(lifecycleEventHookExecutionId);
-    }
-
-    private void accept() {
-        while (running) {
-            try {
-                Socket client = server.accept();
-                connections.execute(() -> serve(client));
-            } catch (IOException e) {
-                if (running) {
-                    log.accept("deployment endpoint: accept failed: " + e.getMessage());
-                }
-            }
-        }
-    }
-
-    private void serve(Socket client) {
-        try (client) {
-            HttpMessage.Input in = new HttpMessage.Input(client.getInputStream());
-            OutputStream out = new BufferedOutputStream(client.getOutputStream(), 16 * 1024);
-            while (running) {
-                HttpMessage request = HttpMessage.readRequest(in, out);
-                if (request == null) {
-                    break;
-                }
-                handle(request).write(out);
-                if (request.closes()) {
-                    break;
-                }
-            }
-        } catch (SocketException | java.io.EOFException closed) {
-            // the client went away
-        } catch (IOException | RuntimeException e) {
-            if (running) {
-                log.accept("deployment endpoint: " + e);
-            }
-        }
     }
 
     private HttpMessage handle(HttpMessage request) {
@@ -263,12 +211,6 @@ public final class DeploymentEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        connections.shutdownNow();
+        server.close();
     }
 }

@@ -91,12 +91,18 @@ class CodeVersionsTest {
         }
     }
 
-    private static ReviewReport.Outcome review(Path base, Path head, List<String> changedFiles) {
+    /** The review's report, as Markdown, of {@code head} against {@code base}, given the changed files (or null). */
+    private static String review(Path base, Path head, List<String> changedFiles) {
         Stacks b = Stacks.load(base).onlyStage("dev");
         Stacks h = Stacks.load(head).onlyStage("dev");
         List<Review.StageResult> results = new Review(null, null, new CodeVersions(changedFiles == null ? null
                 : CodeVersions.ChangedFile.parse(changedFiles))).review(b, h);
-        return ReviewReport.render(results, Acknowledgments.none(), "Infrastructure review");
+        return ReviewReport.render(results, Acknowledgments.none(), "Infrastructure review").doc().markdown(0);
+    }
+
+    /** The report of the dev snapshot against an assembly with the usual jars, after these files changed. */
+    private String reviewOfSnapshot(String... changedFiles) throws IOException {
+        return review(Fixtures.snapshots(), assembly("head", JAR_DYNAMODB, JAR_SQS), List.of(changedFiles));
     }
 
     @Test
@@ -104,7 +110,7 @@ class CodeVersionsTest {
         Path base = assembly("base", JAR_DYNAMODB, JAR_SQS);
         Path head = assembly("head", "c".repeat(63) + "3", JAR_SQS);
 
-        String report = review(base, head, null).doc().markdown(0);
+        String report = review(base, head, null);
 
         assertThat(report).contains("| dev | 0 | 0 | 0 | 0 | none | none | not priced | — | 7 |");
         assertThat(report).contains("- New code, so new versions of " + DYNAMODB_FUNCTIONS
@@ -114,12 +120,9 @@ class CodeVersionsTest {
 
     @Test
     void againstASnapshotAHandlerEditChangesOnlyTheJarThatHoldsItsClass() throws IOException {
-        Path head = assembly("head", JAR_DYNAMODB, JAR_SQS);
-
-        String report = review(Fixtures.snapshots(), head, List.of(
+        String report = reviewOfSnapshot(
                 "M\tlambdas/src/main/java/dev/serverlesskit/app/adclicks/RecordClickHandler.java",
-                "M\tlambdas/src/test/java/dev/serverlesskit/app/adclicks/RecordClickHandlerTest.java")).doc()
-                .markdown(0);
+                "M\tlambdas/src/test/java/dev/serverlesskit/app/adclicks/RecordClickHandlerTest.java");
 
         assertThat(report).contains("- New code, so new versions of RecordClick\n  because asset." + JAR_SQS
                 + ".jar contains changed lambdas/src/main/java/dev/serverlesskit/app/adclicks/RecordClickHandler.java");
@@ -128,10 +131,7 @@ class CodeVersionsTest {
 
     @Test
     void aClassInEveryJarChangesEveryFunction() throws IOException {
-        Path head = assembly("head", JAR_DYNAMODB, JAR_SQS);
-
-        String report = review(Fixtures.snapshots(), head, List.of(
-                "M\tlambdas/src/main/java/dev/serverlesskit/app/common/Json.java")).doc().markdown(0);
+        String report = reviewOfSnapshot("M\tlambdas/src/main/java/dev/serverlesskit/app/common/Json.java");
 
         // Json is in every jar: the app's functions and the deployment checks (PreTrafficHook, SyntheticCheck)
         assertThat(report).contains("- New code, so new versions of " + DYNAMODB_FUNCTIONS
@@ -141,29 +141,22 @@ class CodeVersionsTest {
 
     @Test
     void aDeletedClassCountsForTheJarsOfItsPackageAndAResourceForTheJarHoldingIt() throws IOException {
-        Path head = assembly("head", JAR_DYNAMODB, JAR_SQS);
-
-        String deleted = review(Fixtures.snapshots(), head, List.of(
-                "D\tlambdas/src/main/java/dev/serverlesskit/app/petstore/Pets.java")).doc().markdown(0);
+        String deleted = reviewOfSnapshot("D\tlambdas/src/main/java/dev/serverlesskit/app/petstore/Pets.java");
         assertThat(deleted).contains("- New code, so new versions of " + DYNAMODB_FUNCTIONS + "\n");
 
-        String resource = review(Fixtures.snapshots(), head, List.of(
-                "M\tlambdas/src/main/resources/log4j2.component.properties")).doc().markdown(0);
+        String resource = reviewOfSnapshot("M\tlambdas/src/main/resources/log4j2.component.properties");
         assertThat(resource).contains("- New code, so new versions of " + DYNAMODB_FUNCTIONS + "\n");
 
-        String added = review(Fixtures.snapshots(), head, List.of(
-                "A\tlambdas/src/main/java/dev/serverlesskit/app/petstore/NotInAnyJar.java")).doc().markdown(0);
+        String added = reviewOfSnapshot("A\tlambdas/src/main/java/dev/serverlesskit/app/petstore/NotInAnyJar.java");
         assertThat(added).contains("No infrastructure changes and no new code");
     }
 
     @Test
     void aBuildFileMayChangeEveryJarAndNoChangedFilesMeansNoNewCode() throws IOException {
-        Path head = assembly("head", JAR_DYNAMODB, JAR_SQS);
-
-        String pom = review(Fixtures.snapshots(), head, List.of("M\tpom.xml")).doc().markdown(0);
+        String pom = reviewOfSnapshot("M\tpom.xml");
         assertThat(pom).contains("RecordClick", "ListPets", "contains changed pom.xml");
 
-        String docs = review(Fixtures.snapshots(), head, List.of("M\tREADME.md")).doc().markdown(0);
+        String docs = reviewOfSnapshot("M\tREADME.md");
         assertThat(docs).contains("No infrastructure changes and no new code in any stage.");
     }
 
@@ -173,7 +166,7 @@ class CodeVersionsTest {
         Path head = assembly("head", JAR_DYNAMODB, JAR_DYNAMODB);
 
         String report = review(Fixtures.snapshots(), head, List.of(
-                "M\tinfra/src/main/java/dev/serverlesskit/infra/AdClicks.java")).doc().markdown(0);
+                "M\tinfra/src/main/java/dev/serverlesskit/infra/AdClicks.java"));
 
         assertThat(report).contains("- New code, so new versions of RecordClick\n  because a function moved to another"
                 + " jar");
@@ -183,7 +176,7 @@ class CodeVersionsTest {
     void withoutTheChangedFilesASnapshotCannotTellAndTheReportSaysSo() throws IOException {
         Path head = assembly("head", JAR_DYNAMODB, JAR_SQS);
 
-        String report = review(Fixtures.snapshots(), head, null).doc().markdown(0);
+        String report = review(Fixtures.snapshots(), head, null);
 
         assertThat(report).contains("Code changes unknown: the base is a snapshot (no code hashes) and the changed"
                 + " files are not known");

@@ -250,20 +250,8 @@ public final class Soak {
                 continue;
             }
             switch (event) {
-                case 0 -> {
-                    long ms = 1_000 + random.nextInt(3_000);
-                    faults.pause(Service.DYNAMODB);
-                    sleepWhile(new AtomicBoolean(true), ms);
-                    faults.resume(Service.DYNAMODB);
-                    events.add("paused DynamoDB for " + ms + " ms");
-                }
-                case 1 -> {
-                    long ms = 1_000 + random.nextInt(3_000);
-                    faults.pause(Service.SQS);
-                    sleepWhile(new AtomicBoolean(true), ms);
-                    faults.resume(Service.SQS);
-                    events.add("paused SQS for " + ms + " ms");
-                }
+                case 0 -> pause(faults, Service.DYNAMODB, 1_000 + random.nextInt(3_000));
+                case 1 -> pause(faults, Service.SQS, 1_000 + random.nextInt(3_000));
                 case 2 -> {
                     long ms = 500 + random.nextInt(2_000);
                     faults.kill(Service.DYNAMODB);
@@ -284,6 +272,14 @@ public final class Soak {
             }
         }
         return null;
+    }
+
+    /** Pauses {@code service}'s engine for {@code ms}, then resumes it. */
+    private void pause(Faults faults, Service service, long ms) {
+        faults.pause(service);
+        sleepWhile(new AtomicBoolean(true), ms);
+        faults.resume(service);
+        events.add("paused " + service.label() + " for " + ms + " ms");
     }
 
     private static boolean sleepWhile(AtomicBoolean flag, long ms) {

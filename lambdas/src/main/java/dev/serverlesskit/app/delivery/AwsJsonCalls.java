@@ -16,9 +16,9 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
- * Signed calls of one AWS JSON 1.1 service (Cognito user pools, Secrets Manager), with the SDK's signer and the JDK's
- * HTTP client: no service client, so the delivery jar stays small ({@link DeploymentReports} does the same for
- * CodeDeploy).
+ * Signed calls of one AWS JSON 1.1 service (Cognito user pools, Secrets Manager, CodeDeploy for
+ * {@link DeploymentReports}), with the SDK's signer and the JDK's HTTP client: no service client, so the delivery jar
+ * stays small.
  */
 final class AwsJsonCalls {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -7,18 +7,10 @@ import dev.serverlesskit.local.iam.SigV4;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.URI;
 import java.time.Instant;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -43,11 +35,8 @@ public final class EngineGateway implements AutoCloseable {
     private final Access access;
     private final Service.Arns arns;
     private final Consumer<String> log;
-    private final ServerSocket server;
-    private final ExecutorService connections;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final LoopbackServer server;
     private volatile GatewayHook hook;
-    private volatile boolean running = true;
 
     public EngineGateway(Service service, String upstreamEndpoint, Sessions sessions, Access access,
                          Service.Arns arns, GatewayHook hook, Consumer<String> log) throws IOException {
@@ -59,21 +48,14 @@ public final class EngineGateway implements AutoCloseable {
         this.arns = arns;
         this.hook = hook == null ? GatewayHook.NONE : hook;
         this.log = log;
-        this.server = new ServerSocket(0, 128, InetAddress.getByName("127.0.0.1"));
-        AtomicInteger n = new AtomicInteger();
-        this.connections = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "gateway-" + service.signingName() + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        Thread acceptor = new Thread(this::accept, "gateway-" + service.signingName() + "-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        // one client connection, kept alive for as many requests as the client sends, paired with its own upstream
+        this.server = new LoopbackServer("gateway-" + service.signingName(), "gateway " + service.label(),
+                Upstream::new, log);
     }
 
     /** What functions get as {@code AWS_ENDPOINT_URL_<SERVICE>}. */
     public String endpoint() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return server.endpoint();
     }
 
     public Service service() {
@@ -83,53 +65,6 @@ public final class EngineGateway implements AutoCloseable {
     /** Replaces the hook (for requests that start after this call). */
     public void hook(GatewayHook h) {
         this.hook = h == null ? GatewayHook.NONE : h;
-    }
-
-    private void accept() {
-        while (running) {
-            try {
-                Socket client = server.accept();
-                client.setTcpNoDelay(true);
-                open.add(client);
-                connections.execute(() -> serve(client));
-            } catch (IOException e) {
-                if (running) {
-                    log.accept("gateway " + service.label() + ": accept failed: " + e.getMessage());
-                }
-            }
-        }
-    }
-
-    /** One client connection, kept alive for as many requests as the client sends. */
-    private void serve(Socket client) {
-        Upstream up = new Upstream();
-        try (client) {
-            HttpMessage.Input in = new HttpMessage.Input(client.getInputStream());
-            OutputStream out = new BufferedOutputStream(client.getOutputStream(), 16 * 1024);
-            while (running) {
-                HttpMessage request = HttpMessage.readRequest(in, out);
-                if (request == null) {
-                    break;
-                }
-                HttpMessage response = handle(request, up);
-                if (response == GatewayHook.DROP) {
-                    break; // fault injection: the connection closes without a response
-                }
-                response.write(out);
-                if (request.closes()) {
-                    break;
-                }
-            }
-        } catch (SocketException | java.io.EOFException closed) {
-            // the client went away
-        } catch (IOException | RuntimeException e) {
-            if (running) {
-                log.accept("gateway " + service.label() + ": " + e);
-            }
-        } finally {
-            open.remove(client);
-            up.close();
-        }
     }
 
     private HttpMessage handle(HttpMessage request, Upstream up) throws IOException {
@@ -174,11 +109,17 @@ public final class EngineGateway implements AutoCloseable {
     }
 
     /** The engine connection paired with one client connection. */
-    private final class Upstream {
+    private final class Upstream implements LoopbackServer.Connection {
         private Socket socket;
         private HttpMessage.Input in;
         private OutputStream out;
         private long lastUsed;
+
+        @Override
+        public HttpMessage handle(HttpMessage request) throws IOException {
+            HttpMessage response = EngineGateway.this.handle(request, this);
+            return response == GatewayHook.DROP ? null : response; // DROP: the connection closes without a response
+        }
 
         HttpMessage exchange(HttpMessage request) throws IOException {
             boolean reused = socket != null;
@@ -218,7 +159,8 @@ public final class EngineGateway implements AutoCloseable {
             return response;
         }
 
-        void close() {
+        @Override
+        public void close() {
             if (socket != null) {
                 try {
                     socket.close();
@@ -232,19 +174,6 @@ public final class EngineGateway implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        for (Socket s : open) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
-        connections.shutdownNow();
+        server.close();
     }
 }

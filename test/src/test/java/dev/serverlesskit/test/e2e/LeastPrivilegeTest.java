@@ -9,20 +9,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.serverlesskit.infra.ProjectFiles;
-import dev.serverlesskit.local.CloudAssembly;
 import dev.serverlesskit.local.Json;
 import dev.serverlesskit.local.LocalRuntime;
 import dev.serverlesskit.local.iam.AccessLog;
 import dev.serverlesskit.local.iam.LeastPrivilege;
 import dev.serverlesskit.local.iam.LeastPrivilege.Finding;
 import dev.serverlesskit.local.iam.LeastPrivilege.Verdict;
-import dev.serverlesskit.test.Synthesis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,14 +159,13 @@ class LeastPrivilegeTest {
     static class WithoutTheGrant extends LocalAppEndToEndTest {
         static Path assembly;
 
-        @Override
-        LocalRuntime start() {
-            return LocalStage.runtime("dev-without-a-grant", "dev", assembly);
+        WithoutTheGrant() {
+            super("dev", "http://localhost:5173");
         }
 
         @Override
-        String siteOrigin() {
-            return "http://localhost:5173";
+        LocalRuntime start() {
+            return LocalStage.runtime("dev-without-a-grant", "dev", assembly);
         }
     }
 
@@ -184,31 +180,7 @@ class LeastPrivilegeTest {
      * else is linked, not copied).
      */
     static Path withoutGrant(String stage, String statement, String action, String name) {
-        try {
-            Path outdir = Synthesis.shared().outdir();
-            CloudAssembly assembly = CloudAssembly.load(outdir, stage);
-            Path root = ProjectFiles.root().resolve("test/target/e2e-variants/" + stage + "-" + name);
-            if (Files.exists(root)) {
-                try (var files = Files.walk(root)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
-            Path dir = Files.createDirectories(root.resolve(assembly.directory().getFileName()));
-            try (var files = Files.list(outdir)) { // the manifest, other stages, the assets they share
-                for (Path p : files.toList()) {
-                    if (!p.equals(assembly.directory())) {
-                        Files.createSymbolicLink(root.resolve(p.getFileName()), p);
-                    }
-                }
-            }
-            try (var files = Files.list(assembly.directory())) {
-                for (Path p : files.toList()) {
-                    if (!p.equals(assembly.templateFile())) {
-                        Files.createSymbolicLink(dir.resolve(p.getFileName()), p);
-                    }
-                }
-            }
-            JsonNode template = assembly.template().deepCopy();
+        return LocalStage.variant(stage, name, template -> {
             String[] id = statement.split("#");
             JsonNode s = template.path("Resources").path(id[0]).path("Properties").path("PolicyDocument")
                     .path("Statement").path(Integer.parseInt(id[1]));
@@ -223,12 +195,7 @@ class LeastPrivilegeTest {
             assertThat(kept.size()).as(action + " in " + statement)
                     .isEqualTo(actions.isArray() ? actions.size() - 1 : 0);
             ((ObjectNode) s).set("Action", kept);
-            Files.writeString(dir.resolve(assembly.templateFile().getFileName()),
-                    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(template));
-            return root;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     private static String report() {

@@ -41,17 +41,24 @@ abstract class LocalAppEndToEndTest implements IamWatch.Watched {
             "GET /campaigns/c1/stats", "");
     private static final List<String> ADMIN_ROUTES = List.of("POST /pets", "GET /campaigns/c1/stats");
 
+    private final String stage;
+    /** The browser origin the stage's API serves (the product's setting for that stage). */
+    private final String siteOrigin;
     private LocalRuntime runtime;
     private Client api;
     private CognitoLocal cognito;
     private String adminToken;
     private String userToken;
 
-    /** The runtime this class drives. */
-    abstract LocalRuntime start();
+    LocalAppEndToEndTest(String stage, String siteOrigin) {
+        this.stage = stage;
+        this.siteOrigin = siteOrigin;
+    }
 
-    /** The browser origin the stage's API serves (the product's setting for that stage). */
-    abstract String siteOrigin();
+    /** The runtime this class drives: the stage's, from the suite's shared synthesis. */
+    LocalRuntime start() {
+        return LocalStage.runtime(stage);
+    }
 
     @Override
     public LocalRuntime runtime() {
@@ -227,9 +234,9 @@ abstract class LocalAppEndToEndTest implements IamWatch.Watched {
         Client.Response unknown = api.get("/nope", null);
         assertThat(unknown.status()).isEqualTo(403);
         assertThat(unknown.errorCode()).isEqualTo("MISSING_AUTHENTICATION_TOKEN");
-        Client.Response preflight = api.send("OPTIONS", "/pets", null, null, "Origin", siteOrigin());
+        Client.Response preflight = api.send("OPTIONS", "/pets", null, null, "Origin", siteOrigin);
         assertThat(preflight.status()).isEqualTo(204);
-        assertThat(preflight.header("Access-Control-Allow-Origin")).isEqualTo(siteOrigin());
+        assertThat(preflight.header("Access-Control-Allow-Origin")).isEqualTo(siteOrigin);
     }
 
     @Test

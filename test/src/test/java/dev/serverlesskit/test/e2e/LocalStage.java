@@ -1,12 +1,20 @@
 package dev.serverlesskit.test.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.serverlesskit.infra.ProjectFiles;
+import dev.serverlesskit.local.CloudAssembly;
 import dev.serverlesskit.local.Engines;
+import dev.serverlesskit.local.Json;
 import dev.serverlesskit.local.LocalRuntime;
 import dev.serverlesskit.test.Synthesis;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A stage of the suite's shared synthesis ({@link Synthesis#shared()}: cdk.json context, the real function jars) run
@@ -67,6 +75,46 @@ final class LocalStage {
             running.close();
             running = null;
             runningKey = null;
+        }
+    }
+
+    /**
+     * A copy of one stage of the suite's shared assembly, in {@code test/target/e2e-variants/STAGE-NAME}, whose
+     * template {@code edit} changed (all else is linked, not copied): the manifest, other stages and the assets they
+     * share.
+     */
+    static Path variant(String stage, String name, Consumer<JsonNode> edit) {
+        try {
+            Path outdir = Synthesis.shared().outdir();
+            CloudAssembly assembly = CloudAssembly.load(outdir, stage);
+            Path root = ProjectFiles.root().resolve("test/target/e2e-variants/" + stage + "-" + name);
+            if (Files.exists(root)) {
+                try (var files = Files.walk(root)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            Path dir = Files.createDirectories(root.resolve(assembly.directory().getFileName()));
+            try (var files = Files.list(outdir)) {
+                for (Path p : files.toList()) {
+                    if (!p.equals(assembly.directory())) {
+                        Files.createSymbolicLink(root.resolve(p.getFileName()), p);
+                    }
+                }
+            }
+            try (var files = Files.list(assembly.directory())) {
+                for (Path p : files.toList()) {
+                    if (!p.equals(assembly.templateFile())) {
+                        Files.createSymbolicLink(dir.resolve(p.getFileName()), p);
+                    }
+                }
+            }
+            JsonNode template = assembly.template().deepCopy();
+            edit.accept(template);
+            Files.writeString(dir.resolve(assembly.templateFile().getFileName()),
+                    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(template));
+            return root;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

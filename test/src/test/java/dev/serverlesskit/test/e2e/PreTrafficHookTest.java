@@ -4,18 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.serverlesskit.infra.ProjectFiles;
-import dev.serverlesskit.local.CloudAssembly;
 import dev.serverlesskit.local.FunctionHost;
 import dev.serverlesskit.local.Json;
 import dev.serverlesskit.local.LocalRuntime;
-import dev.serverlesskit.test.Synthesis;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Order;
@@ -99,31 +92,7 @@ class PreTrafficHookTest {
      * linked).
      */
     private static Path withHandlers(Map<String, String> handlers) {
-        try {
-            Path outdir = Synthesis.shared().outdir();
-            CloudAssembly assembly = CloudAssembly.load(outdir, "dev");
-            Path root = ProjectFiles.root().resolve("test/target/e2e-variants/dev-broken-get-pet");
-            if (Files.exists(root)) {
-                try (var files = Files.walk(root)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
-            Path dir = Files.createDirectories(root.resolve(assembly.directory().getFileName()));
-            try (var files = Files.list(outdir)) {
-                for (Path p : files.toList()) {
-                    if (!p.equals(assembly.directory())) {
-                        Files.createSymbolicLink(root.resolve(p.getFileName()), p);
-                    }
-                }
-            }
-            try (var files = Files.list(assembly.directory())) {
-                for (Path p : files.toList()) {
-                    if (!p.equals(assembly.templateFile())) {
-                        Files.createSymbolicLink(dir.resolve(p.getFileName()), p);
-                    }
-                }
-            }
-            JsonNode template = assembly.template().deepCopy();
+        return LocalStage.variant("dev", "broken-get-pet", template -> {
             List<String> changed = new ArrayList<>();
             for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>)
                     () -> template.path("Resources").fields()) {
@@ -138,11 +107,6 @@ class PreTrafficHookTest {
             }
             assertThat(changed).as("functions changed in the dev template")
                     .containsExactlyInAnyOrderElementsOf(handlers.keySet());
-            Files.writeString(dir.resolve(assembly.templateFile().getFileName()),
-                    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(template));
-            return root;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 }

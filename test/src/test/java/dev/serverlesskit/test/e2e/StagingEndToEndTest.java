@@ -2,7 +2,6 @@ package dev.serverlesskit.test.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.serverlesskit.local.LocalRuntime;
 import dev.serverlesskit.local.StageModel;
 import dev.serverlesskit.local.iam.AccessLog;
 import org.junit.jupiter.api.MethodOrderer;
@@ -18,14 +17,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @Order(2)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StagingEndToEndTest extends LocalAppEndToEndTest {
-    @Override
-    LocalRuntime start() {
-        return LocalStage.runtime("staging");
-    }
-
-    @Override
-    String siteOrigin() {
-        return "https://staging.petstore.example.com";
+    StagingEndToEndTest() {
+        super("staging", "https://staging.petstore.example.com");
     }
 
     @Test

@@ -61,11 +61,8 @@ public final class Risk {
             sb.append("a new empty ").append(state.noun()).append("; the old one is ");
             if (retained) {
                 sb.append("retained with ").append(state.contents()).append(", no longer used by the stack");
-            } else if (p.equals("Snapshot")) {
-                sb.append("deleted after a snapshot");
             } else {
-                sb.append(type.equals("AWS::KMS::Key") ? "scheduled for deletion with " : "deleted with ")
-                        .append(state.contents());
+                sb.append(deletion(type, p, state));
             }
             sb.append(" (UpdateReplacePolicy ").append(p).append(")");
             if (customName != null) {
@@ -76,11 +73,8 @@ public final class Risk {
             if (retained) {
                 sb.append("removed from the stack; the ").append(state.noun()).append(" is retained with ")
                         .append(state.contents()).append(", no longer managed");
-            } else if (p.equals("Snapshot")) {
-                sb.append("deleted after a snapshot");
             } else {
-                sb.append(type.equals("AWS::KMS::Key") ? "scheduled for deletion with " : "deleted with ")
-                        .append(state.contents());
+                sb.append(deletion(type, p, state));
             }
             sb.append(" (DeletionPolicy ").append(p).append(")");
         }
@@ -88,5 +82,13 @@ public final class Risk {
             sb.append("; deletion protection is on, so the delete fails until it is turned off");
         }
         return new Assessment(retained ? Severity.DATA_DETACHED : Severity.DATA_LOSS, sb.toString());
+    }
+
+    /** What a policy that keeps nothing ({@code Delete} or {@code Snapshot}) does to the resource. */
+    private static String deletion(String type, String policy, State state) {
+        if (policy.equals("Snapshot")) {
+            return "deleted after a snapshot";
+        }
+        return (type.equals("AWS::KMS::Key") ? "scheduled for deletion with " : "deleted with ") + state.contents();
     }
 }
