@@ -60,6 +60,23 @@ final class Check {
         return value;
     }
 
+    /**
+     * An alarm threshold on a count or a latency: greater than 0, since every alarm compares greater than or equal to
+     * its threshold, and one at or below the metric's idle value (0 errors, 0 throttles) would be in alarm whenever
+     * the metric has data. A token passes.
+     */
+    static <N extends Number> N positiveThreshold(IConstruct scope, String prop, N value) {
+        if (value == null || isToken(value)) {
+            return value;
+        }
+        if (!(value.doubleValue() > 0)) {
+            throw error(scope, prop + " must be greater than 0 (got " + fmt(value.doubleValue()) + "): the alarm"
+                    + " fires when the metric is greater than or equal to it, so it would fire whenever the metric"
+                    + " has data");
+        }
+        return value;
+    }
+
     /** A whole number in {@code [min, max]}; a token passes. */
     static <N extends Number> N wholeBetween(IConstruct scope, String prop, N value, long min, long max) {
         between(scope, prop, value, min, max);

@@ -91,7 +91,8 @@ public class DataTable extends Construct implements IDataTable {
             }
         }
 
-        this.alarms = alarms(this, table, props.getOperations(), Check.or(props.getThrottleAlarmThreshold(), 1));
+        this.alarms = alarms(this, table, props.getOperations(), Check.positiveThreshold(this,
+                "DataTableProps.throttleAlarmThreshold", Check.or(props.getThrottleAlarmThreshold(), 1)));
     }
 
     /** Props of {@code tableProps} the library sets itself, and what to use instead. */

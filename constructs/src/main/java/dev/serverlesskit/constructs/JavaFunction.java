@@ -195,7 +195,8 @@ public class JavaFunction extends Construct implements IGrantable {
         AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
         MetricOptions fiveMinutes = MetricOptions.builder().period(Duration.minutes(5)).build();
         Alarm errors = alarmFactory.atLeast("ErrorsAlarm", function.metricErrors(fiveMinutes),
-                Check.or(props.getErrorsAlarmThreshold(), 1), "Function errors");
+                Check.positiveThreshold(this, "JavaFunctionProps.errorsAlarmThreshold",
+                        Check.or(props.getErrorsAlarmThreshold(), 1)), "Function errors");
         Alarm throttles = alarmFactory.atLeast("ThrottlesAlarm", function.metricThrottles(fiveMinutes), 1,
                 "Function throttled: reserved concurrency exhausted");
         Number durationPercent = Check.between(this, "JavaFunctionProps.durationAlarmPercentOfTimeout",

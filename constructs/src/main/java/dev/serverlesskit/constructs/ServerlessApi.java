@@ -261,7 +261,8 @@ public class ServerlessApi extends Construct {
         AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
         MetricOptions sum = MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build();
         alarmFactory.atLeast("ServerErrorsAlarm", api.metricServerError(sum),
-                Check.or(props.getServerErrorAlarmThreshold(), 1),
+                Check.positiveThreshold(this, "ServerlessApiProps.serverErrorAlarmThreshold",
+                        Check.or(props.getServerErrorAlarmThreshold(), 1)),
                 "API 5XX responses");
         Number clientErrorPercent = Check.between(this, "ServerlessApiProps.clientErrorRateAlarmPercent",
                 Check.or(props.getClientErrorRateAlarmPercent(), 25), 1, 100);
@@ -271,7 +272,8 @@ public class ServerlessApi extends Construct {
                 Duration.minutes(5), clientErrorPercent, 1, 1, exact -> exact,
                 "API 4XX responses above " + Check.show(clientErrorPercent) + "% of requests");
         Duration latency = Check.or(props.getLatencyAlarmThreshold(), Duration.seconds(2));
-        Number latencyMillis = Check.millis(this, "ServerlessApiProps.latencyAlarmThreshold", latency);
+        Number latencyMillis = Check.positiveThreshold(this, "ServerlessApiProps.latencyAlarmThreshold (ms)",
+                Check.millis(this, "ServerlessApiProps.latencyAlarmThreshold", latency));
         alarmFactory.atLeast("LatencyAlarm",
                 api.metricLatency(MetricOptions.builder().period(Duration.minutes(5)).statistic("p99").build()),
                 latencyMillis, "API p99 latency above " + Check.show(latencyMillis) + " ms");

@@ -136,7 +136,8 @@ public class UserDirectory extends Construct implements IUserDirectory {
                         .statistic("Sum")
                         .period(Duration.minutes(5))
                         .build(),
-                Check.or(p.getSignInThrottleAlarmThreshold(), 1),
+                Check.positiveThreshold(this, "UserDirectoryProps.signInThrottleAlarmThreshold",
+                        Check.or(p.getSignInThrottleAlarmThreshold(), 1)),
                 "Cognito throttled sign-ins");
         this.alarms = alarmFactory.alarms();
     }

@@ -39,6 +39,27 @@ class ValidationTest {
     }
 
     @Test
+    void anAlarmThresholdAtOrBelowZeroFailsNamingTheProp() {
+        // every alarm compares >= its threshold: at 0 it would be in alarm whenever the metric has data (0 errors)
+        assertThatThrownBy(() -> new JavaFunction(TestStacks.stack(), "Fn",
+                TestStacks.function().errorsAlarmThreshold(0).build()))
+                .hasMessageStartingWith("Test/Fn: JavaFunctionProps.errorsAlarmThreshold must be greater than 0 (got 0)");
+        assertThatThrownBy(() -> new DataTable(TestStacks.stack(), "Table", DataTableProps.builder().partitionKey(ID)
+                .throttleAlarmThreshold(-1).build()))
+                .hasMessageStartingWith("Test/Table: DataTableProps.throttleAlarmThreshold must be greater than 0");
+        assertThatThrownBy(() -> new UserDirectory(TestStacks.stack(), "Users", UserDirectoryProps.builder()
+                .signInThrottleAlarmThreshold(0).build()))
+                .hasMessageStartingWith("Test/Users: UserDirectoryProps.signInThrottleAlarmThreshold must be greater");
+        assertThatThrownBy(() -> new ServerlessApi(TestStacks.stack(), "Api", ServerlessApiProps.builder()
+                .serverErrorAlarmThreshold(0).build()))
+                .hasMessageStartingWith("Test/Api: ServerlessApiProps.serverErrorAlarmThreshold must be greater");
+        assertThatThrownBy(() -> new ServerlessApi(TestStacks.stack(), "Api", ServerlessApiProps.builder()
+                .latencyAlarmThreshold(Duration.millis(0)).build()))
+                .hasMessageStartingWith("Test/Api: ServerlessApiProps.latencyAlarmThreshold (ms) must be greater");
+        new JavaFunction(TestStacks.stack(), "Fn", TestStacks.function().errorsAlarmThreshold(0.5).build());
+    }
+
+    @Test
     void aTimeoutThatIsNotAWholeNumberOfSecondsNamesTheProp() {
         // aws-cdk-lib itself fails with "cannot be converted into a whole number of seconds", naming no prop
         assertThatThrownBy(() -> new JavaFunction(TestStacks.stack(), "Fn",
