@@ -2,6 +2,7 @@ package dev.serverlesskit.constructs;
 
 import java.util.regex.Pattern;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Token;
 import software.constructs.IConstruct;
 
@@ -34,6 +35,22 @@ final class Check {
     /** The value, else the stage profile's, else the documented default. */
     static <T> T or(T value, T profile, T fallback) {
         return value != null ? value : profile != null ? profile : fallback;
+    }
+
+    /**
+     * The removal policy of a resource the library creates: the prop, else the stage profile's, else the default.
+     * SNAPSHOT fails naming where it came from: CloudFormation takes a snapshot only of databases, caches and
+     * volumes, and none of the library's resources (tables, user pools, log groups, KMS keys, roles) is one.
+     */
+    static RemovalPolicy removalPolicy(IConstruct scope, String prop, RemovalPolicy value, RemovalPolicy profile,
+            RemovalPolicy fallback) {
+        RemovalPolicy chosen = or(value, profile, fallback);
+        if (chosen == RemovalPolicy.SNAPSHOT) {
+            throw error(scope, (value != null ? prop : "StageProfile.removalPolicy (the stage profile applied here)")
+                    + " cannot be SNAPSHOT: CloudFormation snapshots only databases, caches and volumes, and this"
+                    + " construct's resources are none of them; use RETAIN or DESTROY");
+        }
+        return chosen;
     }
 
     /** Whether a value is only known at deployment. */

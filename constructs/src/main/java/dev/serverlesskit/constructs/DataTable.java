@@ -63,8 +63,8 @@ public class DataTable extends Construct implements IDataTable {
                             + "'): DynamoDB refuses a key schema naming one attribute twice");
         }
         StageProfile profile = StageProfile.of(this);
-        RemovalPolicy removalPolicy = Check.or(props.getRemovalPolicy(), profile.getRemovalPolicy(),
-                RemovalPolicy.RETAIN);
+        RemovalPolicy removalPolicy = Check.removalPolicy(this, "DataTableProps.removalPolicy",
+                props.getRemovalPolicy(), profile.getRemovalPolicy(), RemovalPolicy.RETAIN);
         boolean deletionProtection = Check.or(props.getDeletionProtection(), profile.getDeletionProtection(),
                 removalPolicy == RemovalPolicy.RETAIN);
 

@@ -124,7 +124,8 @@ public class JavaFunction extends Construct implements IGrantable {
 
         this.logGroup = LogGroup.Builder.create(this, "Logs")
                 .retention(Check.or(props.getLogRetention(), profile.getLogRetention(), RetentionDays.ONE_MONTH))
-                .removalPolicy(Check.or(props.getLogRemovalPolicy(), profile.getRemovalPolicy(), RemovalPolicy.RETAIN))
+                .removalPolicy(Check.removalPolicy(this, "JavaFunctionProps.logRemovalPolicy",
+                        props.getLogRemovalPolicy(), profile.getRemovalPolicy(), RemovalPolicy.RETAIN))
                 .build();
 
         this.role = props.getRole() != null ? props.getRole() : Role.Builder.create(this, "Role")

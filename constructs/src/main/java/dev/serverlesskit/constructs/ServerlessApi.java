@@ -168,8 +168,8 @@ public class ServerlessApi extends Construct {
         Check.between(this, "ServerlessApiProps.throttlingRateLimit", rateLimit, 1, 10000);
         Check.wholeBetween(this, "ServerlessApiProps.throttlingBurstLimit", burstLimit, 1, 5000);
         StageProfile profile = StageProfile.of(this);
-        RemovalPolicy logRemoval = Check.or(props.getLogRemovalPolicy(), profile.getRemovalPolicy(),
-                RemovalPolicy.RETAIN);
+        RemovalPolicy logRemoval = Check.removalPolicy(this, "ServerlessApiProps.logRemovalPolicy",
+                props.getLogRemovalPolicy(), profile.getRemovalPolicy(), RemovalPolicy.RETAIN);
 
         this.accessLogs = LogGroup.Builder.create(this, "AccessLogs")
                 .retention(Check.or(props.getAccessLogRetention(), profile.getLogRetention(), RetentionDays.ONE_MONTH))
@@ -248,7 +248,8 @@ public class ServerlessApi extends Construct {
         if (Check.or(props.getCloudWatchRole(), true)) {
             // One per stack, shared by its APIs: the setting is account and region wide (see cloudWatchRole)
             ApiGatewayAccount account = ApiGatewayAccount.of(Stack.of(this),
-                    Check.or(props.getCloudWatchRoleRemovalPolicy(), RemovalPolicy.RETAIN));
+                    Check.removalPolicy(this, "ServerlessApiProps.cloudWatchRoleRemovalPolicy",
+                            props.getCloudWatchRoleRemovalPolicy(), null, RemovalPolicy.RETAIN));
             this.accountLoggingRole = account.getRole();
             api.getDeploymentStage().getNode().addDependency(account.getAccount());
         } else {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.CfnParameter;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
@@ -57,6 +58,21 @@ class ValidationTest {
                 .latencyAlarmThreshold(Duration.millis(0)).build()))
                 .hasMessageStartingWith("Test/Api: ServerlessApiProps.latencyAlarmThreshold (ms) must be greater");
         new JavaFunction(TestStacks.stack(), "Fn", TestStacks.function().errorsAlarmThreshold(0.5).build());
+    }
+
+    @Test
+    void aSnapshotRemovalPolicyFailsNamingThePropOrTheStageProfile() {
+        // none of the library's resources supports SNAPSHOT: CloudFormation would refuse the template
+        assertThatThrownBy(() -> new DataTable(TestStacks.stack(), "Table", DataTableProps.builder().partitionKey(ID)
+                .removalPolicy(RemovalPolicy.SNAPSHOT).build()))
+                .hasMessageStartingWith("Test/Table: DataTableProps.removalPolicy cannot be SNAPSHOT");
+        Stack profiled = TestStacks.stack();
+        StageProfile.apply(profiled, StageProfile.builder().removalPolicy(RemovalPolicy.SNAPSHOT).build());
+        assertThatThrownBy(() -> new UserDirectory(profiled, "Users", UserDirectoryProps.builder().build()))
+                .hasMessageStartingWith("Test/Users: StageProfile.removalPolicy (the stage profile applied here) cannot");
+        assertThatThrownBy(() -> new JavaFunction(profiled, "Fn", TestStacks.function().build()))
+                .hasMessageStartingWith("Test/Fn: StageProfile.removalPolicy");
+        new JavaFunction(profiled, "Kept", TestStacks.function().logRemovalPolicy(RemovalPolicy.RETAIN).build());
     }
 
     @Test
