@@ -2,6 +2,7 @@ package dev.serverlesskit.constructs;
 
 import java.util.regex.Pattern;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Token;
 import software.constructs.IConstruct;
 
@@ -36,6 +37,22 @@ final class Check {
         return value != null ? value : profile != null ? profile : fallback;
     }
 
+    /**
+     * The removal policy of a resource the library creates: the prop, else the stage profile's, else the default.
+     * SNAPSHOT fails naming where it came from: CloudFormation takes a snapshot only of databases, caches and
+     * volumes, and none of the library's resources (tables, user pools, log groups, KMS keys, roles) is one.
+     */
+    static RemovalPolicy removalPolicy(IConstruct scope, String prop, RemovalPolicy value, RemovalPolicy profile,
+            RemovalPolicy fallback) {
+        RemovalPolicy chosen = or(value, profile, fallback);
+        if (chosen == RemovalPolicy.SNAPSHOT) {
+            throw error(scope, (value != null ? prop : "StageProfile.removalPolicy (the stage profile applied here)")
+                    + " cannot be SNAPSHOT: CloudFormation snapshots only databases, caches and volumes, and this"
+                    + " construct's resources are none of them; use RETAIN or DESTROY");
+        }
+        return chosen;
+    }
+
     /** Whether a value is only known at deployment. */
     static boolean isToken(Object value) {
         return value != null && Token.isUnresolved(value);
@@ -56,6 +73,23 @@ final class Check {
         double d = value.doubleValue();
         if (d < min || d > max) {
             throw error(scope, prop + " must be between " + fmt(min) + " and " + fmt(max) + " (got " + fmt(d) + ")");
+        }
+        return value;
+    }
+
+    /**
+     * An alarm threshold on a count or a latency: greater than 0, since every alarm compares greater than or equal to
+     * its threshold, and one at or below the metric's idle value (0 errors, 0 throttles) would be in alarm whenever
+     * the metric has data. A token passes.
+     */
+    static <N extends Number> N positiveThreshold(IConstruct scope, String prop, N value) {
+        if (value == null || isToken(value)) {
+            return value;
+        }
+        if (!(value.doubleValue() > 0)) {
+            throw error(scope, prop + " must be greater than 0 (got " + fmt(value.doubleValue()) + "): the alarm"
+                    + " fires when the metric is greater than or equal to it, so it would fire whenever the metric"
+                    + " has data");
         }
         return value;
     }

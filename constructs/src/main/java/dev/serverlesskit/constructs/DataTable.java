@@ -63,8 +63,8 @@ public class DataTable extends Construct implements IDataTable {
                             + "'): DynamoDB refuses a key schema naming one attribute twice");
         }
         StageProfile profile = StageProfile.of(this);
-        RemovalPolicy removalPolicy = Check.or(props.getRemovalPolicy(), profile.getRemovalPolicy(),
-                RemovalPolicy.RETAIN);
+        RemovalPolicy removalPolicy = Check.removalPolicy(this, "DataTableProps.removalPolicy",
+                props.getRemovalPolicy(), profile.getRemovalPolicy(), RemovalPolicy.RETAIN);
         boolean deletionProtection = Check.or(props.getDeletionProtection(), profile.getDeletionProtection(),
                 removalPolicy == RemovalPolicy.RETAIN);
 
@@ -91,7 +91,8 @@ public class DataTable extends Construct implements IDataTable {
             }
         }
 
-        this.alarms = alarms(this, table, props.getOperations(), Check.or(props.getThrottleAlarmThreshold(), 1));
+        this.alarms = alarms(this, table, props.getOperations(), Check.positiveThreshold(this,
+                "DataTableProps.throttleAlarmThreshold", Check.or(props.getThrottleAlarmThreshold(), 1)));
     }
 
     /** Props of {@code tableProps} the library sets itself, and what to use instead. */

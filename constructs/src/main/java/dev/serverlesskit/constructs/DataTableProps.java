@@ -95,7 +95,7 @@ public final class DataTableProps {
     }
 
     /**
-     * Read plus write throttle events in five minutes that raise the throttles alarm.
+     * Read plus write throttle events in five minutes that raise the throttles alarm (at least this many; greater than 0).
      *
      * @default 1
      */

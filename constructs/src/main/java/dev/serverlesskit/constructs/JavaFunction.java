@@ -124,7 +124,8 @@ public class JavaFunction extends Construct implements IGrantable {
 
         this.logGroup = LogGroup.Builder.create(this, "Logs")
                 .retention(Check.or(props.getLogRetention(), profile.getLogRetention(), RetentionDays.ONE_MONTH))
-                .removalPolicy(Check.or(props.getLogRemovalPolicy(), profile.getRemovalPolicy(), RemovalPolicy.RETAIN))
+                .removalPolicy(Check.removalPolicy(this, "JavaFunctionProps.logRemovalPolicy",
+                        props.getLogRemovalPolicy(), profile.getRemovalPolicy(), RemovalPolicy.RETAIN))
                 .build();
 
         this.role = props.getRole() != null ? props.getRole() : Role.Builder.create(this, "Role")
@@ -195,7 +196,8 @@ public class JavaFunction extends Construct implements IGrantable {
         AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
         MetricOptions fiveMinutes = MetricOptions.builder().period(Duration.minutes(5)).build();
         Alarm errors = alarmFactory.atLeast("ErrorsAlarm", function.metricErrors(fiveMinutes),
-                Check.or(props.getErrorsAlarmThreshold(), 1), "Function errors");
+                Check.positiveThreshold(this, "JavaFunctionProps.errorsAlarmThreshold",
+                        Check.or(props.getErrorsAlarmThreshold(), 1)), "Function errors");
         Alarm throttles = alarmFactory.atLeast("ThrottlesAlarm", function.metricThrottles(fiveMinutes), 1,
                 "Function throttled: reserved concurrency exhausted");
         Number durationPercent = Check.between(this, "JavaFunctionProps.durationAlarmPercentOfTimeout",

@@ -266,7 +266,7 @@ public final class JavaFunctionProps {
     }
 
     /**
-     * Errors in five minutes that raise the errors alarm.
+     * Errors in five minutes that raise the errors alarm (at least this many; greater than 0).
      *
      * @default 1
      */

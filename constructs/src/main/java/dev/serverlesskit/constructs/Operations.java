@@ -58,7 +58,8 @@ public class Operations extends Construct implements IOperations {
         this.topicKey = Key.Builder.create(this, "AlarmTopicKey")
                 .description("Encrypts the alarm topic of " + getNode().getPath())
                 .enableKeyRotation(true)
-                .removalPolicy(Check.or(p.getRemovalPolicy(), profile.getRemovalPolicy(), RemovalPolicy.RETAIN))
+                .removalPolicy(Check.removalPolicy(this, "OperationsProps.removalPolicy", p.getRemovalPolicy(),
+                        profile.getRemovalPolicy(), RemovalPolicy.RETAIN))
                 .build();
         // CloudWatch alarms publish to the topic as the cloudwatch service: it must be able to use the key.
         topicKey.addToResourcePolicy(PolicyStatement.Builder.create()

@@ -168,8 +168,8 @@ public class ServerlessApi extends Construct {
         Check.between(this, "ServerlessApiProps.throttlingRateLimit", rateLimit, 1, 10000);
         Check.wholeBetween(this, "ServerlessApiProps.throttlingBurstLimit", burstLimit, 1, 5000);
         StageProfile profile = StageProfile.of(this);
-        RemovalPolicy logRemoval = Check.or(props.getLogRemovalPolicy(), profile.getRemovalPolicy(),
-                RemovalPolicy.RETAIN);
+        RemovalPolicy logRemoval = Check.removalPolicy(this, "ServerlessApiProps.logRemovalPolicy",
+                props.getLogRemovalPolicy(), profile.getRemovalPolicy(), RemovalPolicy.RETAIN);
 
         this.accessLogs = LogGroup.Builder.create(this, "AccessLogs")
                 .retention(Check.or(props.getAccessLogRetention(), profile.getLogRetention(), RetentionDays.ONE_MONTH))
@@ -248,7 +248,8 @@ public class ServerlessApi extends Construct {
         if (Check.or(props.getCloudWatchRole(), true)) {
             // One per stack, shared by its APIs: the setting is account and region wide (see cloudWatchRole)
             ApiGatewayAccount account = ApiGatewayAccount.of(Stack.of(this),
-                    Check.or(props.getCloudWatchRoleRemovalPolicy(), RemovalPolicy.RETAIN));
+                    Check.removalPolicy(this, "ServerlessApiProps.cloudWatchRoleRemovalPolicy",
+                            props.getCloudWatchRoleRemovalPolicy(), null, RemovalPolicy.RETAIN));
             this.accountLoggingRole = account.getRole();
             api.getDeploymentStage().getNode().addDependency(account.getAccount());
         } else {
@@ -261,7 +262,8 @@ public class ServerlessApi extends Construct {
         AlarmFactory alarmFactory = new AlarmFactory(this, props.getOperations());
         MetricOptions sum = MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build();
         alarmFactory.atLeast("ServerErrorsAlarm", api.metricServerError(sum),
-                Check.or(props.getServerErrorAlarmThreshold(), 1),
+                Check.positiveThreshold(this, "ServerlessApiProps.serverErrorAlarmThreshold",
+                        Check.or(props.getServerErrorAlarmThreshold(), 1)),
                 "API 5XX responses");
         Number clientErrorPercent = Check.between(this, "ServerlessApiProps.clientErrorRateAlarmPercent",
                 Check.or(props.getClientErrorRateAlarmPercent(), 25), 1, 100);
@@ -271,7 +273,8 @@ public class ServerlessApi extends Construct {
                 Duration.minutes(5), clientErrorPercent, 1, 1, exact -> exact,
                 "API 4XX responses above " + Check.show(clientErrorPercent) + "% of requests");
         Duration latency = Check.or(props.getLatencyAlarmThreshold(), Duration.seconds(2));
-        Number latencyMillis = Check.millis(this, "ServerlessApiProps.latencyAlarmThreshold", latency);
+        Number latencyMillis = Check.positiveThreshold(this, "ServerlessApiProps.latencyAlarmThreshold (ms)",
+                Check.millis(this, "ServerlessApiProps.latencyAlarmThreshold", latency));
         alarmFactory.atLeast("LatencyAlarm",
                 api.metricLatency(MetricOptions.builder().period(Duration.minutes(5)).statistic("p99").build()),
                 latencyMillis, "API p99 latency above " + Check.show(latencyMillis) + " ms");

@@ -206,7 +206,7 @@ public final class ServerlessApiProps {
     }
 
     /**
-     * 5XX responses in five minutes that raise the server errors alarm.
+     * 5XX responses in five minutes that raise the server errors alarm (at least this many; greater than 0).
      *
      * @default 1
      */
@@ -224,7 +224,7 @@ public final class ServerlessApiProps {
     }
 
     /**
-     * p99 latency that raises the latency alarm.
+     * p99 latency that raises the latency alarm (at least this; greater than 0).
      *
      * @default Duration.seconds(2)
      */

@@ -53,7 +53,8 @@ public class UserDirectory extends Construct implements IUserDirectory {
         super(scope, id);
         UserDirectoryProps p = props == null ? UserDirectoryProps.builder().build() : props;
         StageProfile profile = StageProfile.of(this);
-        RemovalPolicy removalPolicy = Check.or(p.getRemovalPolicy(), profile.getRemovalPolicy(), RemovalPolicy.RETAIN);
+        RemovalPolicy removalPolicy = Check.removalPolicy(this, "UserDirectoryProps.removalPolicy", p.getRemovalPolicy(),
+                profile.getRemovalPolicy(), RemovalPolicy.RETAIN);
         boolean deletionProtection = Check.or(p.getDeletionProtection(), profile.getDeletionProtection(),
                 removalPolicy == RemovalPolicy.RETAIN);
         Mfa mfa = Check.or(p.getMfa(), Mfa.OPTIONAL);
@@ -136,7 +137,8 @@ public class UserDirectory extends Construct implements IUserDirectory {
                         .statistic("Sum")
                         .period(Duration.minutes(5))
                         .build(),
-                Check.or(p.getSignInThrottleAlarmThreshold(), 1),
+                Check.positiveThreshold(this, "UserDirectoryProps.signInThrottleAlarmThreshold",
+                        Check.or(p.getSignInThrottleAlarmThreshold(), 1)),
                 "Cognito throttled sign-ins");
         this.alarms = alarmFactory.alarms();
     }

@@ -120,7 +120,7 @@ public final class UserDirectoryProps {
     }
 
     /**
-     * Throttled sign-ins in five minutes that raise the sign-in throttles alarm.
+     * Throttled sign-ins in five minutes that raise the sign-in throttles alarm (at least this many; greater than 0).
      *
      * @default 1
      */

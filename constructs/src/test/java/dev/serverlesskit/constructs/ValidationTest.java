@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.CfnParameter;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
@@ -36,6 +37,42 @@ class ValidationTest {
                     assertThat(e.getProblem()).startsWith("JavaFunctionProps.reservedConcurrency must be greater");
                 })
                 .hasMessageStartingWith("Test/Orders/Fn: JavaFunctionProps.reservedConcurrency");
+    }
+
+    @Test
+    void anAlarmThresholdAtOrBelowZeroFailsNamingTheProp() {
+        // every alarm compares >= its threshold: at 0 it would be in alarm whenever the metric has data (0 errors)
+        assertThatThrownBy(() -> new JavaFunction(TestStacks.stack(), "Fn",
+                TestStacks.function().errorsAlarmThreshold(0).build()))
+                .hasMessageStartingWith("Test/Fn: JavaFunctionProps.errorsAlarmThreshold must be greater than 0 (got 0)");
+        assertThatThrownBy(() -> new DataTable(TestStacks.stack(), "Table", DataTableProps.builder().partitionKey(ID)
+                .throttleAlarmThreshold(-1).build()))
+                .hasMessageStartingWith("Test/Table: DataTableProps.throttleAlarmThreshold must be greater than 0");
+        assertThatThrownBy(() -> new UserDirectory(TestStacks.stack(), "Users", UserDirectoryProps.builder()
+                .signInThrottleAlarmThreshold(0).build()))
+                .hasMessageStartingWith("Test/Users: UserDirectoryProps.signInThrottleAlarmThreshold must be greater");
+        assertThatThrownBy(() -> new ServerlessApi(TestStacks.stack(), "Api", ServerlessApiProps.builder()
+                .serverErrorAlarmThreshold(0).build()))
+                .hasMessageStartingWith("Test/Api: ServerlessApiProps.serverErrorAlarmThreshold must be greater");
+        assertThatThrownBy(() -> new ServerlessApi(TestStacks.stack(), "Api", ServerlessApiProps.builder()
+                .latencyAlarmThreshold(Duration.millis(0)).build()))
+                .hasMessageStartingWith("Test/Api: ServerlessApiProps.latencyAlarmThreshold (ms) must be greater");
+        new JavaFunction(TestStacks.stack(), "Fn", TestStacks.function().errorsAlarmThreshold(0.5).build());
+    }
+
+    @Test
+    void aSnapshotRemovalPolicyFailsNamingThePropOrTheStageProfile() {
+        // none of the library's resources supports SNAPSHOT: CloudFormation would refuse the template
+        assertThatThrownBy(() -> new DataTable(TestStacks.stack(), "Table", DataTableProps.builder().partitionKey(ID)
+                .removalPolicy(RemovalPolicy.SNAPSHOT).build()))
+                .hasMessageStartingWith("Test/Table: DataTableProps.removalPolicy cannot be SNAPSHOT");
+        Stack profiled = TestStacks.stack();
+        StageProfile.apply(profiled, StageProfile.builder().removalPolicy(RemovalPolicy.SNAPSHOT).build());
+        assertThatThrownBy(() -> new UserDirectory(profiled, "Users", UserDirectoryProps.builder().build()))
+                .hasMessageStartingWith("Test/Users: StageProfile.removalPolicy (the stage profile applied here) cannot");
+        assertThatThrownBy(() -> new JavaFunction(profiled, "Fn", TestStacks.function().build()))
+                .hasMessageStartingWith("Test/Fn: StageProfile.removalPolicy");
+        new JavaFunction(profiled, "Kept", TestStacks.function().logRemovalPolicy(RemovalPolicy.RETAIN).build());
     }
 
     @Test
