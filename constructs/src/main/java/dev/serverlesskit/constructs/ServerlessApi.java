@@ -42,6 +42,7 @@ import software.amazon.awscdk.services.apigateway.UsagePlanProps;
 import software.amazon.awscdk.services.iam.Grant;
 import software.amazon.awscdk.services.iam.GrantOnPrincipalOptions;
 import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.iam.IPrincipal;
 import software.amazon.awscdk.services.apigateway.ResponseType;
 import software.amazon.awscdk.services.apigateway.RestApi;
 import software.amazon.awscdk.services.apigateway.StageOptions;
@@ -107,6 +108,7 @@ public class ServerlessApi extends Construct {
     private final Map<String, RequestAuthorizer> requestAuthorizers = new TreeMap<>();
     private final Map<String, LambdaAuthorizer> lambdaAuthorizers = new TreeMap<>();
     private final List<UsagePlan> usagePlans = new ArrayList<>();
+    private final List<InvokeGrant> invokeGrants = new ArrayList<>();
     private final ServerlessApiProps props;
     private final IUserPool userPool;
     private final List<String> corsOrigins;
@@ -280,7 +282,7 @@ public class ServerlessApi extends Construct {
                 latencyMillis, "API p99 latency above " + Check.show(latencyMillis) + " ms");
         this.alarms = alarmFactory.alarms();
         getNode().addValidation(() -> {
-            List<String> errors = new ArrayList<>();
+            List<String> errors = overbroadInvokeGrants();
             if (usagePlans.isEmpty()) {
                 routes.values().stream().filter(r -> Boolean.TRUE.equals(r.getOptions().getApiKeyRequired()))
                         .forEach(r -> errors.add("ServerlessApi: " + r.getHttpMethod() + " " + r.getPath()
@@ -645,6 +647,11 @@ public class ServerlessApi extends Construct {
      * Allows {@code grantee} to call an {@link RouteAccess#iam() IAM} route of this API ({@code execute-api:Invoke}
      * on the route's method in this API's stage, path parameters as wildcards).
      *
+     * <p>IAM's {@code *} also matches '/', so the grant of {@code GET /orders/{orderId}} covers any IAM route below
+     * it, such as {@code GET /orders/{orderId}/notes}. Synthesis fails when a grant covers an IAM route the same
+     * grantee was not granted too. The cdk-nag finding on the wildcard (AwsSolutions-IAM5) is acknowledged on the
+     * grantee's principal when it is a construct (a role), for that resource only, with this check as its evidence.
+     *
      * @throws ValidationError when the route is not declared, or not with {@code RouteAccess.iam()}
      */
     public Grant grantInvoke(IGrantable grantee, String httpMethod, String path) {
@@ -653,13 +660,55 @@ public class ServerlessApi extends Construct {
         Check.that(this, route != null && route.getAccess().getKind() == RouteAccess.Kind.IAM,
                 "ServerlessApi.grantInvoke: " + key + " is not an IAM route of this API (declare it first with"
                         + " RouteAccess.iam()); routes: " + routes.keySet());
-        String arnPath = path.replaceAll("\\{[^}]+}", "*");
-        return Grant.addToPrincipal(GrantOnPrincipalOptions.builder()
+        String arnMethod = "ANY".equals(route.getHttpMethod()) ? "*" : route.getHttpMethod();
+        String arnPath = InvokePattern.of(path);
+        String arn = api.arnForExecuteApi(arnMethod, arnPath, stageName);
+        Grant grant = Grant.addToPrincipal(GrantOnPrincipalOptions.builder()
                 .grantee(grantee)
                 .actions(List.of("execute-api:Invoke"))
-                .resourceArns(List.of(api.arnForExecuteApi("ANY".equals(route.getHttpMethod()) ? "*"
-                        : route.getHttpMethod(), arnPath, stageName)))
+                .resourceArns(List.of(arn))
                 .build());
+        IPrincipal principal = grantee.getGrantPrincipal();
+        invokeGrants.add(new InvokeGrant(principal, key, arnMethod, arnPath));
+        if ((arnMethod + arnPath).contains("*") && principal instanceof IConstruct holder) {
+            // on the principal (a role): its policies are its children, and the finding names this resource only
+            NagAcknowledgments.acknowledgeWildcardResource(holder, arn,
+                    "execute-api:Invoke on " + key + " of " + getNode().getPath() + ": the wildcard stands for the"
+                            + (arnMethod.equals("*") ? " route's methods (ANY) and" : "") + " path parameters;"
+                            + " ServerlessApi fails synthesis if it covers an IAM route not granted to this grantee");
+        }
+        return grant;
+    }
+
+    /** A grant of {@link #grantInvoke}: who, which route, and the resource it names. */
+    private record InvokeGrant(IPrincipal principal, String routeKey, String arnMethod, String arnPath) {
+        boolean covers(Route route) {
+            boolean method = arnMethod.equals("*") || "ANY".equals(route.getHttpMethod())
+                    || arnMethod.equals(route.getHttpMethod());
+            return method && InvokePattern.covers(arnPath, route.getPath());
+        }
+    }
+
+    /** Errors for grants that cover an IAM route their grantee was not granted. */
+    private List<String> overbroadInvokeGrants() {
+        List<String> errors = new ArrayList<>();
+        for (InvokeGrant grant : invokeGrants) {
+            for (Map.Entry<String, Route> other : routes.entrySet()) {
+                if (other.getKey().equals(grant.routeKey())
+                        || other.getValue().getAccess().getKind() != RouteAccess.Kind.IAM
+                        || !grant.covers(other.getValue())
+                        || invokeGrants.stream().anyMatch(g -> g.principal() == grant.principal()
+                                && g.routeKey().equals(other.getKey()))) {
+                    continue;
+                }
+                errors.add("ServerlessApi.grantInvoke(" + grant.routeKey() + "): its resource "
+                        + grant.arnMethod() + grant.arnPath() + " also allows the IAM route " + other.getKey()
+                        + ", which this grantee was not granted (IAM's * matches '/' too, so it cannot stop at one"
+                        + " path segment): grant " + other.getKey() + " as well, or give the routes paths that do"
+                        + " not nest");
+            }
+        }
+        return errors;
     }
 
     /**

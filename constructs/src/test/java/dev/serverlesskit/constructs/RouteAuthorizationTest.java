@@ -111,6 +111,33 @@ class RouteAuthorizationTest {
     }
 
     @Test
+    void aGrantWhoseWildcardAlsoCoversAnIamRouteNotGrantedFailsSynthesisNamingBoth() {
+        ServerlessApi api = api("Api");
+        api.addRoute("GET", "/orders/{orderId}", fn, RouteAccess.iam());
+        api.addRoute("GET", "/orders/{orderId}/notes", fn, RouteAccess.iam());
+        api.addRoute("GET", "/orders/{orderId}/public", fn, RouteAccess.publicAccess("no IAM check to widen"));
+        Role caller = Role.Builder.create(stack, "Caller").assumedBy(new ServicePrincipal("ec2.amazonaws.com")).build();
+        api.grantInvoke(caller, "GET", "/orders/{orderId}");
+        assertThatThrownBy(() -> Template.fromStack(stack))
+                .hasMessageContaining("Test/Api")
+                .hasMessageContaining("ServerlessApi.grantInvoke(GET /orders/{orderId}): its resource GET/orders/*"
+                        + " also allows the IAM route GET /orders/{orderId}/notes")
+                .hasMessageNotContaining("/public");
+    }
+
+    @Test
+    void aGrantWhoseWildcardCoversOnlyRoutesItsGranteeHoldsSynthesizes() {
+        ServerlessApi api = api("Api");
+        api.addRoute("GET", "/orders/{orderId}", fn, RouteAccess.iam());
+        api.addRoute("GET", "/orders/{orderId}/notes", fn, RouteAccess.iam());
+        api.addRoute("POST", "/orders/{orderId}/notes", fn, RouteAccess.iam()); // another method: not covered
+        Role caller = Role.Builder.create(stack, "Caller").assumedBy(new ServicePrincipal("ec2.amazonaws.com")).build();
+        api.grantInvoke(caller, "GET", "/orders/{orderId}");
+        api.grantInvoke(caller, "GET", "/orders/{orderId}/notes");
+        Template.fromStack(stack);
+    }
+
+    @Test
     void apiKeyRoutesNeedAUsagePlanOnTheStage() {
         ServerlessApi api = api("Api");
         api.addRoute("GET", "/feed", fn, RouteAccess.publicAccess("partners identified by their API key only"),

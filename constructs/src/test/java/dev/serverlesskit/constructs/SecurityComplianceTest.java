@@ -44,6 +44,9 @@ class SecurityComplianceTest {
         ServerlessApi partners = new ServerlessApi(stack, "PartnerApi", ServerlessApiProps.builder()
                 .cloudWatchRole(false).operations(ops).build());
         partners.addRoute("GET", "/internal", fn, RouteAccess.iam());
+        // service to service: the grant's wildcard (the path parameter) is acknowledged on the caller's policy only
+        partners.addRoute("GET", "/internal/{id}", fn, RouteAccess.iam());
+        partners.grantInvoke(decide, "GET", "/internal/{id}");
         partners.addRoute("GET", "/partner", fn, RouteAccess.lambdaAuthorizer(
                 LambdaAuthorizer.builder().name("partners").handler(decide).build()),
                 RouteOptions.builder().apiKeyRequired(true).build());
