@@ -12,27 +12,37 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 
 /**
  * {@code GET /items/{id}}: the item with that id from the table named by {@code ITEMS_TABLE}, as JSON; 404 when there
- * is none, 400 naming the field when the id is not valid. Every error is JSON too.
+ * is none, 400 naming the field when the id is not valid, 403 for a route or caller the API's {@link RouteAccess} does
+ * not allow. Every error is JSON too.
  */
 public class GetItemHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     private static final int MAX_ID_LENGTH = 128;
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
+    private final RouteAccess routeAccess;
 
-    /** Lambda's constructor: one client per execution environment, built at init (and so in the SnapStart snapshot). */
+    /**
+     * Lambda's constructor: one client per execution environment, built at init (and so in the SnapStart snapshot).
+     * It fails the cold start without the route access the API declared ({@link RouteAccess}).
+     */
     public GetItemHandler() {
         this(DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
-                System.getenv("ITEMS_TABLE"));
+                System.getenv("ITEMS_TABLE"), RouteAccess.fromEnvironment());
     }
 
-    GetItemHandler(DynamoDbClient dynamoDb, String tableName) {
+    GetItemHandler(DynamoDbClient dynamoDb, String tableName, RouteAccess routeAccess) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
+        this.routeAccess = routeAccess;
     }
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
+        RouteAccess.Refusal refusal = routeAccess.refusal(request);
+        if (refusal != null) {
+            return json(refusal.status(), "{\"error\":" + quote(refusal.message()) + "}");
+        }
         Map<String, String> pathParameters = request.getPathParameters();
         String id = pathParameters == null ? null : pathParameters.get("id");
         if (id == null || id.isBlank() || id.length() > MAX_ID_LENGTH) {

@@ -1,6 +1,7 @@
 package ${package}.function;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
@@ -35,7 +36,8 @@ class GetItemHandlerTest {
         public void close() {
         }
     };
-    private final GetItemHandler handler = new GetItemHandler(dynamoDb, "Items");
+    private final GetItemHandler handler = new GetItemHandler(dynamoDb, "Items",
+            RouteAccess.parse("{\"GET /items/{id}\":\"authenticated\"}"));
 
     @Test
     void returnsTheItemAsJson() {
@@ -63,7 +65,40 @@ class GetItemHandlerTest {
         assertThat(requests).isEmpty();
     }
 
+    @Test
+    void aRouteTheApiDidNotDeclareForThisFunctionIsRefusedWithoutCallingDynamoDb() {
+        APIGatewayProxyResponseEvent response = handler.handleRequest(get("42").withResource("/admin/{id}"), null);
+
+        assertThat(response.getStatusCode()).isEqualTo(403);
+        assertThat(requests).isEmpty();
+    }
+
+    @Test
+    void aGroupRouteAdmitsOnlyMembersOfItsGroups() {
+        GetItemHandler adminsOnly = new GetItemHandler(dynamoDb, "Items",
+                RouteAccess.parse("{\"GET /items/{id}\":\"groups:admins\"}"));
+
+        assertThat(adminsOnly.handleRequest(signedIn(get("42"), "[users]"), null).getStatusCode()).isEqualTo(403);
+        assertThat(adminsOnly.handleRequest(get("42"), null).getStatusCode()).isEqualTo(401);
+        assertThat(requests).isEmpty();
+        assertThat(adminsOnly.handleRequest(signedIn(get("42"), "[users admins]"), null).getStatusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void withoutTheRouteAccessTheColdStartFailsNamingTheVariable() {
+        assertThatThrownBy(() -> RouteAccess.parse(null)).hasMessageContaining("SERVERLESSKIT_ROUTE_ACCESS");
+        assertThatThrownBy(() -> RouteAccess.parse("{}")).hasMessageContaining("SERVERLESSKIT_ROUTE_ACCESS");
+    }
+
     private static APIGatewayProxyRequestEvent get(String id) {
-        return new APIGatewayProxyRequestEvent().withHttpMethod("GET").withPathParameters(Map.of("id", id));
+        return new APIGatewayProxyRequestEvent().withHttpMethod("GET").withResource("/items/{id}")
+                .withPathParameters(Map.of("id", id));
+    }
+
+    private static APIGatewayProxyRequestEvent signedIn(APIGatewayProxyRequestEvent request, String groups) {
+        APIGatewayProxyRequestEvent.ProxyRequestContext context = new APIGatewayProxyRequestEvent.ProxyRequestContext();
+        context.setAuthorizer(Map.of("claims", Map.of("sub", "user-1", "cognito:groups", groups)));
+        return request.withRequestContext(context);
     }
 }
