@@ -138,6 +138,12 @@ public class JavaFunction extends Construct implements IGrantable {
         environment.put("SERVICE_NAME", Check.or(props.getServiceName(), id));
         environment.put("METRICS_NAMESPACE", Check.or(props.getMetricsNamespace(), "ServerlessKit"));
         if (props.getEnvironment() != null) {
+            for (Map.Entry<String, String> own : List.of(Map.entry("SERVICE_NAME", "JavaFunctionProps.serviceName"),
+                    Map.entry("METRICS_NAMESPACE", "JavaFunctionProps.metricsNamespace"),
+                    Map.entry(RouteAccess.ENVIRONMENT_VARIABLE, "ServerlessApi.addRoute's RouteAccess"))) {
+                Check.that(this, !props.getEnvironment().containsKey(own.getKey()), "JavaFunctionProps.environment"
+                        + " sets " + own.getKey() + ", which the kit sets itself: use " + own.getValue());
+            }
             environment.putAll(props.getEnvironment());
         }
 

@@ -123,7 +123,8 @@ public final class JavaFunctionProps {
     }
 
     /**
-     * Environment variables added to the kit's own ({@code SERVICE_NAME}, {@code METRICS_NAMESPACE}).
+     * Environment variables added to the kit's own ({@code SERVICE_NAME}, {@code METRICS_NAMESPACE} and, on a
+     * function behind a {@link ServerlessApi}, {@code SERVERLESSKIT_ROUTE_ACCESS}), which it may not set.
      *
      * @default none
      */

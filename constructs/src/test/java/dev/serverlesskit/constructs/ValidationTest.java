@@ -61,6 +61,19 @@ class ValidationTest {
     }
 
     @Test
+    void anEnvironmentThatSetsOneOfTheKitsOwnVariablesFailsNamingThePropToUse() {
+        assertThatThrownBy(() -> new JavaFunction(TestStacks.stack(), "Fn", TestStacks.function()
+                .environment(java.util.Map.of("SERVICE_NAME", "orders")).build()))
+                .hasMessageStartingWith("Test/Fn: JavaFunctionProps.environment sets SERVICE_NAME")
+                .hasMessageContaining("use JavaFunctionProps.serviceName");
+        assertThatThrownBy(() -> new JavaFunction(TestStacks.stack(), "Fn", TestStacks.function()
+                .environment(java.util.Map.of(RouteAccess.ENVIRONMENT_VARIABLE, "{}")).build()))
+                .hasMessageContaining("sets SERVERLESSKIT_ROUTE_ACCESS");
+        new JavaFunction(TestStacks.stack(), "Fn", TestStacks.function()
+                .environment(java.util.Map.of("ORDERS_TABLE", "orders")).build());
+    }
+
+    @Test
     void aSnapshotRemovalPolicyFailsNamingThePropOrTheStageProfile() {
         // none of the library's resources supports SNAPSHOT: CloudFormation would refuse the template
         assertThatThrownBy(() -> new DataTable(TestStacks.stack(), "Table", DataTableProps.builder().partitionKey(ID)
