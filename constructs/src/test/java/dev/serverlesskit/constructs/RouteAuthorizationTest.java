@@ -110,14 +110,20 @@ class RouteAuthorizationTest {
                 .hasMessageContaining("GET /open is not an IAM route of this API");
     }
 
-    @Test
-    void aGrantWhoseWildcardAlsoCoversAnIamRouteNotGrantedFailsSynthesisNamingBoth() {
+    /** An API with an IAM route and another IAM route nested below it, which IAM's {@code *} cannot tell apart. */
+    private ServerlessApi nestedIamRoutes() {
         ServerlessApi api = api("Api");
         api.addRoute("GET", "/orders/{orderId}", fn, RouteAccess.iam());
         api.addRoute("GET", "/orders/{orderId}/notes", fn, RouteAccess.iam());
+        return api;
+    }
+
+    @Test
+    void aGrantWhoseWildcardAlsoCoversAnIamRouteNotGrantedFailsSynthesisNamingBoth() {
+        ServerlessApi api = nestedIamRoutes();
         api.addRoute("GET", "/orders/{orderId}/public", fn, RouteAccess.publicAccess("no IAM check to widen"));
-        Role caller = Role.Builder.create(stack, "Caller").assumedBy(new ServicePrincipal("ec2.amazonaws.com")).build();
-        api.grantInvoke(caller, "GET", "/orders/{orderId}");
+        api.grantInvoke(Role.Builder.create(stack, "Caller").assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
+                .build(), "GET", "/orders/{orderId}");
         assertThatThrownBy(() -> Template.fromStack(stack))
                 .hasMessageContaining("Test/Api")
                 .hasMessageContaining("ServerlessApi.grantInvoke(GET /orders/{orderId}): its resource GET/orders/*"
@@ -127,9 +133,7 @@ class RouteAuthorizationTest {
 
     @Test
     void aGrantWhoseWildcardCoversOnlyRoutesItsGranteeHoldsSynthesizes() {
-        ServerlessApi api = api("Api");
-        api.addRoute("GET", "/orders/{orderId}", fn, RouteAccess.iam());
-        api.addRoute("GET", "/orders/{orderId}/notes", fn, RouteAccess.iam());
+        ServerlessApi api = nestedIamRoutes();
         api.addRoute("POST", "/orders/{orderId}/notes", fn, RouteAccess.iam()); // another method: not covered
         Role caller = Role.Builder.create(stack, "Caller").assumedBy(new ServicePrincipal("ec2.amazonaws.com")).build();
         api.grantInvoke(caller, "GET", "/orders/{orderId}");
