@@ -1,6 +1,9 @@
 package dev.serverlesskit.infra;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -21,10 +24,18 @@ public record PipelineConfig(String account, String region, String repository, S
     private static final Pattern BRANCH = Pattern.compile("[\\w./-]+");
     private static final Pattern CONNECTION = Pattern.compile("arn:aws[\\w-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\\d{12}:connection/[\\w-]+");
 
+    private static final Set<String> KEYS = Set.of("account", "region", "repository", "branch", "connectionArn");
+
     public static PipelineConfig parse(Object value) {
         if (!(value instanceof Map<?, ?> map)) {
             throw new StageConfig.StageConfigException("cdk.json context '" + CONTEXT_KEY + "' must be an object"
                     + " with account, region, repository, branch and connectionArn");
+        }
+        for (Object key : map.keySet()) {
+            if (!KEYS.contains(String.valueOf(key))) {
+                throw new StageConfig.StageConfigException("pipeline: unknown key '" + key + "' (known keys: "
+                        + new TreeSet<>(KEYS) + ")");
+            }
         }
         return new PipelineConfig(
                 get(map, "account", ACCOUNT, "a 12-digit AWS account id"),
@@ -32,6 +43,20 @@ public record PipelineConfig(String account, String region, String repository, S
                 get(map, "repository", REPOSITORY, "owner/name"),
                 get(map, "branch", BRANCH, "a branch name"),
                 get(map, "connectionArn", CONNECTION, "a CodeStar Connections ARN"));
+    }
+
+    /**
+     * Every stage deploys in the pipeline's region: a stage elsewhere would need CDK Pipelines' cross-region
+     * replication buckets and support stacks, which this pipeline does not set up or review.
+     */
+    public void checkStagesIn(List<StageConfig> stages) {
+        for (StageConfig stage : stages) {
+            if (!stage.region().equals(region)) {
+                throw new StageConfig.StageConfigException("stage '" + stage.name() + "': 'region' " + stage.region()
+                        + " is not the pipeline's region " + region + " ('" + CONTEXT_KEY + "'): every stage deploys"
+                        + " in the pipeline's region");
+            }
+        }
     }
 
     private static String get(Map<?, ?> map, String key, Pattern pattern, String expected) {

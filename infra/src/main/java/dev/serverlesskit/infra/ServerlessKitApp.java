@@ -68,6 +68,7 @@ public final class ServerlessKitApp {
     public static List<ServerlessKitStage> build(App app, FunctionJars functionJars) {
         List<StageConfig> stages = StageConfig.parseAll(app.getNode().tryGetContext(StageConfig.CONTEXT_KEY));
         PipelineConfig pipeline = PipelineConfig.parse(app.getNode().tryGetContext(PipelineConfig.CONTEXT_KEY));
+        pipeline.checkStagesIn(stages);
         List<ServerlessKitStage> result = stages.stream()
                 .map(config -> new ServerlessKitStage(app, config, pipeline, functionJars))
                 .toList();

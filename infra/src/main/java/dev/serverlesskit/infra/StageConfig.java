@@ -63,6 +63,9 @@ public record StageConfig(
     /** The cdk.json context key holding the stages, by name. */
     public static final String CONTEXT_KEY = "serverlesskit:stages";
 
+    /** The stage the pipeline releases last, behind its checks and a manual approval. */
+    public static final String PROD = "prod";
+
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
     private static final Pattern STAGE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,19}");
@@ -99,7 +102,27 @@ public record StageConfig(
         for (Map.Entry<?, ?> entry : stages.entrySet()) {
             result.add(parse(String.valueOf(entry.getKey()), entry.getValue()));
         }
+        checkProdIsLast(result.stream().map(StageConfig::name).toList());
         return result;
+    }
+
+    /**
+     * The pipeline deploys the stages in the order cdk.json lists them and releases the one named {@value #PROD}
+     * behind its security check, review and approval (every other stage gets smoke tests and no approval): a stage
+     * listed after prod, or a key order changed by a JSON formatter that sorts keys (dev, prod, staging), would
+     * release prod before the stages meant to test the change.
+     */
+    private static void checkProdIsLast(List<String> names) {
+        if (!names.contains(PROD)) {
+            throw new StageConfigException("cdk.json context '" + CONTEXT_KEY + "' has no stage named '" + PROD
+                    + "' (got " + names + "): the pipeline releases the stage named '" + PROD + "', last, behind"
+                    + " its security check, review and manual approval");
+        }
+        if (!names.get(names.size() - 1).equals(PROD)) {
+            throw new StageConfigException("cdk.json context '" + CONTEXT_KEY + "': '" + PROD + "' must be the"
+                    + " last stage, since the pipeline deploys the stages in the order they are listed (got "
+                    + names + ")");
+        }
     }
 
     /** Parses one stage. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -129,6 +130,31 @@ class StageConfigTest {
         silent.put("alarmEmails", List.of());
         assertThatThrownBy(() -> StageConfig.parse("prod", silent))
                 .hasMessageContaining("stage 'prod': 'paging' is true but 'alarmEmails' is empty");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> stages(String... names) {
+        Map<String, Object> all = (Map<String, Object>) ProjectFiles.cdkContext().get(StageConfig.CONTEXT_KEY);
+        Map<String, Object> result = new LinkedHashMap<>();
+        for (String name : names) {
+            result.put(name, all.get(name.equals("production") ? "prod" : name));
+        }
+        return result;
+    }
+
+    @Test
+    void prodMustBeListedLastBecauseThePipelineDeploysTheStagesInThatOrder() {
+        // what a JSON formatter that sorts keys makes of cdk.json: prod would be released before staging
+        assertThatThrownBy(() -> StageConfig.parseAll(stages("dev", "prod", "staging")))
+                .isInstanceOf(StageConfig.StageConfigException.class)
+                .hasMessage("cdk.json context 'serverlesskit:stages': 'prod' must be the last stage, since the pipeline"
+                        + " deploys the stages in the order they are listed (got [dev, prod, staging])");
+        assertThatThrownBy(() -> StageConfig.parseAll(stages("dev", "staging", "production")))
+                .isInstanceOf(StageConfig.StageConfigException.class)
+                .hasMessageStartingWith("cdk.json context 'serverlesskit:stages' has no stage named 'prod'"
+                        + " (got [dev, staging, production])");
+        assertThat(StageConfig.parseAll(stages("dev", "staging", "prod"))).extracting(StageConfig::name)
+                .containsExactly("dev", "staging", "prod");
     }
 
     @Test
