@@ -24,7 +24,13 @@ public final class ServerlessKitApp {
 
     public static void main(String[] args) {
         App app = newApp(Map.of(), null);
-        build(app, ProjectFiles.functionJars());
+        try {
+            build(app, ProjectFiles.functionJars());
+        } catch (StageConfig.StageConfigException e) {
+            // a setting in cdk.json: its message names the stage and the key, a stack trace would only bury it
+            System.err.println("cdk.json: " + e.getMessage());
+            System.exit(2);
+        }
         app.synth();
     }
 

@@ -132,6 +132,7 @@ public record StageConfig(
             throw new StageConfigException("stage '" + name + "': the stage name must be lower case letters,"
                     + " digits and dashes, starting with a letter");
         }
+        r.rejectUnknownKeys(); // first: a misspelt key is named as such, not as the key it was meant to be
         StageConfig config = new StageConfig(
                 name,
                 r.string("account", ACCOUNT, "a 12-digit AWS account id"),
@@ -153,7 +154,11 @@ public record StageConfig(
                 r.intBetween("clientRateLimit", 10, 2_000_000_000), // AWS WAF's range
                 r.strings("corsAllowOrigins", Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d+)?"), "origins like https://app.example.com"),
                 r.deployment("deployment"));
-        r.rejectUnknownKeys();
+        if (name.equals(PROD) && !(config.retainData() && config.terminationProtection())) {
+            throw new StageConfigException("stage '" + name + "': 'retainData' and 'terminationProtection' must be"
+                    + " true: prod's tables, user pool and keys are kept when a resource is replaced or the stack"
+                    + " deleted, and the stack cannot be deleted by mistake");
+        }
         if (config.paging() && config.alarmEmails().isEmpty()) {
             throw new StageConfigException("stage '" + name + "': 'paging' is true but 'alarmEmails' is empty:"
                     + " alarms would page nobody");
@@ -295,6 +300,9 @@ public record StageConfig(
             for (Object item : list) {
                 if (!(item instanceof String s) || !pattern.matcher(s).matches()) {
                     throw bad(key, "a list of " + expected, item);
+                }
+                if (result.contains(s)) {
+                    throw new StageConfigException("stage '" + stage + "': '" + key + "' lists " + s + " twice");
                 }
                 result.add(s);
             }

@@ -126,6 +126,25 @@ class StageConfigTest {
         assertThatThrownBy(() -> StageConfig.parse("dev", typo))
                 .hasMessageStartingWith("stage 'dev': unknown key 'reservedConcurency'");
 
+        Map<String, Object> misspelt = stage("dev");
+        misspelt.put("logRetentionDay", misspelt.remove("logRetentionDays"));
+        assertThatThrownBy(() -> StageConfig.parse("dev", misspelt))
+                .hasMessageStartingWith("stage 'dev': unknown key 'logRetentionDay'");
+
+        Map<String, Object> twice = stage("dev");
+        twice.put("alarmEmails", List.of("oncall@example.com", "oncall@example.com"));
+        assertThatThrownBy(() -> StageConfig.parse("dev", twice))
+                .hasMessage("stage 'dev': 'alarmEmails' lists oncall@example.com twice");
+
+        Map<String, Object> unprotected = stage("prod");
+        unprotected.put("retainData", false);
+        assertThatThrownBy(() -> StageConfig.parse("prod", unprotected))
+                .hasMessageStartingWith("stage 'prod': 'retainData' and 'terminationProtection' must be true");
+        Map<String, Object> deletable = stage("prod");
+        deletable.put("terminationProtection", false);
+        assertThatThrownBy(() -> StageConfig.parse("prod", deletable))
+                .hasMessageStartingWith("stage 'prod': 'retainData' and 'terminationProtection' must be true");
+
         Map<String, Object> silent = stage("prod");
         silent.put("alarmEmails", List.of());
         assertThatThrownBy(() -> StageConfig.parse("prod", silent))
