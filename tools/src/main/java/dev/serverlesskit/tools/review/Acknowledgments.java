@@ -17,15 +17,17 @@ import java.util.regex.Pattern;
  * access * POST /pets -- partners read the catalog without an account (issue 42)
  * destroy dev,staging PetStore/Pets/Table -- the new key needs a new table; dev and staging data is test data
  * </pre>
- * {@code kind} is {@code destroy}, {@code access}, {@code iam} or {@code new} (a stack with nothing deployed or
- * committed to compare with); {@code stages} a comma-separated list or {@code *};
+ * {@code kind} is {@code destroy}, {@code deploy} (an update CloudFormation refuses), {@code protection} (a
+ * stateful resource's protection lowered), {@code access}, {@code iam} or {@code new} (a stack with nothing deployed
+ * or committed to compare with); {@code stages} a comma-separated list or {@code *};
  * the subject is exactly what the report prints for the finding (it prints the line to add). A reason is required. A
  * file in the change rather than a commit trailer: it travels with the revision into the pipeline, which has no git
  * history, and a line that matches no finding any more is reported as stale so it can be removed.
  */
 public final class Acknowledgments {
     public static final String FILE = "review-acknowledgments.txt";
-    private static final Pattern LINE = Pattern.compile("^(destroy|access|iam|new)\\s+(\\S+)\\s+(.+?)\\s+--\\s+(.*)$");
+    private static final Pattern LINE = Pattern.compile(
+            "^(destroy|deploy|protection|access|iam|new)\\s+(\\S+)\\s+(.+?)\\s+--\\s+(.*)$");
 
     /** One acknowledgment. */
     public record Entry(int line, String kind, List<String> stages, String subject, String reason) {
@@ -65,8 +67,8 @@ public final class Acknowledgments {
             }
             Matcher m = LINE.matcher(line);
             if (!m.matches()) {
-                throw new IllegalArgumentException(name + " line " + (i + 1) + ": expected '<destroy|access|iam|new>"
-                        + " <stages|*> <subject> -- <reason>', got: " + line);
+                throw new IllegalArgumentException(name + " line " + (i + 1) + ": expected"
+                        + " '<destroy|deploy|protection|access|iam|new> <stages|*> <subject> -- <reason>', got: " + line);
             }
             if (m.group(4).isBlank()) {
                 throw new IllegalArgumentException(name + " line " + (i + 1) + ": the reason after '--' is empty");

@@ -41,6 +41,27 @@ public final class ResourceChanges {
         public String typeLabel() {
             return type.replace("AWS::", "").replace("::", " ");
         }
+
+        /** What happens to the resource, for a sentence about its risk: replaced, removed or updated. */
+        public String verb() {
+            return switch (kind) {
+                case REPLACED -> "replaced";
+                case REMOVED -> "removed";
+                default -> "updated";
+            };
+        }
+
+        /** The kind of finding its risk is, as acknowledged in review-acknowledgments.txt; null without a risk. */
+        public String findingKind() {
+            if (risk == null) {
+                return null;
+            }
+            return switch (risk.severity()) {
+                case PROTECTION_LOWERED -> "protection";
+                case DEPLOY_FAILS -> "deploy";
+                default -> "destroy";
+            };
+        }
     }
 
     private ResourceChanges() {
@@ -162,6 +183,8 @@ public final class ResourceChanges {
         if (kind == Kind.REPLACED) {
             risk = Risk.assess(type, true, after.path("UpdateReplacePolicy").asText(null),
                     deletionProtection(type, bp), customName);
+        } else {
+            risk = Risk.update(type, before, after, deletionProtection(type, bp), deletionProtection(type, ap));
         }
         return new Change(kind, id, type, head.name(id), head.path(id), lines, cause, unknown && kind == Kind.UPDATED,
                 ROUTINE.contains(type) && kind == Kind.REPLACED, risk);

@@ -168,9 +168,8 @@ public final class Review {
         }
         for (ResourceChanges.Change c : r.changes()) {
             if (c.risk() != null) {
-                findings.add(new Finding("destroy", stage, c.path(), c.path() + " (" + c.typeLabel() + ") "
-                        + (c.kind() == ResourceChanges.Kind.REPLACED ? "replaced" : "removed") + ": "
-                        + c.risk().words()));
+                findings.add(new Finding(c.findingKind(), stage, c.path(), c.path() + " (" + c.typeLabel() + ") "
+                        + c.verb() + ": " + c.risk().words()));
             }
         }
         for (AccessChanges.RouteChange a : r.access()) {

@@ -132,8 +132,10 @@ public final class ReviewReport {
                 cells.addAll(List.of("no changes", "", "", "", "", "", "", ""));
             } else {
                 long stateful = s.findings().stream().filter(f -> f.kind().equals("destroy")).count();
+                long riskyUpdates = s.findings().stream()
+                        .filter(f -> f.kind().equals("protection") || f.kind().equals("deploy")).count();
                 cells.add(String.valueOf(adds));
-                cells.add(String.valueOf(updates));
+                cells.add(updates + (riskyUpdates > 0 ? " ⚠" : ""));
                 cells.add(replacements + (stateful > 0 ? " ⚠" : ""));
                 cells.add(destroys + (stateful > 0 && destroys > 0 ? " ⚠" : ""));
                 cells.add(broadening == 0 ? "none" : "**" + broadening + " broadened**");
@@ -219,8 +221,8 @@ public final class ReviewReport {
             List<String> lines = new ArrayList<>();
             for (Change c : r.changes()) {
                 if (c.risk() != null) {
-                    lines.add("**" + c.path() + "** (" + c.typeLabel() + ") " + (c.kind() == Kind.REPLACED
-                            ? "replaced (" + c.cause() + ")" : "removed") + ": " + c.risk().words());
+                    lines.add("**" + c.path() + "** (" + c.typeLabel() + ") " + c.verb()
+                            + (c.kind() == Kind.REPLACED ? " (" + c.cause() + ")" : "") + ": " + c.risk().words());
                 } else if (c.kind() == Kind.REPLACED && !c.routine()) {
                     lines.add(c.path() + " (" + c.typeLabel() + ") replaced (" + c.cause() + "); it holds no data");
                 } else if (c.replacementUnknown()) {
@@ -390,7 +392,7 @@ public final class ReviewReport {
         List<List<String>> rows = new ArrayList<>();
         List<String> toAdd = new ArrayList<>();
         List<List<Finding>> groups = new ArrayList<>(grouped.values());
-        List<String> kinds = List.of("new", "destroy", "access", "iam");
+        List<String> kinds = List.of("new", "destroy", "deploy", "protection", "access", "iam");
         groups.sort(java.util.Comparator.comparingInt(g -> kinds.indexOf(g.get(0).kind())));
         for (List<Finding> group : groups) {
             Finding first = group.get(0);

@@ -28,7 +28,7 @@ class AcknowledgmentsTest {
     @Test
     void aLineWithoutAReasonOrInAnotherShapeFailsNamingTheLine() {
         assertThatThrownBy(() -> Acknowledgments.parse(List.of("access * POST /pets --  "), "acks.txt"))
-                .hasMessage("acks.txt line 1: expected '<destroy|access|iam|new> <stages|*> <subject> -- <reason>',"
+                .hasMessage("acks.txt line 1: expected '<destroy|deploy|protection|access|iam|new> <stages|*> <subject> -- <reason>',"
                         + " got: access * POST /pets --");
         assertThatThrownBy(() -> Acknowledgments.parse(List.of("", "allow * POST /pets -- why"), "acks.txt"))
                 .hasMessageStartingWith("acks.txt line 2: expected");

@@ -2,6 +2,7 @@ package dev.serverlesskit.tools.review;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.serverlesskit.tools.cfn.Json;
 import dev.serverlesskit.tools.cfn.Stacks;
 import java.nio.file.Path;
 import java.util.Set;
@@ -58,5 +59,44 @@ class ReplacementAndRiskTest {
         assertThat(Risk.assess("AWS::KMS::Key", false, null, false, null).words()).startsWith(
                 "scheduled for deletion with its key material");
         assertThat(Risk.assess("AWS::CloudWatch::Alarm", false, null, false, null)).isNull();
+    }
+
+    private static final String GSI = "{\"IndexName\":\"%s\",\"KeySchema\":[{\"AttributeName\":\"%s\","
+            + "\"KeyType\":\"HASH\"}],\"Projection\":{\"ProjectionType\":\"ALL\"}}";
+
+    private static com.fasterxml.jackson.databind.JsonNode table(String policy, String... indexes) {
+        return Json.parse("{\"Type\":\"AWS::DynamoDB::Table\"" + (policy == null ? "" : ",\"DeletionPolicy\":\""
+                + policy + "\",\"UpdateReplacePolicy\":\"" + policy + "\"") + ",\"Properties\":{"
+                + "\"GlobalSecondaryIndexes\":[" + String.join(",", indexes) + "]}}");
+    }
+
+    @Test
+    void anUpdateThatLowersTheProtectionOfStatefulDataIsARisk() {
+        Risk.Assessment lowered = Risk.update("AWS::DynamoDB::Table", table("Retain"), table("Delete"), true, false);
+        assertThat(lowered.severity()).isEqualTo(Risk.Severity.PROTECTION_LOWERED);
+        assertThat(lowered.words()).isEqualTo("DeletionPolicy Retain → Delete: a later removal would leave the table"
+                + " deleted with its items instead of keeping it; UpdateReplacePolicy Retain → Delete: a later"
+                + " replacement would leave the table deleted with its items instead of keeping it; deletion"
+                + " protection turned off");
+        assertThat(Risk.update("AWS::DynamoDB::Table", table(null), table("Retain"), false, true))
+                .as("protection raised").isNull();
+        assertThat(Risk.update("AWS::Lambda::Function", table("Retain"), table(null), false, false))
+                .as("no state").isNull();
+    }
+
+    @Test
+    void anIndexUpdateCloudFormationRefusesIsARisk() {
+        String bySpecies = GSI.formatted("bySpecies", "species");
+        Risk.Assessment rekeyed = Risk.update("AWS::DynamoDB::Table", table("Retain", bySpecies),
+                table("Retain", GSI.formatted("bySpecies", "name")), false, false);
+        assertThat(rekeyed.severity()).isEqualTo(Risk.Severity.DEPLOY_FAILS);
+        assertThat(rekeyed.words()).startsWith("index bySpecies's KeySchema changed in place");
+        Risk.Assessment two = Risk.update("AWS::DynamoDB::Table", table("Retain", bySpecies),
+                table("Retain", GSI.formatted("byName", "name"), GSI.formatted("byPrice", "price"), bySpecies),
+                false, false);
+        assertThat(two.words()).startsWith("2 global secondary indexes added or removed (byName, byPrice)");
+        assertThat(Risk.update("AWS::DynamoDB::Table", table("Retain", bySpecies),
+                table("Retain", bySpecies, GSI.formatted("byName", "name")), false, false))
+                .as("one index added").isNull();
     }
 }
