@@ -39,7 +39,7 @@ public final class JsonBody {
         if (value == null) {
             throw ApiException.validation("field '" + field + "' is required");
         }
-        if (value.length() < minLength) {
+        if (characters(value) < minLength) {
             throw ApiException.validation("field '" + field + "' must be " + minLength + ".." + maxLength
                     + " characters");
         }
@@ -55,7 +55,7 @@ public final class JsonBody {
         if (!(value instanceof String s)) {
             throw ApiException.validation("field '" + field + "' must be a string");
         }
-        if (s.length() > maxLength) {
+        if (characters(s) > maxLength) {
             throw ApiException.validation("field '" + field + "' must be at most " + maxLength + " characters");
         }
         return s;
@@ -122,6 +122,15 @@ public final class JsonBody {
             throw ApiException.validation("field '" + field + "' must be " + rule);
         }
         return value;
+    }
+
+    /**
+     * A string's length in characters (Unicode code points), as a client counts them and as JSON Schema's
+     * {@code minLength}/{@code maxLength} in the API's request models do: an emoji is one character, not two UTF-16
+     * units.
+     */
+    static int characters(String s) {
+        return s.codePointCount(0, s.length());
     }
 
     static String abbreviate(String s) {

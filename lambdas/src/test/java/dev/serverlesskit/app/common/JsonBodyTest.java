@@ -1,0 +1,31 @@
+package dev.serverlesskit.app.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class JsonBodyTest {
+    private static final String EMOJI = "\ud83d\ude00"; // one character, two UTF-16 units
+
+    private static JsonBody body(String json) {
+        return Json.parseObject(json);
+    }
+
+    @Test
+    void lengthsCountCharactersNotUtf16Units() {
+        // 60 emoji are 60 characters: within a 100-character limit (the request model, JSON Schema, agrees)
+        String sixty = EMOJI.repeat(60);
+        assertThat(body("{\"name\":\"" + sixty + "\"}").requiredString("name", 1, 100)).isEqualTo(sixty);
+        String hundred = EMOJI.repeat(100);
+        assertThat(body("{\"name\":\"" + hundred + "\"}").optionalString("name", 100)).isEqualTo(hundred);
+
+        assertThatThrownBy(() -> body("{\"name\":\"" + EMOJI.repeat(101) + "\"}").optionalString("name", 100))
+                .isInstanceOf(ApiException.class)
+                .hasMessage("field 'name' must be at most 100 characters");
+        // one emoji is one character: below a minimum of 2
+        assertThatThrownBy(() -> body("{\"name\":\"" + EMOJI + "\"}").requiredString("name", 2, 100))
+                .isInstanceOf(ApiException.class)
+                .hasMessage("field 'name' must be 2..100 characters");
+    }
+}
