@@ -58,6 +58,7 @@ public final class JsonBody {
         if (characters(s) > maxLength) {
             throw ApiException.validation("field '" + field + "' must be at most " + maxLength + " characters");
         }
+        checkText(field, s);
         return s;
     }
 
@@ -122,6 +123,27 @@ public final class JsonBody {
             throw ApiException.validation("field '" + field + "' must be " + rule);
         }
         return value;
+    }
+
+    /**
+     * Refuses text that is not stored as sent: an unpaired surrogate (the JSON escape {@code "\\ud800"} alone is
+     * valid JSON, but becomes {@code ?} on its way to DynamoDB, a silent change of the client's data) and control
+     * characters other than tab, line feed and carriage return (NUL and the like: never part of a name, id or
+     * description).
+     */
+    private static void checkText(String field, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw ApiException.validation("field '" + field + "' must be valid Unicode text (it holds an "
+                        + "unpaired surrogate \\u" + java.util.HexFormat.of().toHexDigits(c) + ")");
+            } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+                throw ApiException.validation("field '" + field + "' must not contain control characters (it holds "
+                        + "\\u" + java.util.HexFormat.of().toHexDigits(c) + ")");
+            }
+        }
     }
 
     /**

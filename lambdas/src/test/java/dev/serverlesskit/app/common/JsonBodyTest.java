@@ -28,4 +28,26 @@ class JsonBodyTest {
                 .isInstanceOf(ApiException.class)
                 .hasMessage("field 'name' must be 2..100 characters");
     }
+
+    @Test
+    void refusesUnpairedSurrogatesAndControlCharactersNamingTheField() {
+        // JSON escapes: valid JSON, but not text DynamoDB stores as sent (an unpaired surrogate becomes '?')
+        assertThatThrownBy(() -> body("{\"name\":\"Rex\\ud800\"}").requiredString("name", 1, 100))
+                .isInstanceOf(ApiException.class)
+                .hasMessageStartingWith("field 'name' must be valid Unicode text");
+        assertThatThrownBy(() -> body("{\"description\":\"\\udc00x\"}").optionalString("description", 1000))
+                .isInstanceOf(ApiException.class)
+                .hasMessageStartingWith("field 'description' must be valid Unicode text");
+        assertThatThrownBy(() -> body("{\"name\":\"a\\u0000b\"}").requiredString("name", 1, 100))
+                .isInstanceOf(ApiException.class)
+                .hasMessage("field 'name' must not contain control characters (it holds \\u0000)");
+        assertThatThrownBy(() -> body("{\"name\":\"a\\u007fb\"}").requiredString("name", 1, 100))
+                .isInstanceOf(ApiException.class)
+                .hasMessageStartingWith("field 'name' must not contain control characters");
+
+        // what stays accepted: paired surrogates (emoji), tabs and line breaks, other scripts
+        String text = "Rex " + EMOJI + "\tline\r\nnext \u00e9\u4e2d";
+        assertThat(body("{\"description\":\"Rex \\ud83d\\ude00\\tline\\r\\nnext \u00e9\u4e2d\"}")
+                .optionalString("description", 1000)).isEqualTo(text);
+    }
 }
