@@ -50,4 +50,16 @@ class JsonBodyTest {
         assertThat(body("{\"description\":\"Rex \\ud83d\\ude00\\tline\\r\\nnext \u00e9\u4e2d\"}")
                 .optionalString("description", 1000)).isEqualTo(text);
     }
+
+    @Test
+    void contentAfterTheBodysJsonIsInvalidJson() {
+        for (String body : new String[] {"{\"name\":\"Rex\"} garbage", "{\"name\":\"Rex\"}{\"name\":\"Tom\"}",
+                "{\"name\":\"Rex\"}]", "{\"name\":\"Rex\"} 1"}) {
+            assertThatThrownBy(() -> Json.parseObject(body))
+                    .as(body)
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("INVALID_JSON"));
+        }
+        // whitespace around the value is fine
+        assertThat(Json.parseObject(" \n{\"name\":\"Rex\"} \r\n\t").asMap()).containsEntry("name", "Rex");
+    }
 }
