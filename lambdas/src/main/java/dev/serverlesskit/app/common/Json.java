@@ -1,5 +1,7 @@
 package dev.serverlesskit.app.common;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,9 +22,18 @@ public final class Json {
 
     private Json() {}
 
-    /** Parses any JSON value; throws IOException on malformed input. */
+    /**
+     * Parses any JSON value; throws IOException on malformed input, including anything but whitespace after the
+     * value ({@code {"a":1} garbage}, a second document {@code {"a":1}{"b":2}}), which would otherwise be ignored.
+     */
     public static Object parse(String text) throws IOException {
-        return READER.anyFrom(text);
+        try (JsonParser parser = READER.getStreamingFactory().createParser(text)) {
+            Object value = READER.anyFrom(parser);
+            if (parser.nextToken() != null) {
+                throw new JsonParseException(parser, "content after the JSON value");
+            }
+            return value;
+        }
     }
 
     /**

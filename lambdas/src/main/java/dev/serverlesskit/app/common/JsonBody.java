@@ -39,7 +39,7 @@ public final class JsonBody {
         if (value == null) {
             throw ApiException.validation("field '" + field + "' is required");
         }
-        if (value.length() < minLength) {
+        if (characters(value) < minLength) {
             throw ApiException.validation("field '" + field + "' must be " + minLength + ".." + maxLength
                     + " characters");
         }
@@ -55,9 +55,10 @@ public final class JsonBody {
         if (!(value instanceof String s)) {
             throw ApiException.validation("field '" + field + "' must be a string");
         }
-        if (s.length() > maxLength) {
+        if (characters(s) > maxLength) {
             throw ApiException.validation("field '" + field + "' must be at most " + maxLength + " characters");
         }
+        checkText(field, s);
         return s;
     }
 
@@ -122,6 +123,36 @@ public final class JsonBody {
             throw ApiException.validation("field '" + field + "' must be " + rule);
         }
         return value;
+    }
+
+    /**
+     * Refuses text that is not stored as sent: an unpaired surrogate (the JSON escape {@code "\\ud800"} alone is
+     * valid JSON, but becomes {@code ?} on its way to DynamoDB, a silent change of the client's data) and control
+     * characters other than tab, line feed and carriage return (NUL and the like: never part of a name, id or
+     * description).
+     */
+    private static void checkText(String field, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw ApiException.validation("field '" + field + "' must be valid Unicode text (it holds an "
+                        + "unpaired surrogate \\u" + java.util.HexFormat.of().toHexDigits(c) + ")");
+            } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+                throw ApiException.validation("field '" + field + "' must not contain control characters (it holds "
+                        + "\\u" + java.util.HexFormat.of().toHexDigits(c) + ")");
+            }
+        }
+    }
+
+    /**
+     * A string's length in characters (Unicode code points), as a client counts them and as JSON Schema's
+     * {@code minLength}/{@code maxLength} in the API's request models do: an emoji is one character, not two UTF-16
+     * units.
+     */
+    static int characters(String s) {
+        return s.codePointCount(0, s.length());
     }
 
     static String abbreviate(String s) {
