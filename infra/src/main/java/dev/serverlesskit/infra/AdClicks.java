@@ -1,6 +1,5 @@
 package dev.serverlesskit.infra;
 
-import dev.serverlesskit.app.adclicks.RecordClickHandler;
 import dev.serverlesskit.constructs.DataTable;
 import dev.serverlesskit.constructs.DataTableProps;
 import dev.serverlesskit.constructs.JavaFunction;
@@ -84,8 +83,7 @@ public class AdClicks extends Construct {
 
         api.addRoute("POST", "/clicks", recordClick.getAlias(),
                 RouteAccess.publicAccess("ad clicks come from anonymous visitors of pages showing the ads"),
-                RouteOptions.builder()
-                        .requestSchema(Schemas.click())
+                RouteOptions.builder() // no request model: see PetStore's body routes
                         .throttlingRateLimit(config.clicksRateLimit())
                         .throttlingBurstLimit(config.clicksBurstLimit())
                         .build());
@@ -94,7 +92,6 @@ public class AdClicks extends Construct {
         api.addRoute("POST", "/clicks/batch", recordClick.getAlias(),
                 RouteAccess.publicAccess("batched ad clicks come from the trackers of pages showing the ads"),
                 RouteOptions.builder()
-                        .requestSchema(Schemas.clickBatch(RecordClickHandler.MAX_BATCH))
                         .throttlingRateLimit(config.clicksRateLimit())
                         .throttlingBurstLimit(config.clicksBurstLimit())
                         .build());
