@@ -22,7 +22,9 @@ public final class RouteOptions {
 
     /**
      * A JSON schema (draft 4) API Gateway validates the request body against, whatever its Content-Type (the model
-     * is the method's {@code $default} one), refusing invalid bodies with a 400 before the function runs.
+     * is the method's {@code $default} one), refusing invalid bodies with a 400 before the function runs. That 400
+     * ({@code BAD_REQUEST_BODY}, "Invalid request body") names no field: where clients must learn which field is
+     * wrong, leave the schema out and validate in the handler.
      *
      * @default no body validation (the handler validates)
      */
