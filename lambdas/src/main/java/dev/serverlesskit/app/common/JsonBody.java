@@ -148,8 +148,7 @@ public final class JsonBody {
 
     /**
      * A string's length in characters (Unicode code points), as a client counts them and as JSON Schema's
-     * {@code minLength}/{@code maxLength} in the API's request models do: an emoji is one character, not two UTF-16
-     * units.
+     * {@code minLength}/{@code maxLength} do: an emoji is one character, not two UTF-16 units.
      */
     static int characters(String s) {
         return s.codePointCount(0, s.length());
