@@ -2,6 +2,7 @@ package dev.serverlesskit.app.adclicks;
 
 import dev.serverlesskit.app.common.ApiException;
 import dev.serverlesskit.app.common.JsonBody;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,6 +27,11 @@ record Click(String clickId, String campaignId, String adId, Instant occurredAt,
      * ({@link RecordClickHandler#MAX_BATCH}), so that a later intake may batch more.
      */
     static final int MAX_PER_MESSAGE = 100;
+    /**
+     * How long a counted clickId is remembered (the processor's markers): a click sent again within it is not
+     * counted twice. Here, not in ClickProcessorHandler, because the intake's jar does not hold the processor.
+     */
+    static final Duration DEDUPLICATION_WINDOW = Duration.ofDays(7);
     static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");

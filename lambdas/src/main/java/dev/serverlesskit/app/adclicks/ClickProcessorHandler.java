@@ -98,7 +98,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * existed (no owner) are taken over without settling, at least once as before.
  */
 public class ClickProcessorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
-    static final Duration MARKER_TTL = Duration.ofDays(7);
+    static final Duration MARKER_TTL = Click.DEDUPLICATION_WINDOW;
     /**
      * How long a click's claim holds before another invocation may take it over, in seconds; set by infra from the
      * queue's redelivery policy (QueueWorker's {@code inProgressTimeout}).

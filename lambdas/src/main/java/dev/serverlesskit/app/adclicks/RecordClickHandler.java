@@ -27,8 +27,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * The click intake, two routes (both public) served by one function:
  * <ul>
  *   <li>{@code POST /clicks}: body {@code {"campaignId", "adId": [A-Za-z0-9_-]{1,64}, "clickId": optional UUID
- *       (generated when absent), "occurredAt": optional ISO-8601 instant, at most 5 minutes in the future (default
- *       now)}}; 202 {@code {"clickId"}}.</li>
+ *       (generated when absent), "occurredAt": optional ISO-8601 instant, at most 5 minutes in the future and 6
+ *       days in the past (default now)}}; 202 {@code {"clickId"}}.</li>
  *   <li>{@code POST /clicks/batch}: body {@code {"clicks": [1..10 such objects]}}, for trackers and ad servers
  *       that buffer clicks: the whole batch travels as <em>one</em> SQS message {@code {"clicks": [...]}} (see
  *       {@link ClickProcessorHandler}), one request to SQS and one message to receive, deliver and delete instead
@@ -42,6 +42,12 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  */
 public class RecordClickHandler extends ApiHandler {
     static final Duration MAX_FUTURE = Duration.ofMinutes(5);
+    /**
+     * How old a click may be: a day less than clickIds are remembered ({@link Click#DEDUPLICATION_WINDOW}), so a
+     * click a client retries with its own occurredAt is refused before its marker expires, never counted twice; and
+     * no client can add counter rows for any hour in history.
+     */
+    static final Duration MAX_AGE = Click.DEDUPLICATION_WINDOW.minusDays(1);
     /**
      * The most clicks one {@code POST /clicks/batch} request may carry: the handler's limit, and the API's request
      * model's (infra's AdClicks reads it), one definition for both.
@@ -122,6 +128,10 @@ public class RecordClickHandler extends ApiHandler {
         Click parsed = Click.parse(body);
         if (parsed.occurredAt() != null && parsed.occurredAt().isAfter(now.plus(MAX_FUTURE))) {
             throw ApiException.validation("field 'occurredAt' must not be more than 5 minutes in the future");
+        }
+        if (parsed.occurredAt() != null && parsed.occurredAt().isBefore(now.minus(MAX_AGE))) {
+            throw ApiException.validation("field 'occurredAt' must not be more than " + MAX_AGE.toDays()
+                    + " days in the past");
         }
         return new Click(parsed.clickId() == null ? UUID.randomUUID().toString() : parsed.clickId(),
                 parsed.campaignId(), parsed.adId(), parsed.occurredAt() == null ? now : parsed.occurredAt(), now);

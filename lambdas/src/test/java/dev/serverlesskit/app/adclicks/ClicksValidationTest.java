@@ -23,6 +23,7 @@ class ClicksValidationTest {
 
     static Stream<Arguments> badClicks() {
         String future = Instant.now().plusSeconds(600).toString();
+        String old = Instant.now().minus(java.time.Duration.ofDays(6)).minusSeconds(60).toString();
         return Stream.of(
                 Arguments.of("{\"adId\":\"ad-1\"}", "campaignId"),
                 Arguments.of("{\"campaignId\":\"\",\"adId\":\"ad-1\"}", "campaignId"),
@@ -35,6 +36,10 @@ class ClicksValidationTest {
                 Arguments.of("{\"campaignId\":\"c-1\",\"adId\":\"ad-1\",\"occurredAt\":\"yesterday\"}", "occurredAt"),
                 Arguments.of("{\"campaignId\":\"c-1\",\"adId\":\"ad-1\",\"occurredAt\":1700000000}", "occurredAt"),
                 Arguments.of("{\"campaignId\":\"c-1\",\"adId\":\"ad-1\",\"occurredAt\":\"" + future + "\"}",
+                        "occurredAt"),
+                Arguments.of("{\"campaignId\":\"c-1\",\"adId\":\"ad-1\",\"occurredAt\":\"" + old + "\"}",
+                        "occurredAt"),
+                Arguments.of("{\"campaignId\":\"c-1\",\"adId\":\"ad-1\",\"occurredAt\":\"-999999999-01-01T00:00:00Z\"}",
                         "occurredAt"),
                 Arguments.of("{\"campaignId\":\"c-1\",\"adId\":\"ad-1\",\"cost\":3}", "cost"));
     }
