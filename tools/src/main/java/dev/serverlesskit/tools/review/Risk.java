@@ -65,7 +65,7 @@ public final class Risk {
             return null;
         }
         String p = policy == null ? "Delete" : policy;
-        boolean retained = p.equals("Retain") || p.equals("RetainExceptOnCreate");
+        boolean retained = retains(p);
         StringBuilder sb = new StringBuilder();
         if (replaced) {
             sb.append("a new empty ").append(state.noun()).append("; the old one is ");
@@ -131,6 +131,7 @@ public final class Risk {
         return lowered.isEmpty() ? null : new Assessment(Severity.PROTECTION_LOWERED, String.join("; ", lowered));
     }
 
+    /** Whether a DeletionPolicy or UpdateReplacePolicy keeps the resource (and its data) when the stack lets go. */
     private static boolean retains(String policy) {
         return policy.equals("Retain") || policy.equals("RetainExceptOnCreate");
     }
