@@ -26,8 +26,10 @@ import java.util.regex.Pattern;
  */
 public final class Acknowledgments {
     public static final String FILE = "review-acknowledgments.txt";
+    /** The kinds of finding, in the order the report lists them. */
+    public static final List<String> KINDS = List.of("new", "destroy", "deploy", "protection", "access", "iam");
     private static final Pattern LINE = Pattern.compile(
-            "^(destroy|deploy|protection|access|iam|new)\\s+(\\S+)\\s+(.+?)\\s+--\\s+(.*)$");
+            "^(" + String.join("|", KINDS) + ")\\s+(\\S+)\\s+(.+?)\\s+--\\s+(.*)$");
 
     /** One acknowledgment. */
     public record Entry(int line, String kind, List<String> stages, String subject, String reason) {

@@ -392,8 +392,7 @@ public final class ReviewReport {
         List<List<String>> rows = new ArrayList<>();
         List<String> toAdd = new ArrayList<>();
         List<List<Finding>> groups = new ArrayList<>(grouped.values());
-        List<String> kinds = List.of("new", "destroy", "deploy", "protection", "access", "iam");
-        groups.sort(java.util.Comparator.comparingInt(g -> kinds.indexOf(g.get(0).kind())));
+        groups.sort(java.util.Comparator.comparingInt(g -> Acknowledgments.KINDS.indexOf(g.get(0).kind())));
         for (List<Finding> group : groups) {
             Finding first = group.get(0);
             List<String> stages = group.stream().map(Finding::stage).distinct().toList();
