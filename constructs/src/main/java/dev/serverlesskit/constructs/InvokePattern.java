@@ -55,14 +55,12 @@ final class InvokePattern {
             this.seen = new Boolean[p.size() + 1][r.size() + 1];
         }
 
+        /** Every step advances i or j, so the walk ends; the memo keeps it to one visit of each pair. */
         boolean from(int i, int j) {
-            if (seen[i][j] != null) {
-                return seen[i][j];
+            if (seen[i][j] == null) {
+                seen[i][j] = step(i, j);
             }
-            seen[i][j] = false; // a cycle adds nothing
-            boolean result = step(i, j);
-            seen[i][j] = result;
-            return result;
+            return seen[i][j];
         }
 
         private boolean step(int i, int j) {
