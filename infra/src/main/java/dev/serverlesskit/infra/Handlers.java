@@ -2,9 +2,8 @@ package dev.serverlesskit.infra;
 
 /**
  * The handler classes of {@code lambdas/}, by name: infra never loads the handlers' code (it ships to Lambda), it
- * uses these names, the jars and compile-time constants of the handlers' contract (which javac copies in, such as
- * {@code RecordClickHandler.MAX_BATCH}). {@code HandlerNamesTest} checks each name exists in the jar
- * {@link #jarOf(String)} gives it.
+ * uses these names and the jars. {@code HandlerNamesTest} checks each name exists in the jar {@link #jarOf(String)}
+ * gives it.
  */
 public final class Handlers {
     private static final String PETSTORE = "dev.serverlesskit.app.petstore.";

@@ -48,11 +48,8 @@ public class RecordClickHandler extends ApiHandler {
      * no client can add counter rows for any hour in history.
      */
     static final Duration MAX_AGE = Click.DEDUPLICATION_WINDOW.minusDays(1);
-    /**
-     * The most clicks one {@code POST /clicks/batch} request may carry: the handler's limit, and the API's request
-     * model's (infra's AdClicks reads it), one definition for both.
-     */
-    public static final int MAX_BATCH = 10;
+    /** The most clicks one {@code POST /clicks/batch} request may carry. */
+    static final int MAX_BATCH = 10;
     static final String BATCH_RESOURCE = "/clicks/batch";
     private static final Set<String> FIELDS = Set.of("campaignId", "adId", "clickId", "occurredAt");
     private static final Set<String> BATCH_FIELDS = Set.of(Click.BATCH_FIELD);
